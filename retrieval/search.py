@@ -1,0 +1,131 @@
+"""The search engine: semantic query + `Filters` -> ranked, verified hits.
+
+    >>> engine = open_engine("catalog.jsonl.gz")                              # doctest: +SKIP
+    >>> r = engine.search("unlocked samsung phone", Filters(price_max=300), k=10)  # doctest: +SKIP
+    >>> r.matched, r.exhaustive, r.hits[0].product.title                      # doctest: +SKIP
+    (412, True, 'Samsung Galaxy A14 ...')
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .attributes import AttributeTable
+from .catalog import Product
+from .embedder import Embedder
+from .filters import Filters
+from .index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Hit:
+    row: int
+    score: float
+    product: Product
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.product
+        return {"id": p.id, "title": p.title, "brand": p.brand, "price": p.price,
+                "average_rating": p.average_rating, "rating_number": p.rating_number,
+                "subcategory": p.subcategory, "score": round(float(self.score), 4)}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    filters: Filters
+    matched: int
+    exhaustive: bool
+    hits: list[Hit]
+    offset: int = 0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.query, "filters": self.filters.active(), "matched": self.matched,
+                "exhaustive": self.exhaustive, "hits": [h.to_json() for h in self.hits],
+                "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()}}
+
+
+@dataclass
+class SearchEngine:
+    """Products + attribute table + vector index + the embedder that built it."""
+
+    products: list[Product]
+    table: AttributeTable
+    index: VectorIndex
+    embedder: Embedder | None
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.row_of = {p.id: i for i, p in enumerate(self.products)}
+        # Popularity prior for queries with no words ("only black ones" before any topic):
+        # well-rated products with many ratings first.
+        reviews = np.nan_to_num(self.table.review_count, nan=0.0)
+        rating = np.nan_to_num(self.table.rating, nan=3.0)
+        self._popularity = (rating * np.log1p(reviews)).astype(np.float32)
+
+    @property
+    def size(self) -> int:
+        return len(self.products)
+
+    def product(self, product_id: str) -> Product | None:
+        row = self.row_of.get(product_id)
+        return None if row is None else self.products[row]
+
+    def search(self, query: str, filters: Filters | None = None, k: int = 10, offset: int = 0) -> SearchResult:
+        """One query is a batch of one."""
+        return self.search_batch([query], [filters or Filters()], k=k, offset=offset)[0]
+
+    def search_batch(self, queries: Sequence[str], filters: Sequence[Filters], k: int = 10,
+                     offset: int = 0) -> list[SearchResult]:
+        if len(queries) != len(filters):
+            raise ValueError("queries and filters must have the same length")
+        t0 = time.perf_counter()
+        allowed = [None if f.is_empty() else self.table.allowed_ids(f) for f in filters]
+        t1 = time.perf_counter()
+        texts = [q.strip() for q in queries]
+        need_embed = [i for i, q in enumerate(texts) if q]
+        qvecs = None
+        if need_embed:
+            if self.embedder is None:
+                raise RuntimeError("this engine was opened without an embedder; pass one to search by text")
+            qvecs = self.embedder.encode_queries([texts[i] for i in need_embed])
+        t2 = time.perf_counter()
+        results: list[SearchResult] = []
+        want = k + offset
+        for i, (q, f, allow) in enumerate(zip(texts, filters, allowed, strict=True)):
+            matched = self.size if allow is None else int(allow.size)
+            if q:
+                vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
+                out = self.index.search(vec, want, allow)
+                ids, scores, exhaustive = out.ids[0], out.scores[0], out.exhaustive
+            else:
+                ids, scores = self._by_popularity(allow, want)
+                exhaustive = True
+            hits = [Hit(int(r), float(s), self.products[int(r)]) for r, s in zip(ids, scores, strict=True) if r >= 0]
+            hits = hits[offset:]
+            results.append(SearchResult(q, f, matched, exhaustive, hits, offset=offset))
+        t3 = time.perf_counter()
+        for r in results:
+            r.timings_ms = {"filter": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "search": (t3 - t2) * 1e3,
+                            "total": (t3 - t0) * 1e3}
+        return results
+
+    def _by_popularity(self, allowed: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
+        if rows.size == 0:
+            return rows, np.zeros(0, dtype=np.float32)
+        pop = self._popularity[rows]
+        kk = min(k, rows.size)
+        top = np.argpartition(-pop, kk - 1)[:kk] if kk < rows.size else np.arange(rows.size)
+        top = top[np.argsort(-pop[top], kind="stable")]
+        # Scores are popularity, not similarity; scale into (0, 1) so they read like other scores.
+        return rows[top], (pop[top] / (1.0 + pop[top])).astype(np.float32)

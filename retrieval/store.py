@@ -1,0 +1,164 @@
+"""Building, caching and reopening a catalog's index.
+
+One cache folder per (catalog file, embedder model). Its `manifest.json` records what built it
+(model, dim, count, catalog size/mtime/sha256, library versions); the index is rebuilt automatically
+when the catalog content or the model changes, and rebuilt (with a warning) when a file in the folder is
+missing or corrupt, so a damaged cache never becomes a crash loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import platform
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .attributes import AttributeTable
+from .catalog import LoadReport, Product, file_sha256, load_catalog
+from .embedder import DEFAULT_MODEL, Embedder
+from .filters import LevelTable
+from .index import IndexConfig, VectorIndex
+from .search import SearchEngine
+
+log = logging.getLogger(__name__)
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class BuildOptions:
+    model: str = DEFAULT_MODEL
+    dtype: str = "float32"
+    batch_size: int = 64
+    index: IndexConfig | None = None
+    show_progress: bool = True
+
+
+def cache_folder(cache_dir: str | Path, catalog: str | Path, model: str) -> Path:
+    catalog = Path(catalog).resolve()
+    stem = catalog.name.split(".")[0][:40]
+    where = hashlib.sha1(str(catalog).encode()).hexdigest()[:8]
+    model_slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)[-60:]
+    return Path(cache_dir) / f"{stem}-{where}" / model_slug
+
+
+def _versions() -> dict[str, str]:
+    import faiss
+    import numpy
+    import sentence_transformers
+    import torch
+    import transformers
+
+    return {"faiss": faiss.__version__, "numpy": numpy.__version__, "torch": torch.__version__,
+            "transformers": transformers.__version__, "sentence_transformers": sentence_transformers.__version__,
+            "python": platform.python_version()}
+
+
+def _catalog_fingerprint(catalog: Path, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """size + mtime, and sha256 unless size and mtime match the previous build (hashing 4 GB takes ~10 s)."""
+    st = catalog.stat()
+    fp = {"path": str(catalog.resolve()), "size": st.st_size, "mtime": st.st_mtime}
+    if previous and previous.get("size") == st.st_size and previous.get("mtime") == st.st_mtime:
+        fp["sha256"] = previous.get("sha256")
+    else:
+        fp["sha256"] = file_sha256(catalog)
+    return fp
+
+
+def open_engine(
+    catalog: str | Path,
+    cache_dir: str | Path,
+    options: BuildOptions | None = None,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    levels: LevelTable | None = None,
+) -> SearchEngine:
+    """Open the engine for `catalog`, building or rebuilding its cached index when needed."""
+    options = options or BuildOptions()
+    catalog = Path(catalog)
+    folder = cache_folder(cache_dir, catalog, options.model)
+    manifest = _read_manifest(folder)
+    fp = _catalog_fingerprint(catalog, manifest.get("catalog") if manifest else None)
+    reason = None
+    if rebuild:
+        reason = "rebuild requested"
+    elif not manifest:
+        reason = "no index built yet"
+    elif manifest.get("catalog", {}).get("sha256") != fp["sha256"]:
+        reason = "catalog changed"
+    elif manifest.get("model") != options.model or manifest.get("version") != MANIFEST_VERSION:
+        reason = "model or index format changed"
+    if reason is None:
+        try:
+            engine = _load(folder, manifest, options, embedder, levels)
+            if manifest["catalog"].get("mtime") != fp["mtime"]:  # touched, same content: remember new mtime
+                manifest["catalog"] = fp
+                _write_manifest(folder, manifest)
+            return engine
+        except Exception as exc:  # corrupt or partial cache: rebuild rather than crash
+            reason = f"cached index unreadable ({type(exc).__name__}: {exc})"
+    log.warning("building index for %s: %s", catalog, reason)
+    return build_engine(catalog, folder, fp, options, embedder, levels)
+
+
+def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], options: BuildOptions,
+                 embedder: Embedder | None = None, levels: LevelTable | None = None) -> SearchEngine:
+    report = LoadReport()
+    t0 = time.perf_counter()
+    products = load_catalog(catalog, report=report)
+    if report.skipped:
+        log.warning("%s", report.summary())
+    t1 = time.perf_counter()
+    embedder = embedder or Embedder.load(options.model, dtype=options.dtype, batch_size=options.batch_size)
+    vectors = embedder.encode_products(products, show_progress=options.show_progress)
+    t2 = time.perf_counter()
+    index = VectorIndex.build(vectors, options.index)
+    t3 = time.perf_counter()
+    # Write into a temporary sibling and swap, so a crash mid-build never leaves a half-written cache.
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    index.save(tmp)
+    with (tmp / "products.pkl").open("wb") as fh:
+        pickle.dump([p.to_dict() for p in products], fh, protocol=pickle.HIGHEST_PROTOCOL)
+    manifest = {
+        "version": MANIFEST_VERSION, "model": options.model, "embedder_dtype": embedder.dtype,
+        "dim": index.dim, "count": index.size, "index_kind": index.kind, "nlist": index.nlist,
+        "catalog": fingerprint, "skipped_rows": report.skipped, "versions": _versions(),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3), "index": round(t3 - t2, 3)},
+    }
+    _write_manifest(tmp, manifest)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    log.info("indexed %d products in %.1fs (%s)", len(products), t3 - t0, folder)
+    return SearchEngine(products, AttributeTable.from_products(products, levels), index, embedder, manifest)
+
+
+def _load(folder: Path, manifest: dict[str, Any], options: BuildOptions, embedder: Embedder | None,
+          levels: LevelTable | None) -> SearchEngine:
+    index = VectorIndex.load(folder, options.index)
+    with (folder / "products.pkl").open("rb") as fh:
+        products = [Product.from_dict(d) for d in pickle.load(fh)]
+    if len(products) != index.size:
+        raise ValueError(f"products.pkl has {len(products)} products, index has {index.size}")
+    embedder = embedder or Embedder.load(options.model, dtype=options.dtype, batch_size=options.batch_size)
+    if embedder.dim != index.dim:
+        raise ValueError(f"embedder dim {embedder.dim} != index dim {index.dim}")
+    return SearchEngine(products, AttributeTable.from_products(products, levels), index, embedder, manifest)
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))

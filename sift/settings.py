@@ -1,0 +1,44 @@
+"""Settings: the one place environment variables are read (prefix `SIFT_`).
+
+Components never read the environment; the shell reads `Settings` once and passes explicit arguments.
+
+    SIFT_HOME=.sift              data folder: index cache, demo catalog, conversations
+    SIFT_MODELS_DIR=models       trained models (extractor/, embedder/)
+    SIFT_CATALOG=path            catalog file (default: the generated demo catalog)
+    SIFT_EMBEDDER=name-or-path   sentence-transformers model (default: packaged all-MiniLM-L6-v2)
+    SIFT_EMBED_DTYPE=float32     or bfloat16
+    SIFT_EXTRACTOR=auto          auto | rules | llm | path to a seq2seq checkpoint
+    SIFT_LLM=                    e.g. openai:gpt-4o-mini, ollama:qwen2.5 (empty: offline policy, no LLM)
+    SIFT_LLM_BASE_URL=           base URL of an OpenAI-compatible server
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from retrieval.embedder import DEFAULT_MODEL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIFT_", extra="ignore")
+
+    home: Path = Path(".sift")
+    catalog: Path | None = None
+    embedder: str = DEFAULT_MODEL
+    embed_dtype: str = "float32"
+    extractor: str = "auto"
+    llm: str | None = None
+    llm_base_url: str | None = None
+    models_dir: Path = Path("models")
+    demo_size: int = 3000
+    log_level: str = "WARNING"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
