@@ -86,8 +86,13 @@ class VectorIndex:
         return cls(vectors, index, "ivf", config, nlist=nlist)
 
     # ------------------------------------------------------------------------------------------ search
-    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> SearchOutput:
-        """Top-k rows by inner product, restricted to `allowed` rows (sorted int64) when given."""
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               filters: object = None) -> SearchOutput:
+        """Top-k rows by inner product, restricted to `allowed` rows (sorted int64) when given.
+
+        `filters` is part of the backend contract (engines such as Qdrant filter on payload); FAISS
+        is given the allowed ids instead and ignores it.
+        """
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         b = queries.shape[0]
         k = max(1, int(k))

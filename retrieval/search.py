@@ -60,7 +60,7 @@ class SearchEngine:
 
     products: list[Product]
     table: AttributeTable
-    index: VectorIndex
+    index: VectorIndex  # or any backend with the same `search` contract (e.g. QdrantBackend)
     embedder: Embedder | None
     manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -103,9 +103,11 @@ class SearchEngine:
         want = k + offset
         for i, (q, f, allow) in enumerate(zip(texts, filters, allowed, strict=True)):
             matched = self.size if allow is None else int(allow.size)
-            if q:
+            if matched == 0:
+                ids, scores, exhaustive = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True
+            elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
-                out = self.index.search(vec, want, allow)
+                out = self.index.search(vec, want, allow, filters=f)
                 ids, scores, exhaustive = out.ids[0], out.scores[0], out.exhaustive
             else:
                 ids, scores = self._by_popularity(allow, want)

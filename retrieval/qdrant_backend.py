@@ -1,0 +1,164 @@
+"""A second vector backend on Qdrant, for catalogs that outgrow one machine.
+
+Same contract as `retrieval.index.VectorIndex.search` (queries, k, allowed, filters) -> `SearchOutput`,
+but the constraints travel as a Qdrant payload filter, so pre-filtering happens inside the engine
+(on payload indexes, across shards) instead of as an id list built in this process. The attribute table
+still counts `matched` and facets; it is also the reference this backend is tested against.
+
+Works against a server (`QdrantClient(url=...)`) or qdrant-client's local mode (`":memory:"` or a path),
+which the tests use.
+
+    >>> backend = QdrantBackend.build(vectors, products, table, location=":memory:")   # doctest: +SKIP
+    >>> backend.search(qvec, 10, filters=Filters(brand=["Samsung"], price_max=300))      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .attributes import AttributeTable
+from .catalog import Product
+from .facets import brand_keys, color_families, parse_carriers
+from .filters import NUMERIC_FIELDS, Filters
+from .index import SearchOutput
+
+# Payload keys that carry a filterable attribute, with their Qdrant index type.
+PAYLOAD_SCHEMA = {
+    "price": "float", "rating": "float", "review_count": "float", "storage_gb": "float",
+    "subcategory": "keyword", "brand_keys": "keyword", "colors": "keyword", "carriers": "keyword",
+    "condition": "keyword",
+}
+
+
+def product_payload(p: Product) -> dict[str, Any]:
+    """Unknown attributes are left out, so a range condition never admits a product lacking the value."""
+    payload: dict[str, Any] = {
+        "subcategory": (p.subcategory or "").lower(), "brand_keys": brand_keys(p.brand), "colors": p.colors,
+        "carriers": [c.lower() for c in p.carriers], "condition": p.condition,
+    }
+    for key, value in (("price", p.price), ("rating", p.average_rating), ("review_count", p.rating_number),
+                       ("storage_gb", p.storage_gb)):
+        if value is not None:
+            payload[key] = float(value)
+    return payload
+
+
+class QdrantBackend:
+    kind = "qdrant"
+
+    def __init__(self, client, collection: str, table: AttributeTable, size: int, dim: int, local: bool):
+        self.client = client
+        self.local = local
+        self.collection = collection
+        self.table = table
+        self._size = size
+        self._dim = dim
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, products: Sequence[Product], table: AttributeTable,
+              location: str = ":memory:", url: str | None = None, collection: str = "sift_products",
+              batch: int = 1024) -> QdrantBackend:
+        from qdrant_client import QdrantClient, models
+
+        client = QdrantClient(url=url) if url else QdrantClient(location=location) if location == ":memory:" \
+            else QdrantClient(path=location)
+        n, d = vectors.shape
+        if client.collection_exists(collection):
+            client.delete_collection(collection)
+        client.create_collection(collection, vectors_config=models.VectorParams(size=d, distance=models.Distance.DOT))
+        for name, kind in PAYLOAD_SCHEMA.items():
+            schema = models.PayloadSchemaType.FLOAT if kind == "float" else models.PayloadSchemaType.KEYWORD
+            client.create_payload_index(collection, field_name=name, field_schema=schema)
+        for start in range(0, n, batch):
+            stop = min(n, start + batch)
+            client.upsert(collection, points=models.Batch(
+                ids=list(range(start, stop)), vectors=vectors[start:stop].astype(np.float32).tolist(),
+                payloads=[product_payload(p) for p in products[start:stop]]))
+        return cls(client, collection, table, n, d, local=url is None)
+
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               filters: Filters | None = None) -> SearchOutput:
+        """`allowed` is ignored: the filter is evaluated by Qdrant from `filters`."""
+        from qdrant_client import models
+
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        k = max(1, int(k))
+        qfilter = self.payload_filter(filters) if filters is not None and not filters.is_empty() else None
+        requests = [models.QueryRequest(query=q.tolist(), filter=qfilter, limit=k, with_payload=False)
+                    for q in queries]
+        responses = self.client.query_batch_points(self.collection, requests=requests)
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for i, resp in enumerate(responses):
+            for j, point in enumerate(resp.points[:k]):
+                ids[i, j] = int(point.id)
+                scores[i, j] = float(point.score)
+        # Exact in local mode; on a server, HNSW with payload-aware filtering (approximate).
+        return SearchOutput(scores, ids, exhaustive=self.local)
+
+    def payload_filter(self, filters: Filters):
+        """Translate `Filters` to a Qdrant `Filter`. Levels become one branch per subcategory."""
+        from qdrant_client import models
+
+        must: list[Any] = []
+        must_not: list[Any] = []
+        for name, (attribute, direction) in NUMERIC_FIELDS.items():
+            value = getattr(filters, name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                must.append(self._level_condition(name, attribute, direction, value))
+            else:
+                must.append(_range(attribute, direction, float(value)))
+        if filters.subcategory:
+            must.append(models.FieldCondition(key="subcategory",
+                                              match=models.MatchValue(value=filters.subcategory.lower())))
+        if filters.condition:
+            must.append(models.FieldCondition(key="condition", match=models.MatchValue(value=filters.condition)))
+        if filters.brand:
+            must.append(_any("brand_keys", self.table._brand_lookup(filters.brand)))
+        if filters.brand_exclude:
+            must_not.append(_any("brand_keys", self.table._brand_lookup(filters.brand_exclude)))
+        if filters.color:
+            must.append(_any("colors", [c for v in filters.color for c in (color_families(v) or [v.lower()])]))
+        if filters.carrier:
+            must.append(_any("carriers", [c.lower() for v in filters.carrier for c in (parse_carriers(v) or [v])]))
+        return models.Filter(must=must or None, must_not=must_not or None)
+
+    def _level_condition(self, name: str, attribute: str, direction: str, level: str):
+        from qdrant_client import models
+
+        branches = []
+        for sub in self.table.subcategories:
+            bound = self.table.levels.bound(name, level, sub)
+            is_sub = (models.FieldCondition(key="subcategory", match=models.MatchValue(value=sub.lower()))
+                      if sub else models.FieldCondition(key="subcategory", match=models.MatchValue(value="")))
+            branches.append(models.Filter(must=[is_sub, _range(attribute, direction, bound)]))
+        return models.Filter(should=branches)
+
+
+def _range(attribute: str, direction: str, bound: float):
+    from qdrant_client import models
+
+    if np.isinf(bound):  # "price_max: high" is unbounded above: only "has a known value" remains
+        return models.FieldCondition(key=attribute, range=models.Range(gte=0.0))
+    rng = models.Range(gte=bound) if direction == "min" else models.Range(lte=bound)
+    return models.FieldCondition(key=attribute, range=rng)
+
+
+def _any(key: str, values: list[str]):
+    from qdrant_client import models
+
+    # An empty value list must match nothing (an unknown brand), not everything.
+    return models.FieldCondition(key=key, match=models.MatchAny(any=values or ["\x00none"]))
