@@ -1,0 +1,512 @@
+"""Snap extracted filter values to the values a catalog actually has.
+
+Every extractor (rules, seq2seq, LLM) produces values in a shopper's words or a model's guesses:
+"samsng", "pixel", "Samsung Electronics", "navy", "256 gigs", "$1,200", "smartphone". `Vocabulary.snap`
+turns them into the catalog's canonical values, validates each field on its own, drops what cannot be
+understood with a warning, and repairs min > max contradictions. It never raises.
+
+    >>> vocab = Vocabulary.default()
+    >>> f, warnings = vocab.snap({"brand": ["samsng", "pixel"], "color": "navy", "storage_gb_min": "256 gigs",
+    ...                           "price_max": "$1,200", "subcategory": "smartphone", "bogus": 1})
+    >>> f.active()
+    {'price_max': 1200.0, 'subcategory': 'Cell Phones', 'brand': ['Samsung', 'Google'], 'color': ['blue'], \
+'storage_gb_min': 256.0}
+    >>> warnings
+    ["unknown filter field 'bogus' dropped"]
+
+Policy for values absent from the catalog (documented in docs/state_rules.md): a brand that matches no
+catalog brand, even fuzzily, is dropped (a wrong brand empties the results, and models hallucinate
+brands); a valid color family or carrier the catalog lacks is kept with a warning (the shopper did say
+it; retrieval then explains the empty result and offers relaxations). `Vocabulary.default()` is not
+strict: it keeps unknown brands that look like names, because without a catalog we cannot know.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.catalog import Product
+from retrieval.facets import (
+    BASE_COLORS,
+    BRAND_PARENTS,
+    CARRIERS,
+    COLOR_SYNONYMS,
+    PRODUCT_LINE_BRANDS,
+    brand_key,
+    color_families,
+    parse_carriers,
+)
+from retrieval.filters import (
+    ACCESSORIES,
+    DEFAULT_LEVELS,
+    LEVELS,
+    LIST_FIELDS,
+    NUMERIC_FIELDS,
+    PHONES,
+    Filters,
+)
+
+# Brands a phones shop without a catalog should know: phone makers first, then accessory makers.
+DEFAULT_BRANDS: tuple[str, ...] = (
+    "Samsung", "Apple", "Google", "Motorola", "OnePlus", "Xiaomi", "Nokia", "Sony", "LG", "ASUS", "Huawei",
+    "OPPO", "vivo", "realme", "TCL", "BLU", "Alcatel", "ZTE", "Honor", "Nothing", "Fairphone", "Kyocera",
+    "CAT", "Ulefone", "Doogee", "Blackview", "Tecno", "Infinix", "Lava", "Micromax", "iQOO",
+    "Spigen", "OtterBox", "Anker", "Belkin", "Mophie", "ZAGG", "Case-Mate", "Incipio", "LifeProof",
+    "Urban Armor Gear", "Poetic", "ESR", "UGREEN", "Baseus", "AUKEY", "Amazon Basics", "JETech", "Supcase",
+    "JBL", "Bose", "Beats", "Skullcandy", "Jabra", "Sennheiser", "boAt", "Noise", "Fire-Boltt", "Fitbit",
+    "Garmin", "Amazfit", "PopSockets", "iOttie", "Portronics", "Ambrane", "Syncwire",
+)
+DEFAULT_STORAGE_GB: tuple[float, ...] = (8, 16, 32, 64, 128, 256, 512, 1024)
+
+# Words shoppers use for the two phone subcategories.
+_PHONE_SUBCAT = {"phone", "phones", "smartphone", "smartphones", "smart phone", "smart phones", "cell phone",
+                 "cell phones", "cellphone", "cellphones", "mobile", "mobiles", "mobile phone", "mobile phones",
+                 "handset", "handsets", "cell", "cells"}
+_ACCESSORY_SUBCAT = {"accessory", "accessories", "phone accessories", "cell phone accessories", "case", "cases",
+                     "cover", "covers", "charger", "chargers", "cable", "cables", "screen protector",
+                     "screen protectors", "earbuds", "headphones", "power bank", "mount", "holder",
+                     "smartwatch", "smart watch", "adapter"}
+_CONDITIONS = {"new": "new", "brand new": "new", "renewed": "renewed", "refurbished": "renewed",
+               "refurb": "renewed", "used": "renewed", "pre-owned": "renewed", "preowned": "renewed",
+               "second hand": "renewed", "secondhand": "renewed", "open box": "renewed",
+               "reconditioned": "renewed"}
+_WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                 "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000}
+_NUM_VALUE = re.compile(
+    r"^(?:usd|us\$|\$)?\s*(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(k|thousand|grand|hundred)?\s*"
+    r"(?:\$|usd|dollars?|bucks|stars?|reviews?|ratings?)?$")
+_STORAGE_VALUE = re.compile(r"^(\d+(?:\.\d+)?)\s*(tb|terabytes?|gb|gigs?|gigabytes?|g|mb|megabytes?)?$")
+# Common English and shopping words. A brand spelled like one of these ("Nothing", "Noise", "Simple",
+# "Case") is ambiguous: the rule extractor matches it only when clearly used as a brand, and the
+# non-strict default vocabulary never accepts such a word as an unknown brand.
+COMMON_WORDS: frozenset[str] = frozenset("""
+a about above accessories action american blu boat buffalo bush butterfly camel cheetah clover
+compatible crown crunch crust doodle factor find fur hammer hold honor house national oxford palazzo palm
+pineapple quantum rainbow seagull solo spin splash ten three tops western wings youth accessory active adapter after again against air all also alpha always am an and
+another any anything apple are around as at audio auto away baby back bag band bands bank bar base basic basics
+battery be beauty best better big black blue body bold book boost both box brand bright brown budget bud buds
+but buy by cable call camera can car care carry case cases cat cell charge charger chargers charging cheap
+choice classic clean clear click cloud color colour comfort connect cool core cover covers craft cricket
+crystal cute dash day deal deep design device digital direct dock does dot double down dream drive dual
+dura duty each earbuds easy echo edge elite energy essential essentials every everything extra eye fast feel
+fine fire first fit flash flex flip fly for force free fresh from fun galaxy gear generic get gift glass go
+gold good grand great green grip guard hand happy hard have head headphones heavy hello help high holder home
+hot hub i ice icon ideal idea image impact in infinity inner instant iron it its jam jet joy just keep key
+kids kind king life light like lightning line link lite live long look lot loud love luxe luxury magic make
+max mega metro micro mini mint mobile mode modern more most mount mountain move my native nature neo new next
+nice night no noise none not nothing nova now of off on one only open or orange original our out over pad
+page pals panda peak perfect phone phones pink pixel plain play plus pocket point polar pop port power premium
+prime pro protect protector pure quick quality radio rain ready real red rock royal run safe sale screen sea
+secure see shield shine shop show simple sky slim smart snap so soft solar solid sonic sound space spark speed
+sport sprint square stand star status steel stone store storm street strong studio style sun super support
+sure sweet switch tab take tech the thin think this time tiny titan to top total touch tough travel true
+trust ultra under unique unit universal up urban us usa value vibe visible vision vista vital voice volt wave
+way we well white wild wind wireless with wonder work world x yes you young your zen zero
+""".split())
+# Fuzzy brand matching: how similar (0-100) a word must be to a catalog brand. 85 lets "samsng", "motorla"
+# and "onepls" through and keeps "phone" or "charger" from becoming "Honor" or "Anker".
+BRAND_CUTOFF = 85.0
+# A numeric storage value is moved to the nearest catalog size only within this relative distance
+# ("250" -> 256) so "100 GB" does not silently become 128.
+STORAGE_SNAP_TOLERANCE = 0.05
+
+
+@dataclass
+class Vocabulary:
+    """The canonical values of one catalog's facets (or a built-in default for phones)."""
+
+    brands: list[str]
+    colors: list[str]
+    carriers: list[str]
+    subcategories: list[str]
+    storage_gb: list[float]
+    strict: bool = True  # drop brands that are not in `brands`; False keeps unknown name-like brands
+    # Brands whose name is more often an ordinary title word than a brand in this catalog ("Pack", "USB",
+    # "Room": catalogs that take the first title word as the brand). Snapping accepts them; the rule
+    # extractor matches them only after an explicit cue ("made by", "brand", "by").
+    weak_brands: list[str] = field(default_factory=list)
+    _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.brands = _clean(self.brands)
+        self.colors = [c.lower() for c in _clean(self.colors)]
+        self.carriers = _clean(self.carriers)
+        self.subcategories = _clean(self.subcategories)
+        self.weak_brands = _clean(self.weak_brands)
+        sizes: list[float] = []
+        for v in self.storage_gb or []:
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(x) and x > 0:
+                sizes.append(x)
+        self.storage_gb = sorted(set(sizes))
+        for b in self.brands:
+            self._brand_by_key.setdefault(brand_key(b), b)
+        self._fuzzy_keys = [k for k in self._brand_by_key if len(k) >= 4]
+
+    # ------------------------------------------------------------------------------------------ builders
+    @classmethod
+    def from_table(cls, table: Any) -> Vocabulary:
+        """From an `AttributeTable` (its `.vocabulary()`); rare brands count as weak (no titles to compare)."""
+        v = table.vocabulary()
+        brands = list(v.get("brand", []))
+        weak: list[str] = []
+        try:
+            postings = table.postings["brand"]
+            n = int(table.size)
+            counts = {b: len(postings.get(brand_key(b), ())) for b in brands}
+            weak = [b for b in brands if _is_weak(b, counts[b], None, n)]
+        except (AttributeError, KeyError, TypeError):
+            pass
+        return cls(brands=brands, colors=list(v.get("color", [])),
+                   carriers=list(v.get("carrier", [])), subcategories=list(v.get("subcategory", [])),
+                   storage_gb=[float(s) for s in v.get("storage_gb", [])], weak_brands=weak)
+
+    @classmethod
+    def from_products(cls, products: Sequence[Product]) -> Vocabulary:
+        """From products directly; the most frequent spelling of each brand key is the display name."""
+        spellings: dict[str, Counter[str]] = {}
+        colors: set[str] = set()
+        carriers: set[str] = set()
+        subcats: list[str] = []
+        sizes: set[float] = set()
+        for p in products:
+            key = brand_key(p.brand)
+            if key:
+                spellings.setdefault(key, Counter())[str(p.brand).strip()] += 1
+            colors.update(c.lower() for c in p.colors)
+            carriers.update(p.carriers)
+            if p.subcategory and p.subcategory not in subcats:
+                subcats.append(p.subcategory)
+            if p.storage_gb and p.storage_gb >= 1:
+                sizes.add(float(p.storage_gb))
+        # Most frequent spelling; ties go to the shorter, not-shouting one ("Samsung" over "SAMSUNG", "Samsung Inc").
+        brands = sorted((max(c, key=lambda s, c=c: (c[s], -len(s), not s.isupper())) for c in spellings.values()),
+                        key=str.lower)
+        # How often each brand word appears in the titles and first features of products of other brands
+        # ("pack" in "Pack of 2", "fur" in "faux fur lining").
+        title_words: Counter[str] = Counter()
+        for p in products:
+            own = brand_key(p.brand)
+            text = " ".join([p.title or ""] + [str(f) for f in (p.features or [])[:5]]).lower()[:800]
+            title_words.update(w for w in set(re.findall(r"[a-z0-9]+", text)) if w != own)
+        n = len(products)
+        weak = [b for b in brands if _is_weak(b, sum(spellings[brand_key(b)].values()),
+                                              title_words.get(brand_key(b), 0), n)]
+        return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
+                   storage_gb=sorted(sizes), weak_brands=weak)
+
+    @classmethod
+    def default(cls) -> Vocabulary:
+        """A phones-shop vocabulary for use without a catalog (not strict about brands)."""
+        return cls(brands=list(DEFAULT_BRANDS), colors=list(BASE_COLORS), carriers=list(CARRIERS),
+                   subcategories=[PHONES, ACCESSORIES], storage_gb=list(DEFAULT_STORAGE_GB), strict=False)
+
+    # ------------------------------------------------------------------------------------------ lookups
+    def brand(self, text: str) -> str | None:
+        """Canonical catalog brand for a brand-ish string, or None ("samsng" -> "Samsung", "pixel" -> "Google")."""
+        raw = str(text or "").strip()
+        if not raw or len(raw) > 80:
+            return None
+        key = brand_key(raw)
+        if not key:
+            return None
+        if key in self._brand_by_key:
+            return self._brand_by_key[key]
+        low = raw.lower()
+        line = PRODUCT_LINE_BRANDS.get(low) or PRODUCT_LINE_BRANDS.get(key)
+        if line is None:
+            first = low.split()[0] if low.split() else ""
+            line = PRODUCT_LINE_BRANDS.get(first)
+        if line is not None:
+            return self._brand_by_key.get(brand_key(line), None if self.strict else line)
+        parent = BRAND_PARENTS.get(key)
+        if parent and parent in self._brand_by_key:
+            return self._brand_by_key[parent]
+        if len(key) >= 4 and self._fuzzy_keys:
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=BRAND_CUTOFF)
+            if hit is not None:
+                return self._brand_by_key[hit[0]]
+        generic = key in COMMON_WORDS or key in _PHONE_SUBCAT or key in _ACCESSORY_SUBCAT or key in BASE_COLORS
+        if not self.strict and not generic and re.fullmatch(r"[A-Za-z][\w&.+' -]{1,39}", raw):
+            return raw
+        return None
+
+    def subcategory(self, text: str) -> str | None:
+        raw = str(text or "").strip()
+        if not raw:
+            return None
+        for s in self.subcategories:
+            if s.lower() == raw.lower():
+                return s
+        low = re.sub(r"\s+", " ", raw.lower())
+        target = PHONES if low in _PHONE_SUBCAT else ACCESSORIES if low in _ACCESSORY_SUBCAT else None
+        if target is None and low.rstrip("s") != low:
+            for s in self.subcategories:
+                if s.lower() == low.rstrip("s"):
+                    return s
+        if target is None:
+            return None
+        if target in self.subcategories or not self.subcategories:
+            return target
+        return None
+
+    def storage(self, value: Any) -> float | None:
+        """GB from 256, "256", "256 gigs", "256gb", "1tb"; snapped to a catalog size when within 5%."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int | float):
+            gb = float(value)
+        else:
+            s = str(value).strip().lower()
+            if s in LEVELS:
+                return None
+            m = _STORAGE_VALUE.match(s.replace(",", ""))
+            if not m:
+                return None
+            gb = float(m.group(1))
+            unit = (m.group(2) or "gb")[:1]
+            gb *= 1024.0 if unit == "t" else (1 / 1024 if unit == "m" else 1.0)
+        if not math.isfinite(gb) or gb <= 0 or gb > 65536:
+            return None
+        if self.storage_gb:
+            nearest = min(self.storage_gb, key=lambda x: abs(x - gb))
+            if abs(nearest - gb) <= STORAGE_SNAP_TOLERANCE * nearest:
+                return nearest
+        return round(gb, 3)
+
+    # ------------------------------------------------------------------------------------------ snap
+    def snap(self, filters: Filters | dict) -> tuple[Filters, list[str]]:
+        """Validated, canonical `Filters` plus warnings for everything dropped or changed. Never raises."""
+        warnings: list[str] = []
+        try:
+            return self._snap(filters, warnings)
+        except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+            warnings.append(f"could not snap filters ({type(exc).__name__}: {exc}); no filters applied")
+            return Filters(), warnings
+
+    def _snap(self, filters: Filters | dict, warnings: list[str]) -> tuple[Filters, list[str]]:
+        if isinstance(filters, Filters):
+            data: dict[str, Any] = filters.active()
+        elif isinstance(filters, dict):
+            data = dict(filters)
+        else:
+            warnings.append(f"filters must be a mapping, got {type(filters).__name__}; no filters applied")
+            return Filters(), warnings
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            name = str(key).strip()
+            if name not in Filters.model_fields:
+                warnings.append(f"unknown filter field {name!r} dropped")
+                continue
+            if value is None or value == [] or value == "":
+                continue
+            if name in NUMERIC_FIELDS:
+                v = self._number(name, value)
+                if v is None:
+                    warnings.append(f"{name}={_short(value)} is not a valid number or level; dropped")
+                else:
+                    out[name] = v
+            elif name in LIST_FIELDS:
+                vals = self._list(name, value, warnings)
+                if vals:
+                    out[name] = vals
+            elif name == "subcategory":
+                s = self.subcategory(value) if isinstance(value, str) else None
+                if s is None:
+                    warnings.append(f"subcategory={_short(value)} is not a catalog subcategory; dropped")
+                else:
+                    out[name] = s
+            elif name == "condition":
+                c = _CONDITIONS.get(str(value).strip().lower()) if isinstance(value, str) else None
+                if c is None:
+                    warnings.append(f"condition={_short(value)} is not new or renewed; dropped")
+                else:
+                    out[name] = c
+        self._repair_ranges(out, warnings)
+        # A brand cannot be both wanted and excluded: the exclusion (said more specifically) wins.
+        if out.get("brand") and out.get("brand_exclude"):
+            excl = {b.lower() for b in out["brand_exclude"]}
+            kept = [b for b in out["brand"] if b.lower() not in excl]
+            if len(kept) != len(out["brand"]):
+                warnings.append("a brand was both wanted and excluded; kept the exclusion")
+            out["brand"] = kept
+        return Filters(**out), warnings
+
+    def _number(self, name: str, value: Any) -> float | str | None:
+        attribute = NUMERIC_FIELDS[name][0]
+        if isinstance(value, str) and value.strip().lower() in LEVELS:
+            return value.strip().lower()
+        if attribute == "storage_gb":
+            return self.storage(value)
+        x = parse_number(value)
+        if x is None or x < 0:
+            return None
+        if attribute == "rating" and x > 5:
+            return None
+        if attribute == "review_count":
+            x = float(round(x))
+        return x
+
+    def _list(self, name: str, value: Any, warnings: list[str]) -> list[str]:
+        items = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple | set) else None
+        if items is None:
+            warnings.append(f"{name}={_short(value)} is not a list of names; dropped")
+            return []
+        out: list[str] = []
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                warnings.append(f"{name} value {_short(item)} is not a name; dropped")
+                continue
+            if name in ("brand", "brand_exclude"):
+                got = [self.brand(item)]
+                if got[0] is None:
+                    warnings.append(f"brand {_short(item)} is not in the catalog; dropped")
+                    continue
+            elif name == "color":
+                got = color_families(item)
+                if not got:
+                    warnings.append(f"color {_short(item)} is not a known color; dropped")
+                    continue
+                for c in got:
+                    if self.colors and c not in self.colors:
+                        warnings.append(f"no product in the catalog is {c}; kept as asked")
+            else:  # carrier
+                got = parse_carriers(item)
+                if not got:
+                    warnings.append(f"carrier {_short(item)} is not a known carrier; dropped")
+                    continue
+                for c in got:
+                    if self.carriers and c not in self.carriers:
+                        warnings.append(f"no product in the catalog is sold for {c}; kept as asked")
+            for g in got:
+                if g and g.lower() not in {o.lower() for o in out}:
+                    out.append(g)
+        return out
+
+    def _repair_ranges(self, out: dict[str, Any], warnings: list[str]) -> None:
+        for attribute in ("price", "review_count", "rating", "storage_gb"):
+            lo_name = "average_rating_min" if attribute == "rating" else f"{attribute}_min"
+            hi_name = "average_rating_max" if attribute == "rating" else f"{attribute}_max"
+            lo, hi = out.get(lo_name), out.get(hi_name)
+            if lo is None or hi is None:
+                continue
+            if isinstance(lo, float) and isinstance(hi, float):
+                if lo > hi:
+                    out[lo_name], out[hi_name] = hi, lo
+                    warnings.append(f"{lo_name} {lo:g} was above {hi_name} {hi:g}; swapped them")
+                continue
+            sub = out.get("subcategory")
+            lo_b = DEFAULT_LEVELS.bound(lo_name, lo, sub) if isinstance(lo, str) else lo
+            hi_b = DEFAULT_LEVELS.bound(hi_name, hi, sub) if isinstance(hi, str) else hi
+            if lo_b > hi_b:
+                # Levels are vaguer than numbers: drop the level side; two levels: drop both.
+                drop = [n for n, v in ((lo_name, lo), (hi_name, hi)) if isinstance(v, str)]
+                for n in drop:
+                    out.pop(n, None)
+                warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
+
+
+def _is_weak(brand: str, count: int, other_titles: int | None, n: int) -> bool:
+    """A brand name that is probably an ordinary word in this catalog (see `Vocabulary.weak_brands`).
+
+    Real brands are the brand of many products and rarely appear in other products' titles; junk brands
+    (a title's first word taken as the brand) are the brand of one or two products and appear in hundreds
+    of titles. Thresholds scale with the catalog: "rare" is under 10 products per 10,000.
+    """
+    key = brand_key(brand)
+    if not key or not re.search(r"[a-z]", key):
+        return True
+    rare = max(2.0, 10.0 * n / 10000)
+    if other_titles is None:  # no titles to compare with: only rarity in a big catalog
+        return n >= 500 and count <= 2
+    if count < rare and other_titles > 2 * count:
+        return True
+    return n >= 500 and count <= 2
+
+
+def parse_number(value: Any) -> float | None:
+    """A non-negative number from 1200, "1200", "$1,200", "1.2k", "USD 300", "200 bucks", "two hundred"."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        x = float(value)
+        return x if math.isfinite(x) and x >= 0 else None
+    s = str(value).strip().lower()
+    if not s or len(s) > 60:
+        return None
+    m = _NUM_VALUE.match(s)
+    if m:
+        x = float(m.group(1).replace(",", ""))
+        mult = m.group(2)
+        if mult in ("k", "thousand", "grand"):
+            x *= 1000
+        elif mult == "hundred":
+            x *= 100
+        return x if math.isfinite(x) else None
+    return words_to_number(s)
+
+
+def words_to_number(text: str) -> float | None:
+    """ "two hundred" -> 200, "fifteen hundred" -> 1500, "2 hundred" -> 200; None if not a number phrase."""
+    tokens = [t for t in re.split(r"[\s-]+", text.lower().strip()) if t and t != "and"]
+    if not tokens:
+        return None
+    teens = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+             "seventeen": 17, "eighteen": 18, "nineteen": 19}
+    total = 0.0
+    current = 0.0
+    seen = False
+    for i, tok in enumerate(tokens):
+        if tok == "a" and i == 0:
+            current = 1.0
+            continue
+        if re.fullmatch(r"\d+(?:\.\d+)?", tok):
+            current += float(tok)
+        elif tok in teens:
+            current += teens[tok]
+        elif tok == "hundred":
+            current = (current or 1.0) * 100
+        elif tok in ("thousand", "grand", "k"):
+            total += (current or 1.0) * 1000
+            current = 0.0
+        elif tok in _WORD_NUMBERS:
+            current += _WORD_NUMBERS[tok]
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _clean(values: Any) -> list[str]:
+    """Non-empty stripped strings, first spelling kept (case-insensitive), None and blanks dropped."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for x in values or []:
+        if x is None:
+            continue
+        s = str(x).strip()
+        if s and s.lower() not in seen:
+            seen.add(s.lower())
+            out.append(s)
+    return out
+
+
+def _short(value: Any) -> str:
+    s = repr(value)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+__all__ = ["Vocabulary", "parse_number", "words_to_number", "BRAND_CUTOFF", "DEFAULT_BRANDS",
+           "COLOR_SYNONYMS"]
