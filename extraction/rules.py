@@ -258,7 +258,8 @@ _RESET_RE = re.compile(
     r"from scratch|forget (?:everything|all (?:that|of that|filters|the filters)|it all)|remove all (?:the )?filters|"
     r"let'?s start over|different search|something completely different)(?![\w-])"
 )
-_GROUP = r"(brands?|colou?rs?|price|prices|budget|cost|ratings?|reviews?|storage|carriers?|network|condition)"
+_GROUP = (r"(brands?|colou?rs?|price|prices|budget|cost|ratings?|reviews?|storage|carriers?|network|condition|"
+          r"category|categories|type|kind)")
 _REMOVE_RES = [
     re.compile(rf"(?<![\w-])(?:any|all|whatever|every|either|no particular|no specific)\s+{_GROUP}(?!\s+new)"
                rf"(?:\s+(?:is|are|will do|works|would do|range))?(?:\s+(?:fine|ok|okay|good))?(?![\w-])"),
@@ -278,7 +279,8 @@ _GROUP_FIELD = {"brand": "brand", "brands": "brand", "color": "color", "colour":
                 "colours": "color", "price": "price", "prices": "price", "budget": "price", "cost": "price",
                 "rating": "rating", "ratings": "rating", "review": "reviews", "reviews": "reviews",
                 "storage": "storage", "carrier": "carrier", "carriers": "carrier", "network": "carrier",
-                "condition": "condition"}
+                "condition": "condition", "category": "subcategory", "categories": "subcategory",
+                "type": "subcategory", "kind": "subcategory"}
 _DOESNT_MATTER = re.compile(r"(?<![\w-])(?:(?:it\s+)?(?:doesn'?t|does not|don'?t)\s+matter|whatever)(?![\w-])")
 
 # Subcategory words. Accessory words win over phone words ("phone case" is an accessory).
