@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast test-slow lint bench clean
+.PHONY: install chromium demo test test-fast test-slow test-e2e lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Browser tests drive Debian's chromium package (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+
+# The chat window on the embedded demo catalog: http://127.0.0.1:8000 (staff login printed on start).
 demo: $(STAMP)
 	$(BIN)/sift index build
-	$(BIN)/sift demo
+	$(BIN)/sift serve
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not e2e"
-	$(BIN)/python -m pytest -m "slow"
+test: test-fast test-slow test-e2e
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m "slow"
+
+test-e2e: $(STAMP) chromium
+	$(BIN)/python -m pytest -m "e2e" tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -136,6 +136,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import serve
+
+    return serve(args.settings, host=args.host, port=args.port)
+
+
 # ---------------------------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sift", description="Conversational product search.")
@@ -169,9 +175,27 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_search)
 
-    demo = sub.add_parser("demo", help="the assistant on the demo catalog")
+    demo = sub.add_parser("demo", help="terminal search prompt on the demo catalog")
     catalog_opts(demo)
     demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="the chat window (Chainlit) for shoppers and staff")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    # Each domain adds its own sub-commands; `train` and `eval` groups are shared.
+    from agent.cli import register as register_chat
+    from evals.conversation_eval import add_eval_conversations
+    from extraction.cli import register as register_extraction
+    from transcripts.cli import register as register_transcripts
+
+    register_chat(sub)
+    register_transcripts(sub)
+    sub.add_parser("train", help="train models").add_subparsers(dest="train_cmd", required=True)
+    evals = sub.add_parser("eval", help="evaluations").add_subparsers(dest="eval_cmd", required=True)
+    add_eval_conversations(evals)
+    register_extraction(sub)
     return parser
 
 

@@ -10,11 +10,17 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_EXTRACTOR=auto          auto | rules | llm | path to a seq2seq checkpoint
     SIFT_LLM=                    e.g. openai:gpt-4o-mini, ollama:qwen2.5 (empty: offline policy, no LLM)
     SIFT_LLM_BASE_URL=           base URL of an OpenAI-compatible server
+    SIFT_DATABASE_URL=           chat history (SQLAlchemy async URL); default sqlite+aiosqlite:///$SIFT_HOME/chat.sqlite
+    SIFT_AUTH_MODE=password      password (staff login + signed tokens for the copilot) | header (trust a proxy header)
+    SIFT_AUTH_HEADER=X-Sift-User the header naming the shopper in header mode
+    SIFT_STAFF_USER=staff        staff login name
+    SIFT_STAFF_PASSWORD=         staff password; when unset one is generated into $SIFT_HOME/staff_password
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -34,6 +40,11 @@ class Settings(BaseSettings):
     models_dir: Path = Path("models")
     demo_size: int = 3000
     log_level: str = "WARNING"
+    database_url: str | None = None
+    auth_mode: Literal["password", "header"] = "password"
+    auth_header: str = "X-Sift-User"
+    staff_user: str = "staff"
+    staff_password: str | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -42,3 +53,13 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.home / "data"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.home / 'chat.sqlite').resolve()}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """LangGraph checkpoints; the Chainlit thread id is the LangGraph thread id."""
+        return self.home / "conversations.sqlite"

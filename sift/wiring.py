@@ -33,3 +33,58 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
                  show_progress: bool = True) -> SearchEngine:
     options = BuildOptions(model=settings.embedder, dtype=settings.embed_dtype, show_progress=show_progress)
     return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild)
+
+
+def _trained_model_is_better(folder: Path) -> bool:
+    """Use a trained model automatically only when its own evaluation beat the rules on held-out phrasings.
+
+    `sift eval extraction` writes `eval_extraction.json` next to the model; without it, or when the
+    model lost to the rule baseline, "auto" keeps the rules (a weak model would make every answer worse).
+    """
+    import json
+
+    if not (folder / "config.json").exists():
+        return False
+    try:
+        report = json.loads((folder / "eval_extraction.json").read_text())
+        em = report["single_turn"]
+        better = em["seq2seq"]["exact_match"] >= em["rules"]["exact_match"]
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("%s has no readable eval_extraction.json; using the rules (run `sift eval extraction`)", folder)
+        return False
+    if not better:
+        log.warning("trained extractor in %s scored below the rules on held-out phrasings; using the rules "
+                    "(set SIFT_EXTRACTOR=%s to force it)", folder, folder)
+    return better
+
+
+def build_extractor(settings: Settings, engine: SearchEngine):
+    """The filter extractor named by SIFT_EXTRACTOR.
+
+    auto (default): the trained seq2seq model in `<models_dir>/extractor` when its evaluation beat the
+    rules, else the rules;
+    rules; llm (the chat model of SIFT_LLM with structured output); or a path / hub id of a seq2seq model.
+    Every extractor snaps to this catalog's vocabulary.
+    """
+    from extraction.vocabulary import Vocabulary
+
+    vocab = Vocabulary.from_products(engine.products)
+    choice = settings.extractor.strip()
+    if choice == "auto":
+        trained = settings.models_dir / "extractor"
+        choice = str(trained) if _trained_model_is_better(trained) else "rules"
+    if choice == "rules":
+        from extraction.rules import RuleExtractor
+
+        return RuleExtractor(vocab)
+    if choice == "llm":
+        from agent.llm import make_chat_model
+        from extraction.llm import LLMExtractor
+
+        if not settings.llm:
+            raise ValueError("SIFT_EXTRACTOR=llm needs SIFT_LLM (e.g. openai:gpt-4o-mini); or use auto/rules")
+        return LLMExtractor(make_chat_model(settings.llm, settings.llm_base_url), vocab)
+    from extraction.seq2seq import Seq2SeqExtractor
+
+    log.info("filter extractor: seq2seq model %s", choice)
+    return Seq2SeqExtractor.load(choice, vocab=vocab)

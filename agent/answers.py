@@ -1,0 +1,253 @@
+"""Answers of the offline policy, written from the tools' JSON results and the templates in
+`prompts/answers.toml` (wording is data; this module only fills it in).
+
+Every statement about a product comes from its own attribute values in the tool result, and the
+search tool only returns products that satisfy every active constraint, so an answer never claims a
+product meets a constraint that it does not.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import lru_cache
+from typing import Any
+
+from prompts import load_prompt
+from tools.catalog_tools import content_words
+from tools.describe import money
+
+_SUBCATEGORY_WORDS = {"Cell Phones": "phones", "Cell Phone Accessories": "accessories"}
+_FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit", "brand": "the brand",
+                "brand_exclude": "the excluded brands", "color": "the color", "carrier": "the carrier",
+                "condition": "the condition", "subcategory": "the department", "storage_gb_min": "the storage",
+                "storage_gb_max": "the storage limit", "average_rating_min": "the rating",
+                "average_rating_max": "the rating cap", "review_count_min": "the review count",
+                "review_count_max": "the review cap"}
+_PICK_WORDS = {"cheapest": "cheaper", "priciest": "pricier", "best_rated": "better rated",
+               "most_reviewed": "more reviewed"}
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, str]:
+    return tomllib.loads(load_prompt("answers"))
+
+
+def t(name: str, **values: Any) -> str:
+    return templates()[name].format(**values)
+
+
+def _join(items: list[str], word: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _rating(rec: dict[str, Any]) -> str:
+    if rec.get("rating") is None:
+        return "no rating yet"
+    reviews = rec.get("reviews")
+    return f"{rec['rating']:.1f} stars" + (f" from {reviews:,} ratings" if reviews else "")
+
+
+def what(payload: dict[str, Any]) -> str:
+    """"Samsung phones under $200, black" style summary of the state (chips + topic)."""
+    chips = list(payload.get("chips") or [])
+    topic = (payload.get("query") or payload.get("topic") or "").strip()
+    topic = topic if content_words(topic) else ""
+    if not chips and not topic:
+        return t("anything")
+    head = f'"{topic}"' if topic else ""
+    return ", ".join(x for x in [head, *chips] if x)
+
+
+def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str:
+    if not extraction:
+        return t("understood", what=what(search))
+    changes: list[str] = []
+    if extraction.get("reset"):
+        changes.append("starting over")
+    topic = (search.get("query") or "").strip()
+    if content_words(topic) and topic != (extraction.get("previous_topic") or ""):
+        changes.append(f'"{topic}"')
+    chips_by_field = dict(zip(search.get("filters", {}), search.get("chips", []), strict=False))
+    changed = set(extraction.get("changed", {}))
+    changes += [chips_by_field[f] for f in chips_by_field if f in changed]
+    if extraction.get("removed"):
+        changes.append(t("dropped", labels=_join([_FIELD_WORDS.get(f, f.replace("_", " "))
+                                                   for f in extraction["removed"]])))
+    if not changes:
+        return t("understood", what=what(search))
+    kept = [chips_by_field[f] for f in chips_by_field if f not in changed]
+    still = t("still", labels=", ".join(kept)) if kept else ""
+    return t("understood_changed", changes=", ".join(changes), still=still)
+
+
+def result_lines(results: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for rec in results:
+        reasons = rec.get("why") or []
+        lines.append(t("item", pos=rec["pos"], title=rec["title"][:90], price=money(rec.get("price")),
+                       rating=_rating(rec), why=t("why", reasons=", ".join(reasons)) if reasons else ""))
+    return lines
+
+
+def next_steps(search: dict[str, Any]) -> str:
+    """Three or four things the shopper can say next, chosen from what would change the results."""
+    opts: list[str] = []
+    filters = search.get("filters", {})
+    facets = search.get("facets", {})
+    results = search.get("results", [])
+    if search.get("has_more"):
+        opts.append('"show more"')
+    if len(results) >= 2:
+        opts.append('"compare the first two"')
+    elif results:
+        opts.append('"tell me about the first one"')
+    if "brand" not in filters:
+        brands = list(facets.get("brand", {}))
+        if brands:
+            opts.append(f'"only {brands[0]}"')
+    elif len(facets.get("brand", {})) > 1:
+        other = [b for b in facets["brand"] if b not in filters["brand"]]
+        if other:
+            opts.append(f'"what about {other[0]} instead?"')
+    prices = [r["price"] for r in results if r.get("price")]
+    if "price_max" not in filters and prices:
+        cap = sorted(prices)[len(prices) // 2]
+        step = 5 if cap < 100 else 50
+        opts.append(f'"under ${max(step, math.floor(cap * 0.8 / step) * step):g}"')
+    elif "color" not in filters and facets.get("color"):
+        opts.append(f'"only {next(iter(facets["color"]))} ones"')
+    opts.append('"start over"')
+    return t("next_steps", options=", ".join(opts[:5]))
+
+
+def _counts(d: dict[str, int], limit: int = 5, rename: dict[str, str] | None = None) -> str:
+    items = [(k, v) for k, v in d.items() if v > 0][:limit]
+    return ", ".join(f"{(rename or {}).get(k, k)} ({v})" for k, v in items)
+
+
+def render_search(search: dict[str, Any], extraction: dict[str, Any] | None,
+                  more: bool = False) -> tuple[str, bool]:
+    """The answer to a search turn and whether it is a clarifying question."""
+    matched = int(search.get("matched") or 0)
+    results = search.get("results") or []
+    parts: list[str] = []
+    if more:
+        if not results:
+            if matched == 0:
+                return t("more_nothing", constraints=_join(search.get("chips") or [what(search)])), False
+            return t("no_more", matched=matched), False
+        offset = int(search.get("offset") or 0)
+        parts.append(t("page_more", first=offset + 1, last=offset + len(results), matched=matched))
+        parts += result_lines(results)
+        parts.append(next_steps(search))
+        return "\n".join(parts), False
+    parts.append(understood(extraction, search))
+    if matched == 0:
+        parts.append(t("empty", constraints=_join(search.get("chips") or [what(search)])))
+        blockers = search.get("blockers") or []
+        if len(blockers) == 1:
+            parts.append(t("empty_blocker", label=blockers[0]["label"], count=blockers[0]["count_without"]))
+        elif blockers:
+            parts.append(t("empty_blockers", labels=_join([b["label"] for b in blockers], "or")))
+        elif not blockers and len(search.get("filters", {})) > 1:
+            parts.append(t("empty_conflict"))
+        offers = search.get("relaxations") or []
+        if offers:
+            parts.append(t("empty_offers", offers="; ".join(t("offer", label=o["label"], count=o["count"])
+                                                             for o in offers)))
+        return "\n".join(parts), False
+    if search.get("broad"):
+        facets = search.get("facets", {})
+        parts = [t("clarify_lead", matched=matched)]
+        if not search.get("filters", {}).get("subcategory") and len(facets.get("subcategory", {})) > 1:
+            options = _counts(facets["subcategory"], rename=_SUBCATEGORY_WORDS)
+            parts.append(t("clarify_department", options=options))
+        elif facets.get("brand"):
+            parts.append(t("clarify_brand", options=_counts(facets["brand"], 5)))
+        if facets.get("price"):
+            parts.append(t("clarify_budget", options=_counts(facets["price"], 6)))
+        if results:
+            parts.append(t("clarify_meanwhile"))
+            parts += result_lines(results)  # the same products the cards show
+        return "\n".join(parts), True
+    n = len(results)
+    if matched == 1:
+        parts.append(t("matched_one"))
+    elif matched <= n:
+        parts.append(t("matched_few", matched=matched))
+    else:
+        parts.append(t("matched_many", matched=matched, n=n))
+    parts += result_lines(results)
+    if not search.get("exhaustive", True):
+        parts.append(t("approx"))
+    parts.append(next_steps(search))
+    return "\n".join(parts), False
+
+
+_DETAIL_FIELDS = (("price", "price"), ("rating", "rating"), ("brand", "brand"), ("color", "color"),
+                  ("storage_gb", "storage"), ("carriers", "carriers"), ("condition", "condition"))
+
+
+def render_details(payload: dict[str, Any], compare: bool = False) -> str:
+    products = payload.get("products") or []
+    stale = [t("details_stale", which=(f"#{s['pos']} " if s.get("pos") else "") + s["title"][:60],
+               fails=_join(s.get("fails") or [], "and")) for s in payload.get("no_longer_match") or []]
+    if stale and not products:
+        return "\n".join(stale)
+    if payload.get("missing_positions") and not products:
+        shown = payload.get("shown_count", 0)
+        if not shown:
+            return t("details_nothing")
+        positions = _join([str(p) for p in payload["missing_positions"]], "or")
+        return t("details_missing", shown=f"{shown} product" + ("s" if shown != 1 else ""), last=shown,
+                 positions=positions)
+    if not products:
+        return t("details_nothing")
+    parts: list[str] = []
+    if payload.get("pick") and len(products) == 1 and len(payload.get("picked_from") or []) > 1:
+        parts.append(t("pick", adjective=_PICK_WORDS.get(payload["pick"], payload["pick"]),
+                       title=_title(products[0])))
+    if len(products) > 1:
+        parts.append(t("compare_head", n=len(products)))
+    for p in products:
+        parts.append(t("details_one", pos=f"#{p['pos']} " if p.get("pos") else "", title=p["title"]))
+        parts += [t("details_line", label=label, value=v) for label, v in _detail_values(p)]
+        for f in (p.get("features") or [])[:3]:
+            parts.append(t("details_line", label="feature", value=f))
+    parts += stale
+    comparison = payload.get("comparison") or {}
+    by_id = {p["id"]: p for p in products}
+    for key, adjective in (("cheapest", "Cheaper"), ("best_rated", "Better rated"),
+                           ("most_reviewed", "More reviewed"), ("most_storage", "More storage")):
+        if key in comparison and comparison[key] in by_id:
+            parts.append(t("compare_winner", adjective=adjective, title=_title(by_id[comparison[key]])))
+    return "\n".join(parts)
+
+
+def _title(p: dict[str, Any], limit: int = 60) -> str:
+    title = p["title"]
+    if len(title) > limit:
+        title = title[:limit].rsplit(" ", 1)[0].rstrip(" -|,") + "..."
+    return (f"#{p['pos']} " if p.get("pos") else "") + title
+
+
+def _detail_values(p: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for key, label in _DETAIL_FIELDS:
+        v = p.get(key)
+        if v in (None, "", []):
+            continue
+        if key == "price":
+            v = money(v)
+        elif key == "rating":
+            v = _rating(p)
+        elif key == "storage_gb":
+            v = f"{v:g} GB"
+        elif isinstance(v, list):
+            v = ", ".join(v)
+        out.append((label, str(v)))
+    return out

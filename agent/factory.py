@@ -1,0 +1,26 @@
+"""`make_assistant`: what the shell (sift/wiring.py) calls to get a ready `Assistant`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extraction.base import Extractor
+from retrieval.search import SearchEngine
+
+from .assistant import Assistant
+
+
+def default_extractor(engine: SearchEngine) -> Extractor:
+    """The rule extractor snapped to this catalog's vocabulary (no model, no network)."""
+    from extraction.rules import RuleExtractor
+    from extraction.vocabulary import Vocabulary
+
+    return RuleExtractor(Vocabulary.from_table(engine.table))
+
+
+def make_assistant(engine: SearchEngine, extractor: Extractor | None = None, llm: str | None = None,
+                   checkpoint_path: str | Path | None = None, base_url: str | None = None,
+                   page_size: int = 5) -> Assistant:
+    """An `Assistant` over `engine`. `llm` None or "" -> the offline policy; `checkpoint_path` None -> in memory."""
+    return Assistant(engine, extractor or default_extractor(engine), chat_model=llm,
+                     checkpointer_path=checkpoint_path, base_url=base_url, page_size=page_size)

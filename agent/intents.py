@@ -1,0 +1,111 @@
+"""What a shopper's message asks for, in the offline policy's terms (no model: word patterns).
+
+Only the conversational moves live here (greeting, help, thanks, "show more", references to shown
+products). Everything about *what* the shopper wants goes through the filter extractor.
+
+    >>> classify("compare the first two")
+    Intent(kind='details', positions=[1, 2], use_focus=False, pick=None, compare=True)
+    >>> classify("the cheaper of those two").pick
+    'cheapest'
+    >>> classify("what about pixel instead?").kind
+    'search'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "frist": 1, "top": 1, "second": 2, "2nd": 2, "secnd": 2, "seccond": 2, "secound": 2,
+    "third": 3, "3rd": 3, "thrid": 3, "fourth": 4, "4th": 4, "forth": 4, "fifth": 5, "5th": 5, "sixth": 6,
+    "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
+    "last": -1,
+}
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
+_GREETING = re.compile(r"^(hi+|hello+|hey+|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)( there| sift)?[!.\s]*$")
+_HELP = re.compile(r"^(help|\?+|what can you do|how does (this|it) work|what (do|can) i (say|ask)|commands|"
+                   r"what is this|who are you)[?!.\s]*$")
+_THANKS = re.compile(r"^(ok(ay)?\s*,?\s*)?(thanks?|thank you|thx|ty|cheers|great,? thanks|perfect,? thanks?)"
+                     r"( (so much|a lot))?[!.\s]*$")
+_MORE_WORDS = {"more", "next", "others", "other", "mor", "moar", "else"}
+_MORE_FILLER = {"show", "me", "more", "next", "page", "please", "pls", "plz", "some", "options", "results", "see",
+                "load", "any", "other", "others", "ones", "can", "you", "i", "the", "ok", "okay", "shwo", "mor",
+                "moar", "and", "yes", "sure", "what", "else", "got", "have", "u", "a", "few", "let", "lets", "let's",
+                "give", "do", "there", "is", "are"}
+_PICKS = (
+    (re.compile(r"\b(cheap(er|est)|less expensive|lower price|more affordable|cheapo)\b"), "cheapest"),
+    (re.compile(r"\b(pricier|priciest|more expensive|most expensive|expensiv\w*)\b"), "priciest"),
+    (re.compile(r"\b(better|best|higher|highest|top)[ -]?rated\b|\bbetter reviews\b|\brated (better|higher)\b"),
+     "best_rated"),
+    (re.compile(r"\b(more|most) (reviews|ratings|popular)\b|\bmost reviewed\b"), "most_reviewed"),
+)
+_DEICTIC = re.compile(r"\b(those|these|them|it|that one|this one|that|this|either|the two|both)\b")
+_ABOUT = re.compile(r"\b(tell me (more )?about|details?|more (info|information) (on|about)|what about|specs?|"
+                    r"describe|show me|how about|info on|is|does|which)\b")
+
+
+@dataclass
+class Intent:
+    kind: str  # greeting | help | thanks | more | details | search
+    positions: list[int] = field(default_factory=list)
+    use_focus: bool = False
+    pick: str | None = None
+    compare: bool = False
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+
+
+def _positions(t: str) -> list[int]:
+    """1-based positions named in `t`: "the second one" -> [2]; "first two" -> [1, 2]; "1 and 3" -> [1, 3]."""
+    m = re.search(r"\b(first|top|last)\s+(two|three|four|both|2|3|4)\b", t)
+    if m:
+        n = _COUNTS[m.group(2)]
+        return list(range(1, n + 1)) if m.group(1) != "last" else list(range(-n, 0))
+    out: list[int] = []
+    for m in re.finditer(r"\b(?:number|no\.?|#|option|item|result|product)\s*(\d{1,2})\b|#(\d{1,2})\b", t):
+        out.append(int(m.group(1) or m.group(2)))
+    for word in re.findall(r"[a-z0-9]+", t):
+        if word in _ORDINALS and not (word == "top" and re.search(r"\btop[ -]?rated\b", t)):
+            out.append(_ORDINALS[word])
+    if not out:
+        m = re.search(r"\b(\d{1,2})\s*(?:and|&|vs\.?|versus|or|,)\s*(\d{1,2})\b", t)
+        if m and "compare" in t or (m and re.search(r"\b(vs|versus)\b", t)):
+            out = [int(m.group(1)), int(m.group(2))]
+    return list(dict.fromkeys(p for p in out if p != 0))
+
+
+def classify(text: str) -> Intent:
+    """The conversational move in `text`; anything not recognised is "search" (goes to the extractor)."""
+    t = _norm(text)
+    if not t:
+        return Intent("help")
+    if _GREETING.match(t):
+        return Intent("greeting")
+    if _HELP.match(t):
+        return Intent("help")
+    if _THANKS.match(t):
+        return Intent("thanks")
+    words = re.findall(r"[a-z']+", t)
+    if words and set(words) <= _MORE_FILLER and set(words) & _MORE_WORDS:
+        return Intent("more")
+    compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
+    pick = next((name for pat, name in _PICKS if pat.search(t)), None)
+    positions = _positions(t)
+    if re.search(r"\bthan\b", t):  # "cheaper than the first one" is a new search relative to a shown product
+        return Intent("search")
+    deictic = bool(_DEICTIC.search(t))
+    # A reference needs an anchor: a position, "compare", or a pick among "those"/"them"/"the two".
+    if positions and (compare or pick or _ABOUT.search(t) or re.search(r"\b(one|ones|two|three)\b", t)
+                      or len(words) <= 4):
+        return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1)
+    if compare:
+        return Intent("details", positions=[] if deictic else [1, 2], use_focus=deictic, pick=pick, compare=True)
+    if pick and deictic and re.search(r"\b(of|which|between)\b", t):
+        return Intent("details", use_focus=True, pick=pick)
+    if re.fullmatch(r"(tell me (more )?about|more (info|details) (on|about)|details (on|about|of)|what about) "
+                    r"(it|that|that one|this one|them|those)[?.!]*", t):
+        return Intent("details", use_focus=True)
+    return Intent("search")

@@ -1,0 +1,125 @@
+"""The offline policy model: a deterministic `BaseChatModel` that drives the agent graph with no LLM.
+
+It plays the part an LLM would play, through the same tools and the same graph, so the rest of Sift
+cannot tell the difference. Per shopper message:
+
+    greeting / help / thanks        -> answer directly (templates)
+    "show more"                     -> search_products(more=True)            -> next page
+    "the second one", "compare the first two", "the cheaper of those two"
+                                    -> product_details(positions|use_focus, pick) -> details / comparison
+    anything else                   -> extract_filters(utterance) -> search_products() -> answer:
+                                       what was understood, how many match, the top results with price,
+                                       rating and why they fit, what to say next; a clarifying question
+                                       for a vague first request; the blocking constraint and the smallest
+                                       relaxations (with counts) when nothing matches.
+
+    >>> model = OfflinePolicy()
+    >>> msg = model.invoke([HumanMessage("a cheap samsung phone")])           # doctest: +SKIP
+    >>> msg.tool_calls[0]["name"]                                             # doctest: +SKIP
+    'extract_filters'
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.tools import BaseTool
+
+from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
+
+from . import answers
+from .intents import classify
+
+
+class OfflinePolicy(BaseChatModel):
+    """Deterministic tool-calling policy. `response_metadata["sift_clarifying"]` marks clarifying questions."""
+
+    page_size: int = 5
+
+    @property
+    def _llm_type(self) -> str:
+        return "sift-offline-policy"
+
+    def bind_tools(self, tools: Sequence[dict[str, Any] | type | Callable | BaseTool], *,
+                   tool_choice: str | None = None, **kwargs: Any) -> OfflinePolicy:
+        """The policy knows its three tools by name; binding is a no-op (called on every model step)."""
+        names = {getattr(t, "name", None) for t in tools}
+        missing = {EXTRACT, SEARCH, DETAILS} - names
+        if missing:
+            raise ValueError(f"the offline policy needs the tools {sorted(missing)}; pass tools.make_tools(...)")
+        return self
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.step(messages))])
+
+    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                         run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        # Native async (no executor hop): the policy is pure computation of microseconds.
+        return ChatResult(generations=[ChatGeneration(message=self.step(messages))])
+
+    # ------------------------------------------------------------------------------------------ policy
+    def step(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        """The next message of the turn that the last `HumanMessage` started."""
+        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        if start < 0:
+            return _say(answers.t("greeting"))
+        text = _text(messages[start])
+        tool_msgs = [m for m in messages[start + 1:] if isinstance(m, ToolMessage)]
+        failed = [m for m in tool_msgs if m.status == "error"]
+        if failed:  # a tool error is reported, not papered over with an answer about nothing
+            return _say(answers.t("tool_error", detail=_text(failed[-1])[:200]))
+        results = {m.name: _json(m) for m in tool_msgs}
+        intent = classify(text)
+        if not results:
+            if intent.kind in ("greeting", "help", "thanks"):
+                return _say(answers.t(intent.kind))
+            if intent.kind == "more":
+                return _call(SEARCH, {"more": True, "k": self.page_size})
+            if intent.kind == "details":
+                args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}
+                if intent.pick:
+                    args["pick"] = intent.pick
+                return _call(DETAILS, args)
+            return _call(EXTRACT, {"utterance": text})
+        if DETAILS in results:
+            return _say(answers.render_details(results[DETAILS], compare=intent.compare))
+        if SEARCH in results:
+            answer, clarifying = answers.render_search(results[SEARCH], results.get(EXTRACT),
+                                                       more=intent.kind == "more")
+            return _say(answer, clarifying=clarifying)
+        extraction = results.get(EXTRACT) or {}
+        if extraction.get("reset") and not extraction.get("filters") and not extraction.get("topic"):
+            return _say(answers.t("reset"))
+        return _call(SEARCH, {"k": self.page_size})
+
+
+def _text(m: BaseMessage) -> str:
+    c = m.content
+    if isinstance(c, str):
+        return c
+    return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in c)
+
+
+def _json(m: ToolMessage) -> dict[str, Any]:
+    try:
+        out = json.loads(_text(m))
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _say(text: str, clarifying: bool = False) -> AIMessage:
+    return AIMessage(content=text, response_metadata={"sift_clarifying": clarifying})
+
+
+def _call(name: str, args: dict[str, Any]) -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:16]}",
+                                              "type": "tool_call"}])

@@ -1,0 +1,47 @@
+"""Per-conversation state carried in the LangGraph state (and so in the SQLite checkpoint).
+
+Everything here is plain JSON (dicts, lists, strings, numbers) so a checkpoint written by one
+version of Sift reads back in another, and no class has to be allow-listed for deserialisation.
+
+    filters      the full active constraint set, `Filters.active()` form
+    topic        the product need in words ("phone case"), kept across turns until replaced or reset
+    shown        product ids of the last result list, in order ("the second one" resolves here)
+    page         0-based page of that list ("show more" asks for page + 1)
+    offset       rank of the list's first product minus one (page 2 of 5 shows #6-#10)
+    focus        product ids discussed last in details ("the cheaper of those two" resolves here)
+    matched      how many products satisfy `filters`
+    searches     how many searches this conversation has run (the first vague request gets a question)
+    turn_cards   product ids whose cards this turn displays (reset at the start of every turn)
+    relaxations  relaxation offers of this turn's empty search (reset every turn)
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired
+
+from langchain.agents import AgentState
+
+from retrieval.filters import Filters
+
+PER_TURN_RESET: dict[str, Any] = {"turn_cards": [], "relaxations": []}
+
+
+class SiftState(AgentState):
+    filters: NotRequired[dict[str, Any]]
+    topic: NotRequired[str]
+    shown: NotRequired[list[str]]
+    page: NotRequired[int]
+    offset: NotRequired[int]
+    focus: NotRequired[list[str]]
+    matched: NotRequired[int]
+    searches: NotRequired[int]
+    turn_cards: NotRequired[list[str]]
+    relaxations: NotRequired[list[dict[str, Any]]]
+
+
+def filters_of(state: dict[str, Any]) -> Filters:
+    """The state's filters as a `Filters` (an unreadable stored value becomes no constraint)."""
+    try:
+        return Filters(**(state.get("filters") or {}))
+    except ValueError:
+        return Filters()

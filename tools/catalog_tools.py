@@ -1,0 +1,240 @@
+"""The agent's three tools over extraction/ and retrieval/, bound to one engine and one extractor.
+
+Each tool reads the conversation state through `ToolRuntime` and writes it back with
+`Command(update=...)`; its `ToolMessage` is compact JSON (what a model needs to write an answer).
+
+    extract_filters(utterance)                      -> new full filter state (+ what changed, topic)
+    search_products(query?, more?, k?)              -> hits, matched count, exhaustive flag, facet counts,
+                                                       relaxation offers when nothing matches
+    product_details(positions?, product_ids?, use_focus?, pick?) -> full details of shown products
+
+    >>> tools = make_tools(engine, extractor)                                 # doctest: +SKIP
+    >>> [t.name for t in tools]                                               # doctest: +SKIP
+    ['extract_filters', 'search_products', 'product_details']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from langchain.tools import ToolRuntime, tool
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool
+from langgraph.types import Command
+
+from agent.state import filters_of
+from extraction.base import Extractor
+from retrieval.catalog import Product
+from retrieval.filters import Filters
+from retrieval.search import SearchEngine
+
+from .describe import constraint_labels, product_record, verified, why_it_fits
+from .relax import blockers, relaxations
+from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
+
+EXTRACT, SEARCH, DETAILS = "extract_filters", "search_products", "product_details"
+# A first request with no constraint beyond the department and no product words is "broad": worth a question.
+_GENERIC = set("""a an the some any me i my we you it for to of and or with on in please pls just
+something anything stuff thing things item items product products phone phones smartphone smartphones cell
+mobile accessory accessories buy need needs want wanna looking look find get show see help good nice new
+great best cool one ones hi hello hey""".split())
+BROAD_MIN_MATCHED = 20
+FACETS_SHOWN = ("subcategory", "brand", "color", "price", "average_rating", "storage_gb", "carrier", "condition")
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def content_words(topic: str) -> list[str]:
+    """Words of the topic that say something beyond "I want a phone" ("wireless", "charger", "galaxy")."""
+    return [w for w in re.findall(r"[a-z0-9]+", topic.lower()) if w not in _GENERIC]
+
+
+def is_broad(filters: Filters, topic: str) -> bool:
+    """No constraint beyond the department and no content word in the topic."""
+    return not (set(filters.active_fields()) - {"subcategory"}) and not content_words(topic)
+
+
+def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -> list[BaseTool]:
+    """The three tools, closed over `engine` and `extractor`."""
+
+    def products(ids: list[str]) -> list[Product]:
+        return [p for p in (engine.product(i) for i in ids) if p is not None]
+
+    @tool(EXTRACT, args_schema=ExtractFiltersArgs)
+    def extract_filters(utterance: str, runtime: ToolRuntime) -> Command:
+        """Understand the shopper's latest message: update the constraints in force (price, brand, color,
+        rating, reviews, storage, carrier, condition, phones vs accessories) and the product topic.
+        Call it first on every shopper message that could change what they want."""
+        state = runtime.state
+        before = filters_of(state)
+        shown = products(state.get("shown") or [])
+        try:
+            result = extractor.extract(utterance, before, shown)
+            after, warnings = result.filters, list(result.warnings)
+        except Exception as exc:  # an extractor must not raise; if one does, keep the state and say so
+            result, after, warnings = None, before, [f"extraction failed ({type(exc).__name__}); state kept"]
+        reset = bool(result and result.reset)
+        old_topic = "" if reset else (state.get("topic") or "")
+        topic = (result.topic if result and result.topic else None) or old_topic
+        before_active, after_active = before.active(), after.active()
+        changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
+        removed = [k for k in before_active if k not in after_active]
+        update: dict[str, Any] = {"filters": after_active, "topic": topic}
+        if reset or changed or removed:
+            update["page"] = 0
+        if reset:
+            update.update(shown=[], focus=[], searches=0)
+        payload = {"filters": after_active, "chips": constraint_labels(after, engine.table.levels),
+                   "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
+                   "reset": reset,
+                   "spans": dict(result.spans) if result else {}, "warnings": warnings}
+        update["messages"] = [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]
+        return Command(update=update)
+
+    @tool(SEARCH, args_schema=SearchProductsArgs)
+    def search_products(runtime: ToolRuntime, query: str | None = None, more: bool = False,
+                        k: int = page_size) -> Command:
+        """Search the catalog with the constraints in force (set by extract_filters) and a semantic query.
+        Returns the matched count, the top products (every one satisfies every constraint), facet counts
+        for refining, and, when nothing matches, which constraint empties the set and the smallest
+        relaxations with their counts."""
+        state = runtime.state
+        filters = filters_of(state)
+        topic = (query or "").strip() or state.get("topic") or ""
+        page = (state.get("page") or 0) + 1 if more else 0
+        # A topic with no content word ("something", "a phone") ranks by popularity, not by similarity
+        # to filler words.
+        result = engine.search(topic if content_words(topic) else "", filters, k=k, offset=page * k)
+        keep = set(verified(engine.table, [h.row for h in result.hits], filters))
+        hits = [h for h in result.hits if h.row in keep]
+        ids = [h.product.id for h in hits]
+        facets = engine.table.facet_counts(filters, top=6)
+        searches = int(state.get("searches") or 0)
+        payload: dict[str, Any] = {
+            "query": topic, "filters": filters.active(), "chips": constraint_labels(filters, engine.table.levels),
+            "matched": result.matched, "exhaustive": result.exhaustive, "page": page, "offset": page * k,
+            "has_more": result.matched > page * k + len(hits),
+            "results": [dict(product_record(h.product, page * k + i + 1), why=why_it_fits(h.product, filters, topic))
+                        for i, h in enumerate(hits)],
+            "facets": {f: facets[f] for f in FACETS_SHOWN if facets.get(f)},
+        }
+        payload["broad"] = searches == 0 and not more and result.matched >= BROAD_MIN_MATCHED and is_broad(
+            filters, topic)
+        offers: list[dict[str, Any]] = []
+        if result.matched == 0 and not filters.is_empty():
+            offers = relaxations(engine.table, filters)
+            payload["blockers"] = blockers(engine.table, filters)
+            payload["relaxations"] = offers
+        update: dict[str, Any] = {"matched": result.matched, "searches": searches + 1, "relaxations": offers,
+                                  "turn_cards": ids}
+        if ids:  # an empty answer keeps the previous list, so "the second one" still means something
+            update.update(shown=ids, page=page, offset=page * k, focus=[])
+        elif not more:
+            update["page"] = 0
+        if query and query.strip():
+            update["topic"] = topic
+        update["messages"] = [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=SEARCH)]
+        return Command(update=update)
+
+    @tool(DETAILS, args_schema=ProductDetailsArgs)
+    def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
+                        product_ids: list[str] | None = None, use_focus: bool = False,
+                        pick: str | None = None) -> Command:
+        """Full details (features, specs, price, rating) of products already shown, for questions and
+        comparisons: refer to them by position in the last result list, by id, or as 'those'."""
+        state = runtime.state
+        shown: list[str] = list(state.get("shown") or [])
+        focus: list[str] = list(state.get("focus") or [])
+        offset = int(state.get("offset") or 0)
+        ids: list[str] = []
+        missing: list[int] = []
+        for pos in positions or []:
+            # The list shows ranks offset+1..offset+n: "number 7" is a rank, "the second one" a place in it.
+            if offset < pos <= offset + len(shown):
+                pos -= offset
+            i = pos - 1 if pos > 0 else len(shown) + pos
+            if 0 <= i < len(shown):
+                ids.append(shown[i])
+            else:
+                missing.append(pos)
+        ids += [i for i in product_ids or [] if engine.product(i) is not None]
+        if not ids and use_focus:
+            ids = focus if len(focus) >= 2 or not pick else shown[:2]
+        if not ids and not missing:
+            ids = (focus or shown)[: 2 if pick else 1]
+        ids = list(dict.fromkeys(ids))
+        filters = filters_of(state)
+        # A product shown before the constraints changed may no longer fit them: it is named, with the
+        # constraints it fails, but never presented as a match.
+        mask = engine.table.mask(filters)
+        items, stale = [], []
+        for p in products(ids):
+            (items if mask[engine.row_of[p.id]] else stale).append(p)
+        if pick and len(items) > 1:
+            items = [_pick(items, pick)]
+        payload: dict[str, Any] = {"products": [_details(p, filters, shown, offset) for p in items],
+                                   "shown_count": len(shown), "offset": offset}
+        if stale:
+            payload["no_longer_match"] = [
+                {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],
+                 "fails": _failed(engine, p, filters)} for p in stale]
+        if missing:
+            payload["missing_positions"] = missing
+        if pick:
+            payload["pick"] = pick
+            payload["picked_from"] = ids
+        if len(items) > 1:
+            payload["comparison"] = _compare(items)
+        update = {"focus": [p.id for p in items] if items else focus, "turn_cards": [p.id for p in items],
+                  "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
+        return Command(update=update)
+
+    return [extract_filters, search_products, product_details]
+
+
+_PICKERS = {
+    "cheapest": lambda p: (p.price is None, p.price or 0.0),
+    "priciest": lambda p: (p.price is None, -(p.price or 0.0)),
+    "best_rated": lambda p: (p.average_rating is None, -(p.average_rating or 0.0), -(p.rating_number or 0)),
+    "most_reviewed": lambda p: (p.rating_number is None, -(p.rating_number or 0)),
+}
+
+
+def _pick(items: list[Product], how: str) -> Product:
+    return min(items, key=_PICKERS.get(how, _PICKERS["cheapest"]))
+
+
+def _failed(engine: SearchEngine, p: Product, filters: Filters) -> list[str]:
+    """Labels of the active constraints that product `p` does not satisfy."""
+    row = engine.row_of[p.id]
+    return [label for (name, value), label in zip(filters.active().items(), constraint_labels(filters), strict=True)
+            if not engine.table.mask(Filters(**{name: value}))[row]]
+
+
+def _details(p: Product, filters: Filters, shown: list[str], offset: int = 0) -> dict[str, Any]:
+    rec = product_record(p, offset + shown.index(p.id) + 1 if p.id in shown else None)
+    rec["title"] = p.title
+    rec["features"] = [f[:200] for f in p.features[:5]]
+    if p.description:
+        rec["description"] = " ".join(p.description)[:300]
+    rec["details"] = dict(list(p.details.items())[:10])
+    rec["fits"] = why_it_fits(p, filters)
+    return rec
+
+
+def _compare(items: list[Product]) -> dict[str, Any]:
+    """Who wins on each attribute, by id; ties and unknowns are left out."""
+    out: dict[str, Any] = {}
+    for key, how in (("cheapest", "cheapest"), ("best_rated", "best_rated"), ("most_reviewed", "most_reviewed")):
+        attr = {"cheapest": "price", "best_rated": "average_rating", "most_reviewed": "rating_number"}[key]
+        known = [p for p in items if getattr(p, attr) is not None]
+        if len(known) >= 2 and len({getattr(p, attr) for p in known}) > 1:
+            out[key] = _pick(known, how).id
+    storages = [p for p in items if p.storage_gb]
+    if len(storages) >= 2 and len({p.storage_gb for p in storages}) > 1:
+        out["most_storage"] = max(storages, key=lambda p: p.storage_gb or 0).id
+    return out

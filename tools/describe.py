@@ -1,0 +1,135 @@
+"""Words for constraints and products: filter chips, compact product records, "why it fits".
+
+Used by the tools (compact results for the model) and by answers and the UI (chips, cards), so a
+constraint is named the same way everywhere.
+
+    >>> constraint_labels(Filters(price_max=200, brand=["Samsung"], color=["black"]))
+    ['under $200', 'Samsung', 'black']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrieval.attributes import AttributeTable
+from retrieval.catalog import Product
+from retrieval.filters import ACCESSORIES, DEFAULT_LEVELS, PHONES, Filters, LevelTable
+
+_LEVEL_WORDS: dict[str, dict[str, str]] = {
+    "price_max": {"low": "cheap", "medium": "mid-priced or less", "high": "any price"},
+    "price_min": {"low": "any price", "medium": "mid-range or above", "high": "premium"},
+    "average_rating_min": {"low": "any rating", "medium": "well rated", "high": "highly rated"},
+    "average_rating_max": {"low": "rated under 4 stars", "medium": "any rating", "high": "any rating"},
+    "review_count_min": {"low": "any number of reviews", "medium": "100+ reviews", "high": "lots of reviews"},
+    "review_count_max": {"low": "few reviews", "medium": "any number of reviews", "high": "any number of reviews"},
+    "storage_gb_min": {"low": "any storage", "medium": "64 GB+", "high": "256 GB+"},
+    "storage_gb_max": {"low": "up to 64 GB", "medium": "up to 256 GB", "high": "any storage"},
+}
+_SUBCATEGORY_WORDS = {PHONES: "phones", ACCESSORIES: "accessories"}
+_STOP = {"for", "and", "the", "with", "that", "this", "from", "any", "some", "one", "ones", "need", "want"}
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "no price"
+    return f"${x:,.0f}" if x >= 100 or float(x).is_integer() else f"${x:,.2f}"
+
+
+def _num(field: str, v: float) -> str:
+    if field.startswith("price"):
+        return money(v)
+    if field.startswith("average_rating"):
+        return f"{v:g} stars"
+    if field.startswith("review_count"):
+        return f"{v:,.0f} reviews"
+    return f"{v:g} GB"
+
+
+def constraint_label(field: str, value: Any, filters: Filters | None = None,
+                     levels: LevelTable = DEFAULT_LEVELS) -> str:
+    """One constraint in shopper words: ("price_max", 200) -> "under $200"; levels add their range."""
+    if field == "subcategory":
+        return _SUBCATEGORY_WORDS.get(value, str(value))
+    if field == "brand":
+        return " or ".join(value)
+    if field == "brand_exclude":
+        return "not " + " or ".join(value)
+    if field in ("color", "carrier"):
+        return " or ".join(value)
+    if field == "condition":
+        return "renewed" if value == "renewed" else "new (not renewed)"
+    if isinstance(value, str):  # a level
+        word = _LEVEL_WORDS.get(field, {}).get(value, f"{value} {field}")
+        sub = filters.subcategory if filters else None
+        if field.startswith("price") and sub in (PHONES, ACCESSORIES):
+            bound = levels.bound(field, value, sub)
+            word += f" (under {money(bound)})" if field.endswith("_max") else f" ({money(bound)}+)"
+        return word
+    if field.endswith("_min"):
+        return f"{_num(field, value)}+" if not field.startswith("price") else f"over {money(value)}"
+    return f"under {money(value)}" if field.startswith("price") else f"at most {_num(field, value)}"
+
+
+def constraint_labels(filters: Filters, levels: LevelTable = DEFAULT_LEVELS) -> list[str]:
+    """Every active constraint as a chip label, in `FIELD_ORDER`."""
+    return [constraint_label(f, v, filters, levels) for f, v in filters.active().items()]
+
+
+def product_record(p: Product, position: int | None = None) -> dict[str, Any]:
+    """The compact product dict the tools return and the UI shows as a card."""
+    rec: dict[str, Any] = {}
+    if position is not None:
+        rec["pos"] = position
+    rec.update({"id": p.id, "title": p.title[:120], "brand": p.brand, "price": p.price,
+                "rating": p.average_rating, "reviews": p.rating_number, "subcategory": p.subcategory})
+    if p.color:
+        rec["color"] = p.color
+    if p.storage_gb:
+        rec["storage_gb"] = p.storage_gb
+    if p.carriers:
+        rec["carriers"] = p.carriers
+    if p.condition == "renewed":
+        rec["condition"] = "renewed"
+    if p.image_url:
+        rec["image_url"] = p.image_url
+    return rec
+
+
+def why_it_fits(p: Product, filters: Filters, topic: str = "") -> list[str]:
+    """How a product meets each active constraint, in its own values ("Samsung", "black", "$149").
+
+    Only called for products that satisfy `filters` (the search tool checks every hit with the
+    attribute table), so each phrase is true of the product.
+    """
+    out: list[str] = []
+    active = filters.active()
+    if "brand" in active and p.brand:
+        out.append(p.brand)
+    if "color" in active and p.color:
+        out.append(p.color)
+    if ("storage_gb_min" in active or "storage_gb_max" in active) and p.storage_gb:
+        out.append(f"{p.storage_gb:g} GB")
+    if "carrier" in active and p.carriers:
+        out.append(", ".join(p.carriers))
+    if "condition" in active:
+        out.append(p.condition)
+    if ("price_min" in active or "price_max" in active) and p.price is not None:
+        out.append(money(p.price))
+    if ("average_rating_min" in active or "average_rating_max" in active) and p.average_rating is not None:
+        out.append(f"{p.average_rating:.1f} stars")
+    if ("review_count_min" in active or "review_count_max" in active) and p.rating_number is not None:
+        out.append(f"{p.rating_number:,} ratings")
+    words = [w for w in topic.lower().split() if len(w) > 2 and w not in _STOP]
+    title = p.title.lower()
+    hits = [w for w in words if w in title]
+    if hits:
+        out.append("mentions " + " ".join(dict.fromkeys(hits)))
+    return out
+
+
+def verified(table: AttributeTable, rows: list[int], filters: Filters) -> list[int]:
+    """Keep only rows that satisfy every active constraint (a last guard before anything is shown)."""
+    if filters.is_empty() or not rows:
+        return rows
+    mask = table.mask(filters)
+    return [r for r in rows if mask[r]]

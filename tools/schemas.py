@@ -1,0 +1,48 @@
+"""Argument schemas of the agent's tools. Field descriptions are written for the LLM that calls them.
+
+Extra keys are ignored rather than forbidden: the tool runtime is injected into the same arguments
+before validation, and an LLM that adds a stray key should still get its search.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExtractFiltersArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    utterance: str = Field(
+        description="The shopper's latest message, copied verbatim (typos included). The tool combines it with "
+                    "the constraints already in force, so pass only this message, never a summary of the chat.")
+
+
+class SearchProductsArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    query: str | None = Field(
+        None, description="What the shopper wants in a few words, without prices, brands, colors or ratings "
+                          "(those are applied as filters automatically), e.g. 'phone case with card holder'. "
+                          "Leave empty to reuse the conversation's topic.")
+    more: bool = Field(
+        False, description="True when the shopper asks for more results ('show more', 'next'): returns the next "
+                           "page of the same search.")
+    k: int = Field(5, ge=1, le=20, description="How many products to return (default 5).")
+
+
+class ProductDetailsArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    positions: list[int] = Field(
+        default_factory=list,
+        description="Positions in the most recent result list, counted from 1 on that list: 'the second one' -> [2], "
+                    "'compare the first two' -> [1, 2], 'the last one' -> [-1]. The numbers shown next to results "
+                    "('#7') are accepted too.")
+    product_ids: list[str] = Field(default_factory=list, description="Product ids, when known exactly.")
+    use_focus: bool = Field(
+        False, description="True for 'it', 'that one', 'those two', 'them': the products discussed in the previous "
+                           "details answer.")
+    pick: Literal["cheapest", "priciest", "best_rated", "most_reviewed"] | None = Field(
+        None, description="Choose one of the referenced products: 'the cheaper of those two' -> cheapest.")
