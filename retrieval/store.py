@@ -35,6 +35,7 @@ class BuildOptions:
     model: str = DEFAULT_MODEL
     dtype: str = "float32"
     batch_size: int = 64
+    max_seq_length: int = 256  # word pieces of product text the encoder reads (part of the cache key)
     index: IndexConfig | None = None
     show_progress: bool = True
 
@@ -93,6 +94,8 @@ def open_engine(
         reason = "catalog changed"
     elif manifest.get("model") != options.model or manifest.get("version") != MANIFEST_VERSION:
         reason = "model or index format changed"
+    elif manifest.get("max_seq_length") != options.max_seq_length:
+        reason = f"max_seq_length changed ({manifest.get('max_seq_length')} -> {options.max_seq_length})"
     if reason is None:
         try:
             engine = _load(folder, manifest, options, embedder, levels)
@@ -114,7 +117,7 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
     if report.skipped:
         log.warning("%s", report.summary())
     t1 = time.perf_counter()
-    embedder = embedder or Embedder.load(options.model, dtype=options.dtype, batch_size=options.batch_size)
+    embedder = embedder or _load_embedder(options)
     vectors = embedder.encode_products(products, show_progress=options.show_progress)
     t2 = time.perf_counter()
     index = VectorIndex.build(vectors, options.index)
@@ -128,6 +131,7 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
         pickle.dump([p.to_dict() for p in products], fh, protocol=pickle.HIGHEST_PROTOCOL)
     manifest = {
         "version": MANIFEST_VERSION, "model": options.model, "embedder_dtype": embedder.dtype,
+        "max_seq_length": options.max_seq_length,
         "dim": index.dim, "count": index.size, "index_kind": index.kind, "nlist": index.nlist,
         "catalog": fingerprint, "skipped_rows": report.skipped, "versions": _versions(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -147,10 +151,15 @@ def _load(folder: Path, manifest: dict[str, Any], options: BuildOptions, embedde
         products = [Product.from_dict(d) for d in pickle.load(fh)]
     if len(products) != index.size:
         raise ValueError(f"products.pkl has {len(products)} products, index has {index.size}")
-    embedder = embedder or Embedder.load(options.model, dtype=options.dtype, batch_size=options.batch_size)
+    embedder = embedder or _load_embedder(options)
     if embedder.dim != index.dim:
         raise ValueError(f"embedder dim {embedder.dim} != index dim {index.dim}")
     return SearchEngine(products, AttributeTable.from_products(products, levels), index, embedder, manifest)
+
+
+def _load_embedder(options: BuildOptions) -> Embedder:
+    return Embedder.load(options.model, dtype=options.dtype, batch_size=options.batch_size,
+                         max_seq_length=options.max_seq_length)
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:

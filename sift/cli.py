@@ -187,14 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
     # Each domain adds its own sub-commands; `train` and `eval` groups are shared.
     from agent.cli import register as register_chat
     from evals.conversation_eval import add_eval_conversations
+    from evals.retrieval_cli import add_eval_retrieval, add_train_embedder
     from extraction.cli import register as register_extraction
     from transcripts.cli import register as register_transcripts
 
     register_chat(sub)
     register_transcripts(sub)
-    sub.add_parser("train", help="train models").add_subparsers(dest="train_cmd", required=True)
+    train = sub.add_parser("train", help="train models").add_subparsers(dest="train_cmd", required=True)
+    add_train_embedder(train)
     evals = sub.add_parser("eval", help="evaluations").add_subparsers(dest="eval_cmd", required=True)
     add_eval_conversations(evals)
+    add_eval_retrieval(evals)
     register_extraction(sub)
     return parser
 
