@@ -11,11 +11,15 @@ from .assistant import Assistant
 
 
 def default_extractor(engine: SearchEngine) -> Extractor:
-    """The rule extractor snapped to this catalog's vocabulary (no model, no network)."""
+    """The rule extractor snapped to this catalog's vocabulary (no model, no network).
+
+    Built from the products (not only the attribute table) so brands that are really a title's first word
+    ("Pack", "USB" in some catalogs) are recognised as weak and need product context to match.
+    """
     from extraction.rules import RuleExtractor
     from extraction.vocabulary import Vocabulary
 
-    return RuleExtractor(Vocabulary.from_table(engine.table))
+    return RuleExtractor(Vocabulary.from_products(engine.products))
 
 
 def make_assistant(engine: SearchEngine, extractor: Extractor | None = None, llm: str | None = None,

@@ -256,10 +256,9 @@ def open_demo_engine(workdir: str | Path, n_products: int = DEMO_SIZE, seed: int
 
 
 def rule_extractor(engine: Any):
-    from extraction.rules import RuleExtractor
-    from extraction.vocabulary import Vocabulary
+    from agent.factory import default_extractor
 
-    return RuleExtractor(Vocabulary.from_table(engine.table))
+    return default_extractor(engine)
 
 
 # ---------------------------------------------------------------------------------------------- latency

@@ -68,15 +68,15 @@ def build_extractor(settings: Settings, engine: SearchEngine):
     """
     from extraction.vocabulary import Vocabulary
 
-    vocab = Vocabulary.from_products(engine.products)
     choice = settings.extractor.strip()
     if choice == "auto":
         trained = settings.models_dir / "extractor"
         choice = str(trained) if _trained_model_is_better(trained) else "rules"
     if choice == "rules":
-        from extraction.rules import RuleExtractor
+        from agent.factory import default_extractor
 
-        return RuleExtractor(vocab)
+        return default_extractor(engine)
+    vocab = Vocabulary.from_products(engine.products)
     if choice == "llm":
         from agent.llm import make_chat_model
         from extraction.llm import LLMExtractor
