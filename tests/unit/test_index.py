@@ -28,11 +28,13 @@ def data():
     return norm(x), norm(q), rng
 
 
+@pytest.mark.parametrize("selector", ["bitmap", "batch"])
 @pytest.mark.parametrize("kind", ["flat", "ivf"])
 @pytest.mark.parametrize("fraction", [0.0005, 0.02, 0.3, 0.9])
-def test_filtered_topk_equals_brute_force(data, kind, fraction):
+def test_filtered_topk_equals_brute_force(data, kind, fraction, selector):
     vectors, queries, rng = data
-    config = IndexConfig(flat_threshold=10**9 if kind == "flat" else 1000, exact_subset_max=200, nprobe=4)
+    config = IndexConfig(flat_threshold=10**9 if kind == "flat" else 1000, exact_subset_max=200, nprobe=4,
+                         selector=selector)
     index = VectorIndex.build(vectors, config)
     assert index.kind == kind
     allowed = np.sort(rng.choice(len(vectors), size=max(3, int(fraction * len(vectors))), replace=False))
@@ -48,6 +50,13 @@ def test_filtered_topk_equals_brute_force(data, kind, fraction):
     # IVF over a broad filter is approximate (never short, never outside the filter); exact otherwise.
     assert np.mean(overlap) >= (0.85 if not out.exhaustive else 1.0)
     assert out.exhaustive == (kind == "flat" or len(allowed) <= config.exact_subset_max)
+
+
+def test_flat_vectors_are_a_view_of_faiss_storage(data):
+    vectors, _, _ = data
+    index = VectorIndex.build(vectors)
+    assert index.kind == "flat" and not index.vectors.flags["OWNDATA"]
+    np.testing.assert_array_equal(index.vectors, vectors)
 
 
 def test_filter_admitting_three_returns_exactly_those(data):

@@ -42,7 +42,7 @@ def test_reuse_rebuild_and_recover(tmp_path):
     (folder / "index.faiss").write_bytes(b"corrupt")  # damaged cache -> rebuilt, not a crash
     e4 = open_engine(catalog, tmp_path / "cache", opts, embedder=emb)
     assert e4.size == 35 and emb.calls == 3
-    (folder / "vectors.npy").unlink()  # missing file -> rebuilt
+    (folder / "products.pkl").unlink()  # missing file -> rebuilt
     assert open_engine(catalog, tmp_path / "cache", opts, embedder=emb).size == 35 and emb.calls == 4
 
     other = BuildOptions(model="another-model", show_progress=False)  # model change -> its own index

@@ -1,0 +1,82 @@
+"""`sift bench retrieval`: the retrieval benchmark from the command line.
+
+    sift bench retrieval                       # real catalog when present, else the demo catalog (~5-8 min)
+    sift bench retrieval --quick               # tiny everything, seconds (what the unit test runs)
+    sift bench retrieval --catalog my.jsonl.gz --out results.json --json
+
+Wire it in `sift/cli.py` with ``evals.bench_cli.register(subparsers)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `bench` with its `retrieval` sub-command; returns the `bench` parser."""
+    from .bench_retrieval import DEFAULT_OUT, DEFAULT_PLOT
+
+    bench = subparsers.add_parser("bench", help="performance benchmarks (retrieval)")
+    sub = bench.add_subparsers(dest="bench_command", metavar="{retrieval}")
+    sub.required = True
+    p = sub.add_parser("retrieval", help="index build, query latency, memory, recall vs a LangChain FAISS baseline",
+                       description="Measure Sift retrieval: build throughput (fp32 vs bf16), query latency at 1%%/10%%/50%%"
+                                   " filter selectivity, memory, recall@10 against exact search, the LangChain FAISS"
+                                   " post-filtering baseline, and a 100k/1M synthetic scale run.")
+    p.add_argument("--catalog", type=Path, default=None,
+                   help="catalog file (Amazon 2023 JSONL[.gz]); default: the real Amazon India catalog in "
+                        "../shared/data when present, else the demo catalog")
+    p.add_argument("--quick", action="store_true", help="tiny run (300 demo products, 20k synthetic vectors)")
+    p.add_argument("--json", action="store_true", help="print the result JSON instead of Markdown tables")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write the JSON (default {DEFAULT_OUT})")
+    p.add_argument("--plot", type=Path, default=DEFAULT_PLOT,
+                   help=f"latency-vs-size PNG (default {DEFAULT_PLOT}); 'none' to skip")
+    p.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "sift",
+                   help="index cache for the catalog's vectors (default ~/.cache/sift); 'none' to embed every run")
+    p.add_argument("--queries", type=int, default=None, help="queries per measurement (default 200, quick 40)")
+    p.add_argument("--throughput-n", type=int, default=None,
+                   help="products embedded by both fp32 and bf16 for the build figures (default 96, quick 40)")
+    p.add_argument("--sizes", type=str, default=None,
+                   help="comma-separated synthetic sizes (default 100000,1000000; quick 20000)")
+    p.set_defaults(handler=run_bench_retrieval)
+    return bench
+
+
+def _none_or_path(p: Path | None) -> Path | None:
+    return None if p is None or str(p).lower() == "none" else p
+
+
+def run_bench_retrieval(args: argparse.Namespace) -> int:
+    import logging
+
+    from .bench_retrieval import BenchConfig, markdown, run_benchmark
+
+    if args.catalog is not None and not Path(args.catalog).exists():
+        print(f"catalog not found: {args.catalog} (pass an existing file, or leave --catalog out)", file=sys.stderr)
+        return 2
+    try:
+        sizes = tuple(int(x) for x in args.sizes.split(",") if x.strip()) if args.sizes else None
+    except ValueError:
+        print(f"--sizes must be comma-separated integers, got {args.sizes!r}", file=sys.stderr)
+        return 2
+    try:
+        import torch
+
+        torch.set_flush_denormal(True)
+    except ImportError:
+        pass
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    config = BenchConfig(catalog=args.catalog, quick=args.quick, out=_none_or_path(args.out),
+                         plot=_none_or_path(args.plot), cache_dir=_none_or_path(args.cache_dir),
+                         n_queries=args.queries, throughput_n=args.throughput_n, scale_sizes=sizes)
+    result = run_benchmark(config, progress=lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print(markdown(result))
+        if config.out is not None:
+            print(f"JSON written to {config.out}")
+    return 0
