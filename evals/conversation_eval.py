@@ -15,9 +15,7 @@ search + checkpoint) on a real catalog, against the same turns run as bare extra
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import re
 import statistics
 import sys
 import time
@@ -26,51 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from retrieval.catalog import Product
-from retrieval.embedder import product_text
 from retrieval.filters import Filters
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
 DEMO_SIZE, DEMO_SEED = 400, 7
-
-
-# ---------------------------------------------------------------------------------------------- embedder
-class HashingEmbedder:
-    """Deterministic bag-of-words embedder (feature hashing): no model, microseconds per text.
-
-    Same interface as `retrieval.embedder.Embedder` (`encode`, `encode_queries`, `encode_products`,
-    `dim`, `name`, `dtype`). Ranking quality is keyword-level; use it where filter state, not ranking,
-    is under test, and for fast deterministic fixtures.
-    """
-
-    def __init__(self, dim: int = 256) -> None:
-        self._dim = dim
-        self.name = f"hashing-bow-{dim}"
-        self.dtype = "float32"
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for w in re.findall(r"[a-z0-9]+", text.lower()):
-                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
-                out[i, h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
-            norm = float(np.linalg.norm(out[i]))
-            out[i] = out[i] / norm if norm else out[i]
-            if not norm:
-                out[i, 0] = 1.0
-        return out
-
-    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
-        return self.encode(queries)
-
-    def encode_products(self, products: Sequence[Product], show_progress: bool = True) -> np.ndarray:
-        return self.encode([product_text(p) for p in products])
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -241,6 +198,7 @@ def open_demo_engine(workdir: str | Path, n_products: int = DEMO_SIZE, seed: int
     from retrieval.attributes import AttributeTable
     from retrieval.catalog import load_catalog
     from retrieval.demo_catalog import write_demo_catalog
+    from retrieval.hashing_embedder import HashingEmbedder
     from retrieval.index import VectorIndex
     from retrieval.search import SearchEngine
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -14,41 +12,8 @@ import pytest
 from evals import bench_retrieval as br
 from evals.bench_cli import register
 from retrieval.attributes import AttributeTable
-from retrieval.embedder import product_text
 from retrieval.filters import Filters
-
-
-class HashingEmbedder:
-    """Deterministic bag-of-words embedder: each word adds +-1 to a hashed dimension, then L2-normalise.
-    `round_bf16=True` rounds vectors to bfloat16 precision, standing in for the bf16 model."""
-
-    def __init__(self, dim: int = 64, dtype: str = "float32"):
-        self._dim = dim
-        self.dtype = dtype
-        self.name = f"test-hashing-{dim}"
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def encode(self, texts, show_progress: bool = False) -> np.ndarray:
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for w in re.findall(r"[a-z0-9]+", t.lower()):
-                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
-                out[i, h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
-            out[i, i % self._dim] += 1e-3  # no all-zero rows
-        out /= np.linalg.norm(out, axis=1, keepdims=True)
-        if self.dtype == "bfloat16":
-            out = (out.view(np.uint32) & np.uint32(0xFFFF0000)).view(np.float32)
-            out /= np.linalg.norm(out, axis=1, keepdims=True)
-        return out
-
-    def encode_queries(self, queries) -> np.ndarray:
-        return self.encode(list(queries))
-
-    def encode_products(self, products, show_progress: bool = False) -> np.ndarray:
-        return self.encode([product_text(p) for p in products])
+from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture(scope="module")
