@@ -15,7 +15,6 @@ $(BIN)/python:
 # Reinstall when the dependency list changes. torch==2.13.0 is pinned: pip takes the CPU wheel that
 # lies on disk (find-links in pip's config); anything newer would pull gigabytes of CUDA packages.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -qq --upgrade pip
 	$(BIN)/python -m pip install -qq -e ".[dev]"
 	touch $(STAMP)
 
