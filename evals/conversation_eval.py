@@ -345,9 +345,12 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
     agent, baseline = run(args.data, workdir)
     bench = None
     if args.bench:
+        import torch
+
         from retrieval.store import BuildOptions, open_engine
 
         settings = getattr(args, "settings", None)
+        torch.set_num_threads(settings.torch_threads if settings else 1)  # as the app serves (see Settings)
         cache = Path(args.bench_cache or (settings.cache_dir if settings else workdir / "index"))
         model = settings.embedder if settings else BuildOptions().model
         engine = open_engine(args.bench, cache, BuildOptions(model=model, show_progress=False))

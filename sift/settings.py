@@ -7,6 +7,7 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_CATALOG=path            catalog file (default: the generated demo catalog)
     SIFT_EMBEDDER=name-or-path   sentence-transformers model (default: packaged all-MiniLM-L6-v2)
     SIFT_EMBED_DTYPE=float32     or bfloat16
+    SIFT_TORCH_THREADS=1         intra-op threads for inference (training commands set their own)
     SIFT_EXTRACTOR=auto          auto | rules | llm | path to a seq2seq checkpoint
     SIFT_LLM=                    e.g. openai:gpt-4o-mini, ollama:qwen2.5 (empty: offline policy, no LLM)
     SIFT_LLM_BASE_URL=           base URL of an OpenAI-compatible server
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     llm: str | None = None
     llm_base_url: str | None = None
     models_dir: Path = Path("models")
+    # Intra-op threads for model inference. One: a query is tiny work, and with two threads torch
+    # spin-waits for a core whenever another request or process holds one (measured: query embedding
+    # 21 ms p50 with 1 thread vs 490 ms with 2 while one other process was busy).
+    torch_threads: int = 1
     demo_size: int = 3000
     log_level: str = "WARNING"
     database_url: str | None = None

@@ -29,8 +29,17 @@ def catalog_path(settings: Settings, catalog: str | Path | None = None) -> Path:
     return Path(chosen) if chosen else demo_catalog_path(settings)
 
 
+def configure_runtime(settings: Settings) -> None:
+    """Process-wide torch settings for serving; called once before models load."""
+    import torch
+
+    torch.set_num_threads(max(1, settings.torch_threads))
+    torch.set_flush_denormal(True)
+
+
 def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild: bool = False,
                  show_progress: bool = True) -> SearchEngine:
+    configure_runtime(settings)
     options = BuildOptions(model=settings.embedder, dtype=settings.embed_dtype, show_progress=show_progress)
     return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild)
 

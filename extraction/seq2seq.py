@@ -1,0 +1,238 @@
+"""Seq2seq filter extractor (the paper's Flan-T5 approach, generalised to a state-in / state-out format).
+
+The model reads `state: <flat state> query: <utterance>` and writes the new full state as flat text
+(see `extraction.serialize`). Greedy decoding, as in the paper. The text is then parsed strictly,
+snapped to the catalog's vocabulary, and relative moves ("cheaper") are applied against the products
+shown last turn. Models trained by `training.train_extractor` see numbers as placeholders (`n0`, `n1`,
+see `extraction.numbers`) and write them back the same way; they are mapped to numbers before parsing.
+Garbage output never raises: it becomes an empty or partial state plus warnings.
+
+    >>> ex = Seq2SeqExtractor.load("models/extractor")                       # doctest: +SKIP
+    >>> ex.extract("a cheap samsung phone with lots of reviews").filters.active()   # doctest: +SKIP
+    {'price_max': 'low', 'review_count_min': 'high', 'subcategory': 'Cell Phones', 'brand': ['Samsung']}
+
+Any Hugging Face seq2seq checkpoint works (`google/flan-t5-small` on a machine that has it, or a
+folder written by `training.train_extractor`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.catalog import Product
+from retrieval.facets import PRODUCT_LINE_BRANDS, brand_key
+from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
+
+from .base import ExtractionResult, Extractor
+from .numbers import NumberMap, relexicalise
+from .serialize import encode_input, format_input, parse_target, to_filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RawPrediction:
+    """What the model wrote for one input, before moves: text, snapped state, moves, reset, warnings."""
+
+    text: str
+    state: Filters
+    moves: list[str] = field(default_factory=list)
+    reset: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _default_vocab() -> Any:
+    try:
+        from .vocabulary import Vocabulary
+    except ImportError:  # the vocabulary module is optional for parsing; values then stay as written
+        return None
+    return Vocabulary.default()
+
+
+def _snap(vocab: Any, data: dict[str, Any]) -> tuple[Filters, list[str]]:
+    filters, warnings = to_filters(data)
+    if vocab is None:
+        return filters, warnings
+    try:
+        snapped, more = vocab.snap(filters)
+    except Exception as exc:  # noqa: BLE001 - snapping is best effort; never lose the whole turn
+        return filters, warnings + [f"could not snap values to the catalog: {exc}"]
+    return snapped, warnings + list(more)
+
+
+def _apply_moves(state: Filters, moves: list[str], shown: Sequence[Product]) -> tuple[Filters, list[str]]:
+    if not moves:
+        return state, []
+    try:
+        from .state import apply_moves
+    except ImportError:
+        return state, [f"relative moves {moves} not applied (extraction.state missing)"]
+    try:
+        new, warnings = apply_moves(state, moves, shown)
+    except Exception as exc:  # noqa: BLE001
+        return state, [f"relative moves {moves} not applied: {exc}"]
+    return new, list(warnings)
+
+
+def _fmt(v: Any) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def find_spans(utterance: str, before: Filters, after: Filters) -> dict[str, str]:
+    """Best effort: for each changed field, the words of the utterance that name its value."""
+    spans: dict[str, str] = {}
+    low = utterance.lower()
+    words = re.findall(r"[\w$.,&+/-]+", utterance)
+    for name in after.active_fields():
+        new = getattr(after, name)
+        if new == getattr(before, name):
+            continue
+        if name in LIST_FIELDS:
+            hits = []
+            for v in new:
+                key = brand_key(v)
+                for w in words:
+                    wk = brand_key(w)
+                    line = PRODUCT_LINE_BRANDS.get(w.lower().strip(",.?!"))
+                    if (wk and (wk == key or (len(wk) > 3 and (wk in key or key in wk)))) or (
+                            line and brand_key(line) == key):
+                        hits.append(w.strip(",.?!"))
+                        break
+                else:
+                    if v.lower() in low:
+                        i = low.index(v.lower())
+                        hits.append(utterance[i:i + len(v)])
+            if hits:
+                spans[name] = " ".join(hits)
+        elif name in NUMERIC_FIELDS and isinstance(new, float):
+            target = _fmt(new)
+            for w in words:
+                digits = re.sub(r"[^\d.]", "", w.replace(",", "")).strip(".")
+                if digits and (digits == target or digits.rstrip("0").rstrip(".") == target):
+                    spans[name] = w.strip(",.?!")
+                    break
+        elif isinstance(new, str) and new.lower() in low:
+            i = low.index(new.lower())
+            spans[name] = utterance[i:i + len(new)]
+    return spans
+
+
+def _trained_with_placeholders(path: str) -> bool:
+    """Whether a checkpoint folder was trained on delexicalised numbers (its `train_config.json` says so)."""
+    import json
+    from pathlib import Path
+
+    cfg = Path(str(path)) / "train_config.json"
+    try:
+        return bool(json.loads(cfg.read_text()).get("delexicalise", False))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+class Seq2SeqExtractor(Extractor):
+    """Filter extraction with a seq2seq model (T5 family); batched greedy decoding."""
+
+    name = "seq2seq"
+
+    def __init__(self, model: Any, tokenizer: Any, vocab: Any = None, device: str | None = None,
+                 max_new_tokens: int = 64, max_input_tokens: int = 128, batch_size: int = 32,
+                 name: str | None = None, delexicalise: bool = False):
+        self.model = model
+        # Models trained by `training.train_extractor` read numbers as placeholders (`extraction.numbers`).
+        self.delexicalise = delexicalise
+        self.tokenizer = tokenizer
+        self.vocab = vocab if vocab is not None else _default_vocab()
+        self.device = device
+        self.max_new_tokens = max_new_tokens
+        self.max_input_tokens = max_input_tokens
+        self.batch_size = batch_size
+        if name:
+            self.name = name
+
+    @classmethod
+    def load(cls, path_or_hub_id: str, vocab: Any = None, device: str | None = None,
+             max_new_tokens: int = 64) -> Seq2SeqExtractor:
+        """Load any Hugging Face seq2seq checkpoint (a local folder or a hub id available offline)."""
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(path_or_hub_id))
+            model = AutoModelForSeq2SeqLM.from_pretrained(str(path_or_hub_id))
+        except OSError as exc:
+            raise OSError(f"could not load a seq2seq extractor from {path_or_hub_id!r}: {exc}. Train one with "
+                          f"`sift train extractor --out {path_or_hub_id}` or pass a hub id cached on this machine.") from exc
+        model.to(device)
+        model.eval()
+        return cls(model, tokenizer, vocab=vocab, device=device, max_new_tokens=max_new_tokens,
+                   name=f"seq2seq:{path_or_hub_id}", delexicalise=_trained_with_placeholders(path_or_hub_id))
+
+    # ------------------------------------------------------------------------------------------ decoding
+    def generate_texts(self, inputs: Sequence[str]) -> list[str]:
+        """Raw model output text for each model input (batched; one `generate` call per batch)."""
+        import torch
+
+        out: list[str] = [""] * len(inputs)
+        # Batches of similar length: less padding, and a batch stops when its longest output ends.
+        # (Within one batch the order does not matter, so a single batch keeps the caller's order.)
+        order = list(range(len(inputs)))
+        if len(inputs) > self.batch_size:
+            order.sort(key=lambda j: len(inputs[j]))
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            chunk = [inputs[j] for j in idx]
+            enc = self.tokenizer(chunk, padding=True, truncation=True, max_length=self.max_input_tokens,
+                                 return_tensors="pt")
+            if self.device and hasattr(enc, "to"):
+                enc = enc.to(self.device)
+            with torch.inference_mode():
+                ids = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                          max_new_tokens=self.max_new_tokens, num_beams=1, do_sample=False)
+            for j, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True), strict=True):
+                out[j] = text
+        return out
+
+    def predict_raw(self, utterances: Sequence[str], states: Sequence[Filters | None] | None = None) -> list[RawPrediction]:
+        """Model output parsed and snapped, before relative moves are applied."""
+        states = list(states) if states is not None else [None] * len(utterances)
+        numbers: list[NumberMap | None] = [None] * len(states)
+        if self.delexicalise:
+            encoded = [encode_input(u if isinstance(u, str) else "", s) for u, s in zip(utterances, states, strict=True)]
+            inputs = [text for text, _ in encoded]
+            numbers = [nums for _, nums in encoded]
+        else:
+            inputs = [format_input(u if isinstance(u, str) else "", s) for u, s in zip(utterances, states, strict=True)]
+        try:
+            texts = self.generate_texts(inputs)
+        except Exception as exc:  # noqa: BLE001 - a broken model must not take the turn down
+            log.warning("seq2seq generation failed: %s", exc)
+            return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"]) for s in states]
+        preds = []
+        for text, nums in zip(texts, numbers, strict=True):
+            relex_warnings: list[str] = []
+            if nums is not None:
+                text, relex_warnings = relexicalise(text, nums)
+            data, moves, reset, warnings = parse_target(text)
+            state, snap_warnings = _snap(self.vocab, data)
+            preds.append(RawPrediction(text, state, moves, reset, relex_warnings + warnings + snap_warnings))
+        return preds
+
+    def extract_batch(self, utterances: Sequence[str], states: Sequence[Filters | None] | None = None,
+                      shown: Sequence[Sequence[Product]] | None = None) -> list[ExtractionResult]:
+        states = list(states) if states is not None else [None] * len(utterances)
+        shown = list(shown) if shown is not None else [()] * len(utterances)
+        results = []
+        for utt, before, sh, pred in zip(utterances, states, shown, self.predict_raw(utterances, states), strict=True):
+            state, move_warnings = _apply_moves(pred.state, pred.moves, sh)
+            spans = find_spans(utt if isinstance(utt, str) else "", before or Filters(), state)
+            results.append(ExtractionResult(filters=state, spans=spans, warnings=pred.warnings + move_warnings,
+                                            reset=pred.reset))
+        return results
+
+    def extract(self, utterance: str, state: Filters | None = None, shown: Sequence[Product] = ()) -> ExtractionResult:
+        return self.extract_batch([utterance], [state], [shown])[0]

@@ -1,0 +1,221 @@
+"""Flat text form of a filter state: what a seq2seq extractor reads and writes.
+
+T5's sentencepiece vocabulary has no braces (and, as far as we could tell without the weights on this
+machine, no reliable `<`, `|` or `&`), so targets are flat `field=value` items joined with ` ; ` in
+`FIELD_ORDER`, list values joined with ` , `, the word `none` for an empty state, and optional
+control items at the end: `move=cheaper` (a relative move, applied later against the shown products)
+and `reset=yes` (the shopper started over). `&` is written as the word `and` ("AT&T" -> "AT and T")
+and mapped back on parsing. Only the characters `= ; , . _ -` and letters/digits are used.
+
+    >>> from retrieval.filters import Filters
+    >>> s = format_state(Filters(brand=["Samsung"], price_max="low"))
+    >>> s
+    'price_max=low ; brand=Samsung'
+    >>> format_input("only black ones", Filters(brand=["Samsung"]))
+    'state: brand=Samsung query: only black ones'
+    >>> parse_target("price_max=low ; brand=Samsung ; color=black ; move=cheaper")[:3]
+    ({'price_max': 'low', 'brand': ['Samsung'], 'color': ['black']}, ['cheaper'], False)
+
+`parse_target` is strict and total: malformed items are dropped with a warning, it never raises.
+Values are only checked for shape here; snapping them to the catalog (`Vocabulary.snap`) comes after.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from retrieval.facets import parse_carriers
+from retrieval.filters import FIELD_ORDER, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
+
+if TYPE_CHECKING:
+    from .numbers import NumberMap
+
+EMPTY = "none"
+ITEM_SEP = " ; "
+LIST_SEP = " , "
+MOVE_KEY = "move"
+RESET_KEY = "reset"
+# Kept in sync with extraction.state.MOVES (imported lazily there; listed here so parsing needs no torch).
+KNOWN_MOVES: tuple[str, ...] = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage",
+                                "other_brands")
+_CONDITIONS = ("new", "renewed")
+MAX_VALUE = 10_000_000.0
+_NUMBER = re.compile(r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k)?$", re.IGNORECASE)
+
+
+def _fmt_number(v: float) -> str:
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _encode_text(value: str) -> str:
+    # `&` is not reliably writable by T5's vocabulary; the separators must not occur inside values.
+    s = value.replace("&", " and ").replace(";", " ").replace(",", " ").replace("=", " ")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _decode_text(field: str, value: str) -> str:
+    value = re.sub(r"\s+", " ", value).strip()
+    if field == "carrier":
+        found = parse_carriers(value)
+        if found:
+            return found[0]
+    # "AT and T", "H and M": short initials around "and" were an ampersand.
+    return re.sub(r"\b([A-Za-z]{1,2}) and ([A-Za-z]{1,2})\b", r"\1&\2", value)
+
+
+def format_value(field: str, value: Any, numbers: NumberMap | None = None) -> str:
+    """One value as text; with `numbers`, a number the input had is written as its placeholder (`n0`)."""
+    if field in LIST_FIELDS:
+        return LIST_SEP.join(_encode_text(str(v)) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        ph = numbers.placeholder(float(value)) if numbers is not None else None
+        return ph or _fmt_number(float(value))
+    return _encode_text(str(value))
+
+
+def format_state(filters: Filters | None, moves: Sequence[str] = (), reset: bool = False,
+                 numbers: NumberMap | None = None) -> str:
+    """`Filters` (+ control items) -> flat target text; `none` when nothing is set and no control item.
+
+    With `numbers` (from `encode_input`), numbers the input contained are written as placeholders.
+    """
+    items: list[str] = []
+    if filters is not None:
+        for name in filters.active_fields():
+            items.append(f"{name}={format_value(name, getattr(filters, name), numbers)}")
+    items += [f"{MOVE_KEY}={m}" for m in moves]
+    if reset:
+        items.append(f"{RESET_KEY}=yes")
+    return ITEM_SEP.join(items) if items else EMPTY
+
+
+def format_input(utterance: str, state: Filters | None = None) -> str:
+    """Model input: the current state then the utterance (whitespace collapsed, nothing else changed)."""
+    text = re.sub(r"\s+", " ", utterance or "").strip()
+    return f"state: {format_state(state)} query: {text}"
+
+
+def encode_input(utterance: str, state: Filters | None = None) -> tuple[str, NumberMap]:
+    """Delexicalised model input (numbers -> `n0`, `n1`, ...) and the placeholder map for the target.
+
+        >>> encode_input("under $300", Filters(price_min=100))[0]
+        'state: price_min=n0 query: under $n1'
+    """
+    from .numbers import delexicalise
+
+    text, numbers = delexicalise(utterance if isinstance(utterance, str) else "", state)
+    return f"state: {format_state(state, numbers=numbers)} query: {text}", numbers
+
+
+def _parse_number_or_level(raw: str) -> float | str | None:
+    s = raw.strip().lower()
+    if s in LEVELS:
+        return s
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    digits = m.group(1)
+    # "1,200" is a thousands separator; "4,5" would be a decimal comma (rare; treat as a decimal).
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    else:
+        digits = digits.replace(",", ".")
+    try:
+        v = float(digits)
+    except ValueError:
+        return None
+    if m.group(2):
+        v *= 1000
+    # A small model that loses count writes "2000000000..."; no price, rating, review count or storage
+    # filter is that large, so such a value is garbage, not a constraint.
+    return v if math.isfinite(v) and 0 <= v <= MAX_VALUE else None
+
+
+def parse_target(text: str | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:
+    """Flat target text -> (field dict, moves, reset, warnings). Never raises.
+
+    Unknown fields, empty or ill-typed values, duplicate scalar fields and unknown moves are dropped,
+    each with a warning; list fields may repeat (values are appended).
+    """
+    warnings: list[str] = []
+    out: dict[str, Any] = {}
+    moves: list[str] = []
+    reset = False
+    if not isinstance(text, str):
+        return out, moves, reset, ["model output is not text"]
+    body = text.replace("</s>", " ").replace("<pad>", " ").strip()
+    if not body or body.lower() == EMPTY:
+        return out, moves, reset, warnings
+    for raw_item in body.split(";"):
+        item = raw_item.strip()
+        if not item or item.lower() == EMPTY:
+            continue
+        if item.count("=") != 1:
+            warnings.append(f"dropped malformed item {item!r} (expected field=value)")
+            continue
+        key, value = (s.strip() for s in item.split("="))
+        key = key.lower()
+        if not value:
+            warnings.append(f"dropped {key!r}: empty value")
+            continue
+        if key == MOVE_KEY:
+            mv = value.lower().replace(" ", "_")
+            if mv in KNOWN_MOVES:
+                if mv not in moves:
+                    moves.append(mv)
+            else:
+                warnings.append(f"dropped unknown move {value!r}")
+            continue
+        if key == RESET_KEY:
+            if value.lower() in ("yes", "true", "1"):
+                reset = True
+            elif value.lower() not in ("no", "false", "0"):
+                warnings.append(f"dropped reset={value!r} (expected yes)")
+            continue
+        if key not in FIELD_ORDER:
+            warnings.append(f"dropped unknown field {key!r}")
+            continue
+        if key in LIST_FIELDS:
+            values = [_decode_text(key, v) for v in value.split(",") if v.strip()]
+            if not values:
+                warnings.append(f"dropped {key!r}: no values")
+                continue
+            lst = out.setdefault(key, [])
+            lst += [v for v in values if v.lower() not in {x.lower() for x in lst}]
+            continue
+        if key in out:
+            warnings.append(f"dropped repeated {key!r}={value!r}")
+            continue
+        if key in NUMERIC_FIELDS:
+            v = _parse_number_or_level(value)
+            if v is None:
+                warnings.append(f"dropped {key}={value!r}: expected a number or low/medium/high")
+                continue
+            out[key] = v
+        elif key == "condition":
+            if value.lower() not in _CONDITIONS:
+                warnings.append(f"dropped condition={value!r}: expected new or renewed")
+                continue
+            out[key] = value.lower()
+        else:  # subcategory
+            out[key] = _decode_text(key, value)
+    return out, moves, reset, warnings
+
+
+def to_filters(data: dict[str, Any]) -> tuple[Filters, list[str]]:
+    """A parsed dict -> `Filters`, dropping (with a warning) any field pydantic rejects. Never raises."""
+    warnings: list[str] = []
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            Filters(**{key: value})
+        except (ValueError, TypeError) as exc:
+            warnings.append(f"dropped {key}={value!r}: {str(exc).splitlines()[0]}")
+            continue
+        clean[key] = value
+    return Filters(**clean), warnings

@@ -1,0 +1,119 @@
+"""Synthetic data: determinism, label sanity, and the split by template family."""
+
+from __future__ import annotations
+
+import random
+
+from extraction.serialize import format_state, parse_target, to_filters
+from retrieval.filters import ACCESSORIES, PHONES, Filters
+from training.synth import (
+    Example,
+    LLMSynthesizer,
+    SynthConfig,
+    SynthVocab,
+    fmt_price,
+    generate_dialogues,
+    generate_examples,
+    number_words,
+    read_jsonl,
+    split_by_family,
+    write_jsonl,
+)
+
+VOCAB = SynthVocab(phone_brands=["Samsung", "Apple", "Google", "Motorola", "OnePlus"],
+                   accessory_brands=["Anker", "Spigen", "OtterBox"],
+                   colors={"black": "black", "white": "white", "blue": "blue", "midnight black": "black",
+                           "graphite": "gray", "gray": "gray"},
+                   carriers=["AT&T", "T-Mobile", "Unlocked", "Verizon"], storages=[64.0, 128.0, 256.0, 512.0])
+CFG = SynthConfig(n_single=1500, n_multi=1500, n_dialogues=20, seed=5)
+
+
+def test_same_seed_same_data_other_seed_other_data() -> None:
+    a = [e.to_json() for e in generate_examples(CFG, VOCAB)]
+    b = [e.to_json() for e in generate_examples(CFG, VOCAB)]
+    c = [e.to_json() for e in generate_examples(SynthConfig(n_single=1500, n_multi=1500, seed=6), VOCAB)]
+    assert a == b
+    assert a != c
+
+
+def test_no_family_in_two_splits_and_test_is_nonempty() -> None:
+    ex = generate_examples(CFG, VOCAB)
+    splits = split_by_family(ex, seed=CFG.seed)
+    fams = {k: {e.family for e in v} for k, v in splits.items()}
+    assert fams["train"] and fams["test"]
+    assert not fams["train"] & fams["test"]
+    assert not fams["train"] & fams["dev"]
+    assert not fams["dev"] & fams["test"]
+    assert sum(len(v) for v in splits.values()) == len(ex)
+    # Every refinement operation keeps phrasings in train, so held-out families test paraphrase, not new skills.
+    groups_train = {f.rsplit("/", 1)[0] for f in fams["train"]}
+    assert {f.rsplit("/", 1)[0] for f in fams["test"]} <= groups_train
+
+
+def test_labels_follow_the_text() -> None:
+    ex = generate_examples(CFG, VOCAB)
+    by_text = {e.utterance.lower(): e for e in ex}
+    cheap = [e for e in ex if e.input_state.is_empty() and e.family.startswith("single/")
+             and " cheap " in f" {e.utterance.lower()} " and "too cheap" not in e.utterance.lower()]
+    assert cheap and all(e.target_state.price_max == "low" for e in cheap)
+    for e in ex:
+        if e.family.startswith("none/"):
+            assert e.target_state == e.input_state and not e.moves
+        if e.family.startswith("move_"):
+            assert e.moves and e.target_state == e.input_state
+        if e.family.startswith("reset/"):
+            assert e.reset and e.target_state.is_empty()
+        if e.target_state.subcategory == ACCESSORIES and e.input_state.is_empty():
+            assert e.target_state.storage_gb_min is None
+    # Both directions of the comparators appear.
+    assert any(e.target_state.average_rating_max not in (None, "low") for e in ex)
+    assert any(e.target_state.average_rating_min not in (None, "high", "medium") for e in ex)
+    assert any(e.target_state.review_count_max not in (None, "low") for e in ex)
+    assert any(e.target_state.price_min not in (None, "high", "medium") for e in ex)
+    assert any(e.target_state.subcategory == PHONES for e in ex)
+    assert len(by_text) > 0.8 * len(ex)  # mostly distinct utterances
+
+
+def test_targets_serialise_and_parse_back() -> None:
+    for e in generate_examples(CFG, VOCAB)[:800]:
+        data, moves, reset, warnings = parse_target(format_state(e.target_state, e.moves, e.reset))
+        assert warnings == []
+        assert to_filters(data)[0] == e.target_state and moves == e.moves and reset == e.reset
+
+
+def test_number_spellings() -> None:
+    assert number_words(200) == "two hundred"
+    assert number_words(1500) == "fifteen hundred"
+    rng = random.Random(0)
+    seen = {fmt_price(rng, 1200.0) for _ in range(300)}
+    assert {"$1,200", "1.2k", "1200"} <= seen
+
+
+def test_dialogues_chain_states(tmp_path) -> None:
+    ds = generate_dialogues(CFG, VOCAB)
+    assert len(ds) == 20
+    for d in ds:
+        assert d[0].input_state == Filters()
+        for prev, cur in zip(d, d[1:], strict=False):
+            assert cur.input_state == prev.target_state
+    path = write_jsonl([t for d in ds for t in d], tmp_path / "d.jsonl")
+    assert [e.to_json() for e in read_jsonl(path)] == [t.to_json() for d in ds for t in d]
+
+
+class _FakeChat:
+    def __init__(self, reply: str):
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def invoke(self, prompt: str):
+        self.prompts.append(prompt)
+        return type("Msg", (), {"content": self.reply})()
+
+
+def test_llm_synthesizer_keeps_labels_and_drops_rewrites_that_lose_numbers() -> None:
+    ex = Example(Filters(), "samsung phone under 300", Filters(brand=["Samsung"], price_max=300.0), family="single/1")
+    chat = _FakeChat("1. hey any samsung phones below 300 bucks\n- samsung phone, cheap\nsamsung under $300 pls")
+    out = LLMSynthesizer(chat).paraphrase([ex], n_per_example=3)
+    assert [o.utterance for o in out] == ["hey any samsung phones below 300 bucks", "samsung under $300 pls"]
+    assert all(o.target_state == ex.target_state and o.family == "llm/single/1" for o in out)
+    assert "samsung phone under 300" in chat.prompts[0] and "3" in chat.prompts[0]
