@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="products embedded by both fp32 and bf16 for the build figures (default 96, quick 40)")
     p.add_argument("--sizes", type=str, default=None,
                    help="comma-separated synthetic sizes (default 100000,1000000; quick 20000)")
-    p.set_defaults(handler=run_bench_retrieval)
+    p.set_defaults(func=run_bench_retrieval)
     return bench
 
 

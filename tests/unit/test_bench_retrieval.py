@@ -125,6 +125,6 @@ def test_cli_registers_bench_retrieval(tmp_path):
     parser = argparse.ArgumentParser(prog="sift")
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["bench", "retrieval", "--quick", "--json", "--out", str(tmp_path / "x.json")])
-    assert args.quick and args.json and args.out == Path(tmp_path / "x.json") and callable(args.handler)
+    assert args.quick and args.json and args.out == Path(tmp_path / "x.json") and callable(args.func)
     bad = parser.parse_args(["bench", "retrieval", "--catalog", str(tmp_path / "missing.jsonl")])
-    assert bad.handler(bad) == 2
+    assert bad.func(bad) == 2
