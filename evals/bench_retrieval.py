@@ -536,7 +536,7 @@ def bench_scale(n: int, d: int, n_queries: int, config: BenchConfig) -> dict[str
             exhaustive.append(out.exhaustive)
             recall.append(recall_at_k(out.ids[0], vectors, q, mask, exact_scores[i]))
         if index.kind == "ivf" and _path(index, None if allowed_ref is None else int(allowed_ref.size)).startswith("faiss"):
-            params = index._ivf_params(None, None if allowed_ref is None else allowed_ref.size, K)
+            params = index._params(None, None if allowed_ref is None else allowed_ref.size, K)
             nprobe.append(int(params.nprobe))
         matched = n if allowed_ref is None else int(allowed_ref.size)
         level = {"target": target, "actual": round(matched / n, 4), "matched": matched,
@@ -587,7 +587,7 @@ def selector_ablation(index: VectorIndex, allowed: np.ndarray, mask: np.ndarray,
                 bits = np.packbits(mask, bitorder="little")
                 sel = faiss.IDSelectorBitmap(mask.size, faiss.swig_ptr(bits))
             if index.kind == "ivf":
-                params = index._ivf_params(sel, int(allowed.size), K)
+                params = index._params(sel, int(allowed.size), K)
             else:
                 params = faiss.SearchParameters(sel=sel)
             _, ids = index.faiss_index.search(q[None, :], K, params=params)
