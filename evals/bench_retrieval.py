@@ -14,7 +14,7 @@ One run measures, side by side on the same machine:
    fetch 20 neighbours, then drop those the filter rejects) and with fetch_k=100.
 5. **Scale**: synthetic random unit vectors (d=384) at 100k and 1M (IVF, default `IndexConfig`), filters
    on a synthetic price column (so the allowed ids are a random subset), latency and recall@10 against
-   exact search, and FAISS's `IDSelectorBatch` (what `VectorIndex` uses) against `IDSelectorBitmap`.
+   exact search, and FAISS's `IDSelectorBatch` against `IDSelectorBitmap` (what `VectorIndex` uses by default).
 
 Times are per query (p50/p95 over `n_queries` queries), excluding query embedding unless named so.
 
@@ -361,7 +361,9 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 
 
 def memory_bytes(index: VectorIndex, table: AttributeTable | None) -> dict[str, Any]:
-    vec = int(index.vectors.nbytes)
+    # A flat VectorIndex views FAISS's own storage: the vectors are counted once, as FAISS bytes.
+    shared = index.kind == "flat" and not index.vectors.flags["OWNDATA"] and index.vectors.base is not None
+    vec = 0 if shared else int(index.vectors.nbytes)
     fi = index.faiss_index
     if index.kind == "flat":
         faiss_b = int(fi.ntotal) * index.dim * 4
@@ -380,7 +382,8 @@ def memory_bytes(index: VectorIndex, table: AttributeTable | None) -> dict[str, 
     n = max(1, index.size)
     return {"vectors_bytes": vec, "faiss_bytes": faiss_b, "attributes_bytes": attr,
             "total_bytes": vec + faiss_b + attr, "bytes_per_product": round((vec + faiss_b + attr) / n, 1),
-            "note": "VectorIndex keeps a numpy copy of the vectors next to FAISS's own copy"}
+            "note": "flat: the vectors are a view of FAISS's storage" if shared
+            else "IVF: a float32 copy of the vectors (for the exact path) next to FAISS's inverted lists"}
 
 
 def bench_catalog_search(products: list[Product], vectors: np.ndarray, embedder: Any, queries: Sequence[str],
@@ -564,9 +567,9 @@ def bench_scale(n: int, d: int, n_queries: int, config: BenchConfig) -> dict[str
 def _path(index: VectorIndex, matched: int | None) -> str:
     if matched is None:
         return f"faiss {index.kind} (no filter)"
-    if matched <= max(K, index.config.exact_subset_max):
+    if matched <= K or matched <= min(index.config.exact_subset_max, index.size // 4):
         return "exact subset (numpy)"
-    return f"faiss {index.kind} + IDSelectorBatch"
+    return f"faiss {index.kind} + IDSelector{index.config.selector.capitalize()}"
 
 
 def selector_ablation(index: VectorIndex, allowed: np.ndarray, mask: np.ndarray, queries: np.ndarray
