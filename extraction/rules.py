@@ -46,6 +46,7 @@ from retrieval.filters import ACCESSORIES, PHONES, Filters
 from .base import ExtractionResult, Extractor
 from .state import FIELD_GROUPS, StateUpdate, apply_update
 from .vocabulary import COMMON_WORDS, Vocabulary, words_to_number
+from .typos import repair
 
 MAX_CHARS = 2000  # longer input is cut: no shopper writes more, and the cost stays bounded
 AROUND_TOLERANCE = 0.15  # "around $300" -> 255..345
@@ -76,7 +77,7 @@ _QTY = re.compile(
     r"(?:\s?(?P<unit>"
     r"dollars?|bucks|usd|\$|"
     r"stars?|-stars?|star|out of 5(?:\.0)?(?: stars?)?|/\s?5(?:\.0)?|"
-    r"reviews?|ratings?|reviewers|customer reviews|user reviews|"
+    r"reviews?|ratings?|reviewers|(?:customer|user|buyer|verified|owner|people)s?'?\s(?:reviews?|ratings?)|"
     r"gb|gigs?|gigabytes?|tb|terabytes?"
     r")(?![a-z0-9]))?(?P<plus2>\s?\+)?"
 )
@@ -100,19 +101,19 @@ _FREE_AFTER = {
 }
 # Words right before a number that make it a name or a size, not a constraint ("iphone 14", "pack of 3").
 _NAME_BEFORE = re.compile(
-    r"(?:iphone|galaxy|pixel|note|series|gen|generation|model|version|size|pack of|set of|qty|quantity|"
+    r"(?<![a-z])(?:iphone|galaxy|pixel|note|series|gen|generation|model|version|size|pack of|set of|qty|quantity|"
     r"ipad|watch|s|a|m|z|x|se|moto|redmi|nord|ram|number|no\.|#|android|ios|version|level|step|day|days|"
     r"year|years|rtx|gtx|core|i\d|ryzen|mk|mark|xperia|razr|edge|fold|flip|plus|pro|max|mini|ultra|"
     r"fire|tab|buds|echo|\d+x|usb|type|hdmi|win|windows|top|part)\s*$"
 )
 # Comparators before a number: (pattern, kind, implied attribute or None). Longest first in the regex.
 _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
-    (r"not (?:exceeding|more than|over|above|higher than|greater than|to exceed)", "max", None),
+    (r"not (?:exceeding|more th[ae]n|over|above|higher th[ae]n|greater th[ae]n|to exceed)", "max", None),
     (r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|shouldn'?t|should not|can'?t|cannot|must not)"
-     r" (?:exceed|go over|go above|cost more than|be more than|be over|be above)", "max", None),
-    (r"no (?:more|higher|greater|pricier|dearer) than", "max", None),
-    (r"not (?:less than|under|below|lower than|fewer than)", "min", None),
-    (r"no (?:less|lower|fewer) than", "min", None),
+     r" (?:exceed|go over|go above|cost more th[ae]n|be more th[ae]n|be over|be above)", "max", None),
+    (r"no (?:more|higher|greater|pricier|dearer) th[ae]n", "max", None),
+    (r"not (?:less th[ae]n|under|below|lower th[ae]n|fewer th[ae]n)", "min", None),
+    (r"no (?:less|lower|fewer) th[ae]n", "min", None),
     (r"(?:less|lower|fewer|smaller) th[ae]n", "max", None),
     (r"cheaper th[ae]n|less expensive th[ae]n|(?:costs?|costing|priced) (?:less|under|below)(?: than)?", "max",
      "price"),
@@ -168,7 +169,7 @@ _FIELDS = {
 _RANGE_RE = re.compile(
     rf"(?<![\w.,$])(?:(?P<pre>between|from)\s+)?(?P<q1>{_CUR}?\s?{_NUM}(?:\s?(?:k|grand)\b)?"
     r"(?:\s?(?:dollars?|bucks|usd|\$|stars?|gb|tb)\b)?)"
-    r"\s*(?P<sep>-|–|—|~|to|and|through|thru|until)\s*"
+    r"\s*(?P<sep>-|–|—|~|up to|upto|to|and|through|thru|until)\s*"
     rf"(?P<q2>{_CUR}?\s?{_NUM}(?:\s?(?:k|grand)\b)?)(?![\d.,])"
 )
 
@@ -258,7 +259,7 @@ _RESET_RE = re.compile(
     r"from scratch|forget (?:everything|all (?:that|of that|filters|the filters)|it all)|remove all (?:the )?filters|"
     r"let'?s start over|different search|something completely different)(?![\w-])"
 )
-_GROUP = (r"(brands?|colou?rs?|price|prices|budget|cost|ratings?|reviews?|storage|carriers?|network|condition|"
+_GROUP = (r"(brands?|colou?rs?|price|prices|budget|cost|money|ratings?|reviews?|storage|carriers?|network|condition|"
           r"category|categories|type|kind)")
 _REMOVE_RES = [
     re.compile(rf"(?<![\w-])(?:any|all|whatever|every|either|no particular|no specific)\s+{_GROUP}(?!\s+new)"
@@ -270,13 +271,17 @@ _REMOVE_RES = [
                rf"\s+(?:the\s+)?{_GROUP}\s+(?:limit|cap|constraint|restriction|ceiling|preference|requirement|filter)"
                rf"s?(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:the\s+)?{_GROUP}\s+(?:doesn'?t|does not|don'?t|do not|won'?t)\s+matter(?![\w-])"),
+    re.compile(rf"(?<![\w-])(?:it\s+)?(?:doesn'?t|does not|don'?t)\s+matter\s+(?:the|which|what)\s+{_GROUP}(?![\w-])|"
+               rf"(?<![\w-])(?:the\s+)?{_GROUP}\s+(?:is\s+not|isn'?t|is\s+un)\s*important(?![\w-])|"
+               rf"(?<![\w-])not\s+(?:fussed|picky|fussy|particular)\s+(?:about|on|with)\s+(?:the\s+)?{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:i\s+)?(?:don'?t|do not|dont)\s+care\s+(?:about|for|which|what)\s+(?:the\s+)?"
                rf"{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:no\s+)?limit\s+on\s+(?:the\s+)?{_GROUP}(?![\w-])|(?<![\w-]){_GROUP}\s+is\s+no\s+"
                rf"(?:object|issue|problem)(?![\w-])"),
 ]
+_NO_OBJECT = re.compile(r"(?<![\w-])(?:money|price|cost|budget)\s+is\s+no\s+(?:object|issue|problem)(?![\w-])")
 _GROUP_FIELD = {"brand": "brand", "brands": "brand", "color": "color", "colour": "color", "colors": "color",
-                "colours": "color", "price": "price", "prices": "price", "budget": "price", "cost": "price",
+                "colours": "color", "price": "price", "prices": "price", "budget": "price", "cost": "price", "money": "price",
                 "rating": "rating", "ratings": "rating", "review": "reviews", "reviews": "reviews",
                 "storage": "storage", "carrier": "carrier", "carriers": "carrier", "network": "carrier",
                 "condition": "condition", "category": "subcategory", "categories": "subcategory",
@@ -394,9 +399,22 @@ _MODEL_TOKEN = re.compile(r"^[a-z]{0,2}\d+[a-z]{0,3}$")
 _EXCLUDE_BEFORE = re.compile(
     r"(?:\bnot|\bno|\bexcept|\bexcluding|\bexclude|\bother than|\banything but|\bbut not|\bbesides|\bapart from|"
     r"\bavoid|\bavoiding|\bwithout|\bnon|\bnever|n'?t want|\bdont want|\binstead of|\brather than|\bnothing from|"
-    r"\bnot from|\bno more|\bhate|\bdislike|\bskip|\bnothing by|\bnot by|\bnot a|\bnot an|\bnot any|\bnone of|"
-    r"\bremove|\bdrop|\bexclude)(?:\s+(?:from|a|an|any|the|by|made by|\w+'?s|of))?[\s-]*$"
+    r"\bnot from|\bnone (?:from|by|of)|\bno more|\bhate|\bdislike|\bskip|\bnothing by|\bnot by|\bnot a|\bnot an|\bnot any|\bnone of|"
+    r"\bremove|\bdrop|\bexclude|\bnot want(?:ing)?|\bnot (?:a |the |much of a |really a |big )?fan of|\bno fan of|"
+    r"\bnot into|(?:n'?t|\bnot) (?:like|love|trust|care for)|\bnot keen on|\bstay away from|\bsteer clear of|"
+    r"\bsick of|\btired of|\bdone with|\bany (?:brand|make|maker|company|manufacturer)s? but|"
+    r"\brather\b[^,.;!?]{1,40}?\bth[ae]n)(?:\s+(?:from|a|an|any|the|by|made by|\w+'?s|of))?[\s-]*$"
 )
+# Colors a shopper rules out ("any color but red", "i hate pink"): ignored, never added as wanted colors.
+_COLOR_EXCLUDE_BEFORE = re.compile(
+    r"(?:\bexcept|\bexcluding|\bother than|\bbut not|\banything but|\bany colou?rs? but|\bavoid|\bhate|\bdislike|"
+    r"n'?t (?:want|like|love)|\bnot want|\bnot (?:a )?fan of|\bnot into|\bnothing in|\bno more|\bsick of|"
+    r"\bbesides|\bapart from|\binstead of|\brather than)\s+(?:the\s+|any\s+)?(?:colou?r\s+)?$"
+)
+_IS_OK_AFTER = re.compile(r"^\s*(?:is|are|'s|'re|would be|will be)\s+(?:also\s+|actually\s+)?(?:ok|okay|fine|alright|good|"
+                          r"acceptable)\b")
+_UNEXCLUDE_BEFORE = re.compile(r"(?:\bstop excluding|\bdon'?t exclude|\bdo not exclude|\bno longer exclude|"
+                               r"\bun-?exclude|\binclude|\bbring back|\badd back|\ballow|\bput back)\s+(?:the\s+)?$")
 _CONTINUES_LIST = re.compile(r"^\s*(?:,|or|and|nor|/|&|, or|, and|or even|and also)\s*$")
 _COMPAT_BEFORE = re.compile(
     r"(?:\bfor|\bcompatible with|\bcompatible for|\bworks with|\bwork with|\bfits?|\bdesigned for|\bmade for|"
@@ -414,7 +432,8 @@ _COMPAT_AFTER = re.compile(r"^[\s-]*(?:compatible|compatibility|friendly)\b")
 _ADDITIVE_BEFORE = re.compile(r"(?:\bor|\balso|\bplus|\bas well as|\band also|\badd|\binclude|\bincluding|"
                               r"\band|\btoo|\beither)(?:\s+(?:show|show me|include|add|try|consider|some|any))?"
                               r"(?:\s+(?:me|us))?\s*$")
-_ADDITIVE_AFTER = re.compile(r"^\s*(?:ones\s+)?(?:too|as well|also|aswell)\b")
+_ADDITIVE_AFTER = re.compile(r"^\s*(?:ones\s+)?(?:(?:is|are|'s|would be|will be)\s+(?:also\s+)?(?:ok|okay|fine|good|"
+                             r"alright|great)\s+)?(?:too|as well|also|aswell)\b")
 _REPLACE_WORDS = re.compile(r"(?<![\w-])(?:instead|rather|switch(?:ing)? to|change (?:it )?to|only|just|what about|"
                             r"how about|actually)(?![\w-])")
 
@@ -465,6 +484,7 @@ class _Gazetteer:
     has_carriers: bool = True
     has_colors: bool = True
     open_brands: bool = False  # non-strict vocabulary: "made by X" / "X brand only" accepts an unknown X
+    known_tokens: frozenset[str] = frozenset()  # catalog words the typo repair must never touch
 
 
 def _gazetteer(vocab: Vocabulary) -> _Gazetteer:
@@ -526,7 +546,9 @@ def _gazetteer(vocab: Vocabulary) -> _Gazetteer:
                    has_phone_subcats=(not vocab.subcategories) or PHONES in vocab.subcategories
                    or ACCESSORIES in vocab.subcategories,
                    has_storage=bool(vocab.storage_gb), has_carriers=bool(vocab.carriers),
-                   has_colors=bool(vocab.colors), open_brands=not vocab.strict)
+                   has_colors=bool(vocab.colors), open_brands=not vocab.strict,
+                   known_tokens=frozenset(t for k in list(brands) + list(subcats) for t in k.split(" "))
+                   | frozenset(c.lower() for c in vocab.colors) | frozenset(COLOR_SYNONYMS) | frozenset(BASE_COLORS))
     vocab.__dict__["_rules_gazetteer"] = (sig, g)
     return g
 
@@ -722,6 +744,11 @@ def _parse_ram_storage(doc: _Doc, update: StateUpdate, spans: dict[str, str]) ->
                 doc.take(m.start(), m.end())
 
 
+def _plain_unit(unit: str | None) -> str:
+    """ "customer reviews", "user ratings" -> "reviews", "ratings": who wrote them does not change the unit."""
+    return re.sub(r"^(?:customer|user|buyer|verified|owner|people)s?'?\s", "", (unit or "").strip())
+
+
 _VALUE = re.compile(rf"({_NUM})(?:\s?(k|grand)\b)?")
 
 
@@ -743,7 +770,7 @@ def _parse_ranges(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
         if v2m.group(2) and not v1m.group(2) and v1 < 100:  # "1-1.5k": both in thousands
             v1 *= 1000
         after = _QTY.match(low, m.start("q2"))
-        unit2 = (after.group("unit") or "").strip() if after else ""
+        unit2 = _plain_unit(after.group("unit")) if after else ""
         end = after.end() if after and after.group("unit") else m.end()
         unit1m = re.search(r"(dollars?|bucks|usd|\$|stars?|gb|tb)$", q1)
         unit = unit2 or (unit1m.group(1) if unit1m else "")
@@ -785,7 +812,7 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
         value = _to_float(num, m.group("mult"))
         if value is None:
             continue
-        unit = (m.group("unit") or "").strip()
+        unit = _plain_unit(m.group("unit"))
         # A letter glued to the number that is not a known unit: "5g", "1080p", "s23" -> a name.
         if not unit and end < len(low) and re.match(r"[a-z]", low[end:end + 1]) and not m.group("mult"):
             continue
@@ -842,6 +869,8 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
             attr = "reviews" if unit in ("ratings",) else attr
         if attr == "price" and not unit and not m.group("cur") and value < 1:
             continue
+        if attr == "price" and value <= 0:
+            continue  # "$0" bounds nothing a shopper wants ("show all prices as $0" is not a budget)
         # Direction: a comparator before the number decides; else a postfix ("or more", "max", "+");
         # else "around"; else the attribute's bare meaning (see _assign).
         if kind in ("min", "max"):
@@ -1004,10 +1033,29 @@ def _parse_subcategory(doc: _Doc, update: StateUpdate, spans: dict[str, str], g:
                     return
 
 
-def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None:
+# "refurbished is ok too", "new is fine as well", "or refurbished": the other condition is accepted as well.
+_ALSO_OK_AFTER = re.compile(r"^\s*(?:(?:ones?|phones?|devices?)\s+)?(?:(?:is|are|'s|'re|would be|will be|works|do)\s+)?"
+                            r"(?:also\s+)?(?:(?:ok|okay|fine|alright|good|acceptable|welcome)\s*)?"
+                            r"(?:too|as well|also|after all)\b")
+_ALSO_OK_BEFORE = re.compile(r"(?:\bor|\balso|\band|\bor even|\bplus)\s+$")
+
+
+def _tolerates_other(doc: _Doc, start: int, end: int, value: str, state: Filters | None) -> bool:
+    """True when the shopper now accepts `value` besides the condition they asked for before."""
+    if state is None or state.condition is None or state.condition == value:
+        return False
+    return bool(_ALSO_OK_AFTER.match(doc.low[end:]) or _ALSO_OK_BEFORE.search(doc.low[max(0, start - 12):start]))
+
+
+def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None = None) -> None:
     low = doc.low
     for m in _NEW_RE.finditer(low):
         if doc.free(m.start(), m.end()):
+            if _tolerates_other(doc, m.start(), m.end(), "new", state):
+                update.remove.append("condition")
+                spans["condition"] = m.group(0)
+                doc.take(m.start(), m.end())
+                return
             update.set["condition"] = "new"
             spans["condition"] = m.group(0)
             doc.take(m.start(), m.end())
@@ -1020,6 +1068,8 @@ def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> N
                 continue
             if _negated(low, m.start()):
                 update.set["condition"] = "new"
+            elif _tolerates_other(doc, m.start(), m.end(), "renewed", state):
+                update.remove.append("condition")
             else:
                 update.set["condition"] = "renewed"
             spans["condition"] = m.group(0)
@@ -1042,13 +1092,16 @@ def _set_or_add(doc: _Doc, update: StateUpdate, name: str, values: list[str], cu
 def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gazetteer,
                   state: Filters | None) -> None:
     low, cased = doc.low, doc.cased
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
+    # "no iphones", "pixels under 500": a product line in the plural names the same brand.
+    toks = [(t[:-1] if t.endswith("s") and t[:-1] in g.product_lines and t not in g.brands else t, a, b)
+            for t, a, b in ((m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low))]
     accessory_ctx = update.set.get("subcategory") == ACCESSORIES or (
         "subcategory" not in update.set and bool(state and state.subcategory == ACCESSORIES))
     phone_talk = bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude)) \
         or update.set.get("subcategory") in (PHONES, ACCESSORIES)
     wanted: list[tuple[str, int, int]] = []
     excluded: list[tuple[str, int, int]] = []
+    unexcluded: list[str] = []
     last_excluded_end = -10
     last_brand_end = -10
     i = 0
@@ -1090,6 +1143,8 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                        or _COMPAT_AFTER.match(low[end:]) is not None or in_list
                        # while phones are being discussed, a cue word or a short reply is enough:
                        # "not apple", "or apple", "apple please", "what about apple"
+                       # "i don't want apple", "not a fan of apple": a brand being ruled out
+                       or bool(_EXCLUDE_BEFORE.search(low[max(0, start - 40):start]))
                        or (phone_talk and (bool(_CUE_BEFORE_BRAND.search(low[max(0, start - 30):start]))
                                            or all(t in _REPLY_FILLERS for t, _, _ in toks if t != key)))
                        # a product line not used as an ordinary word: "pixel with 128gb", "galaxy in blue"
@@ -1108,6 +1163,11 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         if compat:
             continue
         canonical = g.brands[key]
+        if state is not None and canonical in state.brand_exclude and (
+                _UNEXCLUDE_BEFORE.search(before) or _ALSO_OK_AFTER.match(low[end:]) or _IS_OK_AFTER.match(low[end:])):
+            unexcluded.append(canonical)  # "ugreen is fine after all", "stop excluding ugreen"
+            doc.take(start, end)
+            continue
         last_brand_end = end
         gap = low[last_excluded_end:start] if last_excluded_end >= 0 else ""
         if _EXCLUDE_BEFORE.search(before) or (last_excluded_end >= 0 and _CONTINUES_LIST.match(gap)):
@@ -1145,6 +1205,9 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                 continue
             wanted.append(("-".join(w.capitalize() for w in word.split("-")), start, end))
             doc.take(m.start(), m.end())
+    if unexcluded and not excluded:
+        update.set["brand_exclude"] = [b for b in state.brand_exclude if b not in unexcluded]
+        spans["brand_exclude"] = ", ".join(unexcluded)
     if excluded:
         names = _unique([b for b, _, _ in excluded])
         update.set["brand_exclude"] = _unique(list(state.brand_exclude if state else []) + names)
@@ -1198,7 +1261,7 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
         im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
         if im:
             start -= len(before) - im.start()
-        if _negated(low, m.start()):
+        if _negated(low, m.start()) or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before):
             doc.warnings.append(f"excluding a color ({fams[0]}) is not supported; ignored")
             doc.take(start, m.end())
             continue
@@ -1291,13 +1354,19 @@ def _topic(doc: _Doc) -> str | None:
 
 def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtterance:
     low, cased, warnings = _normalise(utterance)
+    g = _gazetteer(vocab)
+    fixed, repairs = repair(cased, g.known_tokens)  # "doollars" -> "dollars", "barnd" -> "brand"
+    if repairs:
+        warnings += repairs
+        cased, low = fixed, fixed.lower()
+        if len(low) != len(cased):
+            cased = low
     low, cased = _convert_number_words(low, cased)
     doc = _Doc(low=low, cased=cased, warnings=warnings)
     update = StateUpdate()
     spans: dict[str, str] = {}
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
-    g = _gazetteer(vocab)
     state = state if isinstance(state, Filters) else None
     _parse_resets_and_removals(doc, update, spans)
     if update.reset:
@@ -1308,7 +1377,7 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
     _parse_quantities(doc, update, spans)
     if g.has_carriers:
         _parse_carriers(doc, update, spans, state)
-    _parse_condition(doc, update, spans)
+    _parse_condition(doc, update, spans, state)
     _parse_levels(doc, update, spans)
     _parse_subcategory(doc, update, spans, g, state)
     _parse_brands(doc, update, spans, g, state)
@@ -1319,6 +1388,13 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
             if update.set.pop(f, None) is not None:
                 doc.warnings.append("the catalog has no storage sizes; storage constraint ignored")
         update.moves = [m for m in update.moves if m != "more_storage"]
+    if "price" in update.remove and _NO_OBJECT.search(low) and not (state and (
+            state.price_min is not None or state.price_max is not None)) and not any(
+            f.startswith("price") for f in update.set):
+        # "money is no object" with no budget to lift: the shopper wants the top end.
+        update.remove.remove("price")
+        update.set["price_min"] = "high"
+        spans["price_min"] = _NO_OBJECT.search(low).group(0)
     # "any brand, Samsung or Apple" would remove and set in one breath: what is set wins.
     update.remove = [r for r in update.remove if not any(f.startswith(r) for f in update.set)]
     return ParsedUtterance(update, spans, _topic(doc), doc.warnings)

@@ -1,0 +1,102 @@
+"""Everyday phrasings the rule grammar must read: exclusions, ranges without a currency sign, typos in
+units and keywords, "X is fine too", "money is no object". Each case is a way shoppers really write."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.rules import RuleExtractor
+from extraction.typos import is_word, repair
+from extraction.vocabulary import Vocabulary
+from retrieval.filters import PHONES, Filters
+
+
+@pytest.fixture(scope="module")
+def ex() -> RuleExtractor:
+    return RuleExtractor(Vocabulary.default())
+
+
+def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
+    return ex.extract(text, state or Filters()).filters.active()
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("i don't want apple", "Apple"),
+    ("i do not want a samsung", "Samsung"),
+    ("no iphones please", "Apple"),
+    ("not a fan of xiaomi", "Xiaomi"),
+    ("any brand but apple", "Apple"),
+    ("none from google.", "Google"),
+    ("without apple", "Apple"),
+    ("rather pixel than samsung", "Samsung"),
+])
+def test_ruling_a_brand_out_excludes_it(ex, text, brand):
+    got = _active(ex, text)
+    assert brand in got.get("brand_exclude", []), got
+    assert brand not in got.get("brand", []), got
+
+
+@pytest.mark.parametrize("text", ["any color but red", "i hate pink", "not red", "anything except white please"])
+def test_a_ruled_out_color_is_never_added(ex, text):
+    assert "color" not in _active(ex, text)
+
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("phones from 200 to 500", 200, 500),
+    ("phones between 200 and 500", 200, 500),
+    ("from 200 up to 300", 200, 300),
+    ("a phone from 200 to 500 dollars", 200, 500),
+])
+def test_price_ranges_without_a_currency_sign(ex, text, lo, hi):
+    got = _active(ex, text)
+    assert (got.get("price_min"), got.get("price_max")) == (lo, hi), got
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("no more then 300", "price_max", 300),
+    ("raise my budget to 150 doollars pls", "price_max", 150),
+    ("rating up to 3.0 starss", "average_rating_max", 3.0),
+    ("show me ones with 1,000 user ratings or more", "review_count_min", 1000),
+    ("with over 100 customer ratings", "review_count_min", 100),
+    ("not more than 100 user ratings", "review_count_max", 100),
+])
+def test_comparators_and_units_survive_typos_and_wording(ex, text, field, value):
+    assert _active(ex, text).get(field) == value
+
+
+def test_misspelt_keywords_drive_removals_and_moves(ex):
+    state = Filters(subcategory=PHONES, brand=["Samsung"], price_max=300)
+    assert "brand" not in _active(ex, "barnd isn't important", state)
+    assert _active(ex, "REST THE FILTRES please", state).get("brand") == ["Samsung"]  # "rest" is a word: no reset
+
+
+def test_real_words_are_never_repaired():
+    for word in ("stairs", "projector", "cheaply", "teal", "orchid", "smartphone"):
+        assert is_word(word), word
+    text = "a galaxy projector for the stairs, cheaply made"
+    assert repair(text) == (text, [])
+    assert repair("cheeper ones")[0] == "cheaper ones"
+    assert repair("ugreen cable", {"ugreen"})[0] == "ugreen cable"
+
+
+def test_accepting_the_other_condition_removes_the_condition(ex):
+    assert "condition" not in _active(ex, "refurbished is ok too", Filters(condition="new"))
+    assert "condition" not in _active(ex, "or refurbished", Filters(condition="new"))
+    assert _active(ex, "refurbished is fine") == {"condition": "renewed"}  # first mention: a wish
+
+
+def test_brand_allowed_again_leaves_the_exclusions(ex):
+    state = Filters(brand=["Apple"], brand_exclude=["Samsung", "Google"])
+    got = _active(ex, "actually samsung is fine", state)
+    assert got.get("brand_exclude") == ["Google"] and got.get("brand") == ["Apple"], got
+    assert _active(ex, "stop excluding google", state).get("brand_exclude") == ["Samsung"]
+
+
+def test_is_fine_too_adds_to_the_list(ex):
+    assert _active(ex, "samsung is fine too", Filters(brand=["Apple"]))["brand"] == ["Apple", "Samsung"]
+    assert _active(ex, "white would be ok too", Filters(color=["black"]))["color"] == ["black", "white"]
+
+
+def test_money_is_no_object(ex):
+    assert _active(ex, "money is no object") == {"price_min": "high"}
+    assert "price_max" not in _active(ex, "money is no object", Filters(price_max=300))
