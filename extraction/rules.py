@@ -45,8 +45,8 @@ from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 from .base import ExtractionResult, Extractor
 from .state import FIELD_GROUPS, StateUpdate, apply_update
-from .vocabulary import COMMON_WORDS, Vocabulary, words_to_number
 from .typos import repair
+from .vocabulary import COMMON_WORDS, Vocabulary, words_to_number
 
 MAX_CHARS = 2000  # longer input is cut: no shopper writes more, and the cost stays bounded
 AROUND_TOLERANCE = 0.15  # "around $300" -> 255..345
