@@ -313,6 +313,11 @@ def markdown(reports: Sequence[Report], bench: dict[str, Any] | None = None) -> 
                           ("baseline: rules + search, no agent", "baseline_extract_search")):
             w, c = bench[f"{key}_wall_ms"], bench[f"{key}_cpu_ms"]
             lines.append(f"| {name} | {w['p50']} | {w['p95']} | {c['p50']} | {c['p95']} |")
+        if bench.get("seq2seq"):
+            for name, key in (("agent: offline policy + seq2seq + search + SQLite checkpoint", "agent"),
+                              ("baseline: seq2seq + search, no agent", "baseline_extract_search")):
+                w, c = bench["seq2seq"][f"{key}_wall_ms"], bench["seq2seq"][f"{key}_cpu_ms"]
+                lines.append(f"| {name} | {w['p50']} | {w['p95']} | {c['p50']} | {c['p95']} |")
     return "\n".join(lines)
 
 
@@ -354,9 +359,17 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
         cache = Path(args.bench_cache or (settings.cache_dir if settings else workdir / "index"))
         model = settings.embedder if settings else BuildOptions().model
         engine = open_engine(args.bench, cache, BuildOptions(model=model, show_progress=False))
-        bench = benchmark_latency(engine, rule_extractor(engine), [[t["user"] for t in c["turns"]]
-                                                                    for c in conversations],
-                                  workdir, repeats=args.repeats)
+        scripts = [[t["user"] for t in c["turns"]] for c in conversations]
+        bench = benchmark_latency(engine, rule_extractor(engine), scripts, workdir, repeats=args.repeats)
+        if args.bench_model:
+            # The same turns with the trained seq2seq extractor (snapped to this catalog's vocabulary).
+            from extraction.seq2seq import Seq2SeqExtractor
+            from extraction.vocabulary import Vocabulary
+
+            s2s = Seq2SeqExtractor.load(str(args.bench_model), vocab=Vocabulary.from_products(engine.products),
+                                        device="cpu")
+            bench["seq2seq"] = benchmark_latency(engine, s2s, scripts, workdir, repeats=args.repeats)
+            bench["seq2seq"]["model"] = str(args.bench_model)
     out = {"agent": agent.summary(), "baseline": baseline.summary(), "known_misses": known_misses(conversations),
            "failures": agent.failures(), "latency": bench}
     if args.out:
@@ -385,6 +398,8 @@ def add_eval_conversations(eval_subparsers: argparse._SubParsersAction) -> argpa
     p.add_argument("--bench", type=Path, default=None, metavar="CATALOG",
                    help="also measure per-turn latency on this catalog (real embedder, cached index)")
     p.add_argument("--bench-cache", type=Path, default=None, help="index cache folder for --bench")
+    p.add_argument("--bench-model", type=Path, default=None, metavar="MODEL",
+                   help="also measure the per-turn latency with this trained seq2seq extractor")
     p.add_argument("--repeats", type=int, default=3, help="benchmark passes over all conversations")
     p.set_defaults(func=cmd_eval_conversations)
     return p
