@@ -9,6 +9,7 @@ product meets a constraint that it does not.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from functools import lru_cache
 from typing import Any
@@ -51,6 +52,17 @@ def _rating(rec: dict[str, Any]) -> str:
     return f"{rec['rating']:.1f} stars" + (f" from {reviews:,} ratings" if reviews else "")
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>!])")
+QUOTE_CHARS = 80
+
+
+def quote(text: str) -> str:
+    """The shopper's words echoed back in quotes: cut to `QUOTE_CHARS`, Markdown and HTML escaped, so a pasted
+    link, image, script or 10 KB of text shows as a short plain phrase (the chat window renders Markdown)."""
+    s = text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "\u2026"
+    return '"' + _MARKDOWN.sub(r"\\\1", s) + '"'
+
+
 def what(payload: dict[str, Any]) -> str:
     """"Samsung phones under $200, black" style summary of the state (chips + topic)."""
     chips = list(payload.get("chips") or [])
@@ -58,7 +70,7 @@ def what(payload: dict[str, Any]) -> str:
     topic = topic if content_words(topic) else ""
     if not chips and not topic:
         return t("anything")
-    head = f'"{topic}"' if topic else ""
+    head = quote(topic) if topic else ""
     return ", ".join(x for x in [head, *chips] if x)
 
 
@@ -70,7 +82,7 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
         changes.append("starting over")
     topic = (search.get("query") or "").strip()
     if content_words(topic) and topic != (extraction.get("previous_topic") or ""):
-        changes.append(f'"{topic}"')
+        changes.append(quote(topic))
     chips_by_field = dict(zip(search.get("filters", {}), search.get("chips", []), strict=False))
     changed = set(extraction.get("changed", {}))
     changes += [chips_by_field[f] for f in chips_by_field if f in changed]

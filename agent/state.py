@@ -21,7 +21,7 @@ from typing import Any, NotRequired
 
 from langchain.agents import AgentState
 
-from retrieval.filters import Filters
+from retrieval.filters import Filters, fit_limits
 
 PER_TURN_RESET: dict[str, Any] = {"turn_cards": [], "relaxations": []}
 
@@ -42,6 +42,7 @@ class SiftState(AgentState):
 def filters_of(state: dict[str, Any]) -> Filters:
     """The state's filters as a `Filters` (an unreadable stored value becomes no constraint)."""
     try:
-        return Filters(**(state.get("filters") or {}))
-    except ValueError:
+        # A state stored before the size limits existed may exceed them: fit it rather than lose it all.
+        return Filters(**fit_limits(dict(state.get("filters") or {}))[0])
+    except (ValueError, TypeError):
         return Filters()

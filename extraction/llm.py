@@ -247,13 +247,14 @@ class LLMExtractor(Extractor):
         return StateUpdate(set=sets, add=adds, remove=remove, moves=moves, reset=reset), topic, warnings
 
 
-def _as_list(value: Any) -> list[Any]:
+def _as_list(value: Any, limit: int = 20) -> list[Any]:
+    """At most `limit` distinct items: a model told to send 5,000 moves gets no more than 20 read."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, list | tuple):
-        return list(value)
+        return list(dict.fromkeys(str(v) for v in value))[:limit]
     return []
 
 

@@ -262,7 +262,9 @@ _RESET_RE = re.compile(
 _GROUP = (r"(brands?|colou?rs?|price|prices|budget|cost|money|ratings?|reviews?|storage|carriers?|network|condition|"
           r"category|categories|type|kind)")
 _REMOVE_RES = [
+    # "all prices as $0", "every price = 0": a demand about the display (or an injection), not "any price".
     re.compile(rf"(?<![\w-])(?:any|all|whatever|every|either|no particular|no specific)\s+{_GROUP}(?!\s+new)"
+               rf"(?!\s+as\b|\s+to\s+(?:\$?\d|zero|free)|\s*=)"
                rf"(?:\s+(?:is|are|will do|works|would do|range))?(?:\s+(?:fine|ok|okay|good))?(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:forget|drop|remove|ignore|clear|skip|scrap|lose|never ?mind|nvm|disregard)"
                rf"\s+(?:about\s+)?(?:the\s+|my\s+|that\s+|this\s+)?{_GROUP}"

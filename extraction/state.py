@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.catalog import Product
-from retrieval.filters import ACCESSORIES, DEFAULT_LEVELS, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
+from retrieval.filters import (
+    ACCESSORIES,
+    DEFAULT_LEVELS,
+    LEVELS,
+    LIST_FIELDS,
+    NUMERIC_FIELDS,
+    Filters,
+    fit_limits,
+)
 
 MOVES = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage", "other_brands")
 
@@ -202,6 +210,8 @@ def _drop_contradicting(data: dict[str, Any], name: str, warnings: list[str]) ->
 
 
 def _to_filters(data: dict[str, Any], warnings: list[str]) -> Filters:
+    data, over_limit = fit_limits(data)  # e.g. a 21st excluded brand: keep the newest 20, not none
+    warnings.extend(over_limit)
     try:
         return Filters(**data)
     except ValueError:

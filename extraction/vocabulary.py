@@ -46,10 +46,14 @@ from retrieval.filters import (
     DEFAULT_LEVELS,
     LEVELS,
     LIST_FIELDS,
+    MAX_LIST_VALUES,
     NUMERIC_FIELDS,
     PHONES,
     Filters,
+    fit_limits,
 )
+
+_MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
 
 # Brands a phones shop without a catalog should know: phone makers first, then accessory makers.
 DEFAULT_BRANDS: tuple[str, ...] = (
@@ -342,6 +346,8 @@ class Vocabulary:
             if len(kept) != len(out["brand"]):
                 warnings.append("a brand was both wanted and excluded; kept the exclusion")
             out["brand"] = kept
+        out, over_limit = fit_limits(out)
+        warnings.extend(over_limit)
         return Filters(**out), warnings
 
     def _number(self, name: str, value: Any) -> float | str | None:
@@ -364,6 +370,9 @@ class Vocabulary:
         if items is None:
             warnings.append(f"{name}={_short(value)} is not a list of names; dropped")
             return []
+        if len(items) > _MAX_SNAP_ITEMS:  # fuzzy-matching 5,000 names costs seconds; `Filters` keeps 20 anyway
+            warnings.append(f"{name} had {len(items)} values; read only the last {_MAX_SNAP_ITEMS}")
+            items = items[-_MAX_SNAP_ITEMS:]
         out: list[str] = []
         for item in items:
             if not isinstance(item, str) or not item.strip():

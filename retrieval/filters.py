@@ -27,6 +27,17 @@ ACCESSORIES = "Cell Phone Accessories"
 
 NumberOrLevel = float | Level
 
+# Size limits. A `Filters` travels through prompts, tool results, checkpoints and URLs, and its values
+# come from LLMs and HTTP clients, so nothing in it is unbounded. The limits sit far above any real
+# catalog (longest brand in the shared Amazon catalogs: 46 characters; most brands a shopper names: a
+# handful; storage of a phone: 2 TB) and far below what costs memory or time.
+MAX_LIST_VALUES = 20  # values per list field (brand, brand_exclude, color, carrier)
+MAX_VALUE_CHARS = 100  # characters per text value (a brand, a color, a carrier, the subcategory)
+MAX_RAW_ITEMS = 1000  # raw list items inspected at all (duplicates included) before giving up
+# Largest accepted value per numeric attribute (the lowest is 0): a rating is out of 5 stars, and no
+# product costs more than $10M, has more than 1e9 ratings or 1 PB of storage.
+NUMERIC_LIMITS: dict[str, float] = {"price": 1e7, "review_count": 1e9, "rating": 5.0, "storage_gb": 1e6}
+
 # Fields whose values are numbers or levels, with the product attribute they bound and the direction.
 NUMERIC_FIELDS: dict[str, tuple[str, str]] = {
     "price_min": ("price", "min"),
@@ -64,7 +75,10 @@ FIELD_ORDER: tuple[str, ...] = PAPER_FIELDS + (
 class Filters(BaseModel):
     """Constraints on products. Every field is optional; an empty `Filters()` admits every product.
 
-    Field names of the paper are kept verbatim so evaluation files stay comparable.
+    Field names of the paper are kept verbatim so evaluation files stay comparable. Sizes are bounded
+    (`MAX_LIST_VALUES`, `MAX_VALUE_CHARS`): more values or longer ones raise a `ValueError`, and a number
+    above its `NUMERIC_LIMITS` entry is lowered to it. Lenient callers pass raw values through
+    `fit_limits` first (truncate with a warning); `parse_filter_args` rejects instead.
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -75,7 +89,8 @@ class Filters(BaseModel):
     review_count_max: NumberOrLevel | None = Field(None, description="At most this many ratings, or a level.")
     average_rating_min: NumberOrLevel | None = Field(None, description="Star rating at least (0-5), or a level.")
     average_rating_max: NumberOrLevel | None = Field(None, description="Star rating at most (0-5), or a level.")
-    subcategory: str | None = Field(None, description='"Cell Phones" or "Cell Phone Accessories" (or a catalog leaf).')
+    subcategory: str | None = Field(None, max_length=MAX_VALUE_CHARS,
+                                    description='"Cell Phones" or "Cell Phone Accessories" (or a catalog leaf).')
     brand: list[str] = Field(default_factory=list, description="Any of these brands.")
     brand_exclude: list[str] = Field(default_factory=list, description="None of these brands.")
     color: list[str] = Field(default_factory=list, description="Any of these base colors (black, blue...).")
@@ -86,10 +101,12 @@ class Filters(BaseModel):
 
     @field_validator(*NUMERIC_FIELDS, mode="before")
     @classmethod
-    def _number_or_level(cls, v: Any) -> Any:
+    def _number_or_level(cls, v: Any, info: Any) -> Any:
         if v is None or isinstance(v, bool):
             return None if v is None else _bad(v)
         if isinstance(v, str):
+            if len(v) > 40:  # no number or level is this long; do not parse a megabyte of digits
+                return _bad(v)
             s = v.strip().lower()
             if s in LEVELS:
                 return s
@@ -100,21 +117,37 @@ class Filters(BaseModel):
         if isinstance(v, int | float):
             if not math.isfinite(v) or v < 0:
                 return _bad(v)
-            return float(v)
+            # Above the limit, the limit: it already lies beyond every product, so "under $1e12" and
+            # "under $1e7" admit the same products (a rating of 6 stars becomes 5). People get an error
+            # instead, from `parse_filter_args`.
+            return float(min(v, NUMERIC_LIMITS[NUMERIC_FIELDS[info.field_name][0]]))
         return _bad(v)
 
     @field_validator(*LIST_FIELDS, mode="before")
     @classmethod
-    def _as_list(cls, v: Any) -> Any:
+    def _as_list(cls, v: Any, info: Any) -> Any:
         if v is None:
             return []
         if isinstance(v, str):
             v = [v]
+        if not isinstance(v, list | tuple | set | frozenset):
+            raise ValueError(f"{info.field_name} must be a list of names, got {type(v).__name__}")
+        if len(v) > MAX_RAW_ITEMS:
+            raise ValueError(f"{info.field_name} has {len(v)} values; at most {MAX_LIST_VALUES} are allowed")
         out: list[str] = []
+        seen: set[str] = set()
         for item in v:
             s = str(item).strip()
-            if s and s.lower() not in {x.lower() for x in out}:
-                out.append(s)
+            if not s or s.lower() in seen:
+                continue
+            if len(s) > MAX_VALUE_CHARS:
+                raise ValueError(f"{info.field_name} value of {len(s)} characters; at most {MAX_VALUE_CHARS} "
+                                 f"are allowed")
+            seen.add(s.lower())
+            out.append(s)
+            if len(out) > MAX_LIST_VALUES:
+                raise ValueError(f"{info.field_name} has more than {MAX_LIST_VALUES} distinct values; "
+                                 f"at most {MAX_LIST_VALUES} are allowed")
         return out
 
     def active_fields(self) -> list[str]:
@@ -139,6 +172,52 @@ class Filters(BaseModel):
         data = self.model_dump()
         data.update(changes)
         return Filters(**data)
+
+
+def fit_limits(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Bring raw filter values within the size limits instead of rejecting them, saying what changed.
+
+    For the lenient paths (extractors, tools, stored state): a list keeps its LAST `MAX_LIST_VALUES`
+    distinct values (values added later, i.e. what the shopper said most recently, sit at the end), an
+    over-long text value is dropped, a number above its limit is lowered to the limit (a cap of $1e12 and
+    a cap of $1e7 admit the same products). Everything else passes unchanged for `Filters` to validate.
+    People (CLI, API) get the strict `Filters` errors instead, through `parse_filter_args`.
+
+        >>> fit_limits({"price_max": 5e12, "brand": [f"b{i}" for i in range(30)]})[0]["brand"][:2]
+        ['b10', 'b11']
+    """
+    out = dict(data)
+    warnings: list[str] = []
+    for name, value in data.items():
+        if name in LIST_FIELDS and isinstance(value, list | tuple):
+            items = list(value)[-MAX_RAW_ITEMS:]
+            kept: list[str] = []
+            seen: set[str] = set()
+            for item in items:  # first spelling and position win, as in `Filters`
+                s = str(item).strip() if item is not None else ""
+                if not s or s.lower() in seen:
+                    continue
+                if len(s) > MAX_VALUE_CHARS:
+                    warnings.append(f"dropped a {name} value of {len(s)} characters (limit {MAX_VALUE_CHARS})")
+                    continue
+                seen.add(s.lower())
+                kept.append(s)
+            if len(kept) > MAX_LIST_VALUES:
+                warnings.append(f"{name} had {len(kept)} values; kept the last {MAX_LIST_VALUES}")
+                kept = kept[-MAX_LIST_VALUES:]
+            out[name] = kept
+        elif name in LIST_FIELDS and isinstance(value, str) and len(value.strip()) > MAX_VALUE_CHARS:
+            warnings.append(f"dropped a {name} value of {len(value)} characters (limit {MAX_VALUE_CHARS})")
+            out[name] = []
+        elif name in NUMERIC_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            limit = NUMERIC_LIMITS[NUMERIC_FIELDS[name][0]]
+            if math.isfinite(value) and value > limit:  # `Filters` would clamp too; this says so
+                warnings.append(f"{name}={value:g} is above the limit {limit:g}; lowered to {limit:g}")
+                out[name] = limit
+        elif name in SCALAR_FIELDS and isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+            warnings.append(f"dropped a {name} of {len(value)} characters (limit {MAX_VALUE_CHARS})")
+            out[name] = None
+    return out, warnings
 
 
 def _is_set(v: Any) -> bool:
@@ -171,12 +250,27 @@ def parse_filter_args(pairs: list[str], base: Filters | None = None) -> Filters:
             data[key] = list(data[key]) + [v for v in value.split("|") if v.strip()]
         else:
             data[key] = value
+        if key in NUMERIC_FIELDS:
+            _check_limit(key, value)
     try:
         return Filters(**data)
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
         msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())  # type: ignore[attr-defined]
         raise FilterError(f"invalid filter value ({msgs}). Numbers or low/medium/high for numeric fields; "
                           f"condition is new|renewed.") from None
+
+
+def _check_limit(key: str, value: str) -> None:
+    """A number beyond its limit is a typo when a person types it: say so rather than clamp."""
+    attribute = NUMERIC_FIELDS[key][0]
+    try:
+        x = float(value.strip().replace(",", "").lstrip("$"))
+    except ValueError:
+        return  # a level, or garbage that `Filters` reports
+    limit = NUMERIC_LIMITS[attribute]
+    if math.isfinite(x) and x > limit:
+        raise FilterError(f"{key}={value} is above the limit {limit:g} for {attribute} (allowed: 0 to {limit:g}, "
+                          f"or low/medium/high)")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Building, caching and reopening a catalog's index.
 
 One cache folder per (catalog file, embedder model). Its `manifest.json` records what built it
-(model, dim, count, catalog size/mtime/sha256, library versions); the index is rebuilt automatically
-when the catalog content or the model changes, and rebuilt (with a warning) when a file in the folder is
-missing or corrupt, so a damaged cache never becomes a crash loop.
+(model, dim, count, catalog size/mtime/sha256, library versions, size and sha256 of every cache file);
+the index is rebuilt automatically when the catalog content or the model changes, and rebuilt (with a
+warning) when a file in the folder is missing, unreadable or differs from its recorded checksum, so a
+damaged cache never becomes a crash loop: the rebuilt cache is reused by the next open. What cannot be
+repaired here raises an error that says what to do: a missing catalog (`CatalogError`) or a cache folder
+that cannot be written (`IndexCacheError`).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import logging
 import pickle
 import platform
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .attributes import AttributeTable
-from .catalog import LoadReport, Product, file_sha256, load_catalog
+from .catalog import CatalogError, LoadReport, Product, file_sha256, load_catalog
 from .embedder import DEFAULT_MODEL, Embedder
 from .filters import LevelTable
 from .index import IndexConfig, VectorIndex
@@ -28,6 +32,12 @@ from .search import SearchEngine
 
 log = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
+CACHE_FILES = ("index.faiss", "index.json", "vectors.npy", "products.pkl")  # checksummed when present
+BUILD_COMMAND = "sift index build --catalog CATALOG"
+
+
+class IndexCacheError(RuntimeError):
+    """The index cache folder cannot be written; the message names the folder and what to do."""
 
 
 @dataclass
@@ -82,6 +92,9 @@ def open_engine(
     """Open the engine for `catalog`, building or rebuilding its cached index when needed."""
     options = options or BuildOptions()
     catalog = Path(catalog)
+    if not catalog.is_file():
+        raise CatalogError(f"catalog file {catalog} not found. Set SIFT_CATALOG to an existing catalog file (or "
+                           f"leave it unset for the demo catalog), then run `{BUILD_COMMAND}`.")
     folder = cache_folder(cache_dir, catalog, options.model)
     manifest = _read_manifest(folder)
     fp = _catalog_fingerprint(catalog, manifest.get("catalog") if manifest else None)
@@ -99,12 +112,16 @@ def open_engine(
     if reason is None:
         try:
             engine = _load(folder, manifest, options, embedder, levels)
+        except Exception as exc:  # corrupt or partial cache: rebuild rather than crash
+            reason = f"cached index unreadable ({type(exc).__name__}: {str(exc)[:300]})"
+        else:
             if manifest["catalog"].get("mtime") != fp["mtime"]:  # touched, same content: remember new mtime
                 manifest["catalog"] = fp
-                _write_manifest(folder, manifest)
+                try:
+                    _write_manifest(folder, manifest)
+                except OSError as exc:  # a read-only cache still serves; the check just hashes again
+                    log.warning("could not update %s (%s)", folder / "manifest.json", exc)
             return engine
-        except Exception as exc:  # corrupt or partial cache: rebuild rather than crash
-            reason = f"cached index unreadable ({type(exc).__name__}: {exc})"
     log.warning("building index for %s: %s", catalog, reason)
     return build_engine(catalog, folder, fp, options, embedder, levels)
 
@@ -122,13 +139,6 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
     t2 = time.perf_counter()
     index = VectorIndex.build(vectors, options.index)
     t3 = time.perf_counter()
-    # Write into a temporary sibling and swap, so a crash mid-build never leaves a half-written cache.
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    index.save(tmp)
-    with (tmp / "products.pkl").open("wb") as fh:
-        pickle.dump([p.to_dict() for p in products], fh, protocol=pickle.HIGHEST_PROTOCOL)
     manifest = {
         "version": MANIFEST_VERSION, "model": options.model, "embedder_dtype": embedder.dtype,
         "max_seq_length": options.max_seq_length,
@@ -137,15 +147,62 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3), "index": round(t3 - t2, 3)},
     }
-    _write_manifest(tmp, manifest)
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    try:
+        _save(folder, index, products, manifest)
+    except OSError as exc:
+        raise IndexCacheError(
+            f"cannot write the index cache in {folder.parent} ({type(exc).__name__}: {exc}). Make that folder "
+            f"writable, or point SIFT_HOME at a writable folder, then run "
+            f"`{BUILD_COMMAND.replace('CATALOG', str(catalog))}`.") from None
     log.info("indexed %d products in %.1fs (%s)", len(products), t3 - t0, folder)
     return SearchEngine(products, AttributeTable.from_products(products, levels), index, embedder, manifest)
 
 
+def _save(folder: Path, index: VectorIndex, products: list[Product], manifest: dict[str, Any]) -> None:
+    """Write into a fresh temporary sibling and swap it in, so a crash mid-build never leaves a half-written
+    cache, and two processes building at once never write into the same folder."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
+    try:
+        index.save(tmp)
+        with (tmp / "products.pkl").open("wb") as fh:
+            pickle.dump([p.to_dict() for p in products], fh, protocol=pickle.HIGHEST_PROTOCOL)
+        manifest["files"] = {name: {"size": (tmp / name).stat().st_size, "sha256": file_sha256(tmp / name)}
+                             for name in CACHE_FILES if (tmp / name).exists()}
+        _write_manifest(tmp, manifest)
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+        elif folder.exists() or folder.is_symlink():
+            folder.unlink()  # a stray file where the folder belongs
+        try:
+            tmp.rename(folder)
+        except OSError:
+            if not (folder / "manifest.json").is_file():
+                raise
+            log.info("another process finished building %s first; keeping its copy", folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _verify(folder: Path, manifest: dict[str, Any]) -> None:
+    """Raise when a cache file differs from what the build recorded (bytes can rot while the header stays valid).
+
+    Manifests written before checksums were recorded carry no "files" and are trusted as before.
+    """
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return
+    for name, want in files.items():
+        path = folder / str(name)
+        if not isinstance(want, dict) or path.stat().st_size != want.get("size"):
+            raise ValueError(f"{name} has the wrong size")
+        if file_sha256(path) != want.get("sha256"):
+            raise ValueError(f"{name} does not match its recorded checksum")
+
+
 def _load(folder: Path, manifest: dict[str, Any], options: BuildOptions, embedder: Embedder | None,
           levels: LevelTable | None) -> SearchEngine:
+    _verify(folder, manifest)
     index = VectorIndex.load(folder, options.index)
     with (folder / "products.pkl").open("rb") as fh:
         products = [Product.from_dict(d) for d in pickle.load(fh)]
@@ -163,10 +220,14 @@ def _load_embedder(options: BuildOptions) -> Embedder:
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest, or None when missing, unreadable or not shaped like one (then the index is rebuilt)."""
     try:
-        return json.loads((folder / "manifest.json").read_text())
+        manifest = json.loads((folder / "manifest.json").read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("catalog"), dict):
+        return None
+    return manifest
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

@@ -219,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from retrieval.catalog import CatalogError
+        from retrieval.store import IndexCacheError
+
+        if isinstance(exc, CatalogError | IndexCacheError):  # a bad SIFT_CATALOG or cache folder: say what to do
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

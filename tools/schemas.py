@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Bounds on what a model may pass (a model that obeys an injected instruction can send anything). The
+# utterance has none here: every extractor reads only its first 2,000 characters.
+MAX_QUERY_CHARS = 300  # a product need in a few words; longer is cut, not refused
+MAX_REFERENCES = 50  # positions or ids in one product_details call (a result page shows 5 to 20)
 
 
 class ExtractFiltersArgs(BaseModel):
@@ -31,16 +36,22 @@ class SearchProductsArgs(BaseModel):
                            "page of the same search.")
     k: int = Field(5, ge=1, le=20, description="How many products to return (default 5).")
 
+    @field_validator("query")
+    @classmethod
+    def _cut(cls, v: str | None) -> str | None:
+        return v[:MAX_QUERY_CHARS] if isinstance(v, str) else v
+
 
 class ProductDetailsArgs(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     positions: list[int] = Field(
-        default_factory=list,
+        default_factory=list, max_length=MAX_REFERENCES,
         description="Positions in the most recent result list, counted from 1 on that list: 'the second one' -> [2], "
                     "'compare the first two' -> [1, 2], 'the last one' -> [-1]. The numbers shown next to results "
                     "('#7') are accepted too.")
-    product_ids: list[str] = Field(default_factory=list, description="Product ids, when known exactly.")
+    product_ids: list[str] = Field(default_factory=list, max_length=MAX_REFERENCES,
+                                   description="Product ids, when known exactly.")
     use_focus: bool = Field(
         False, description="True for 'it', 'that one', 'those two', 'them': the products discussed in the previous "
                            "details answer.")
