@@ -11,9 +11,11 @@ that cannot be written (`IndexCacheError`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import pickle
 import platform
 import shutil
@@ -126,6 +128,26 @@ def open_engine(
     return build_engine(catalog, folder, fp, options, embedder, levels)
 
 
+@contextlib.contextmanager
+def _all_cores():
+    """Embed a whole catalog with every core, then go back to the serving setting (one thread per query).
+
+    Serving uses one torch thread (a query is tiny work and a second thread spin-waits for a busy core);
+    a catalog build is big batched work that the second core speeds up.
+    """
+    try:
+        import torch
+    except ImportError:  # a fake embedder in tests
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(before, os.cpu_count() or 1))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], options: BuildOptions,
                  embedder: Embedder | None = None, levels: LevelTable | None = None) -> SearchEngine:
     report = LoadReport()
@@ -135,7 +157,8 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
         log.warning("%s", report.summary())
     t1 = time.perf_counter()
     embedder = embedder or _load_embedder(options)
-    vectors = embedder.encode_products(products, show_progress=options.show_progress)
+    with _all_cores():
+        vectors = embedder.encode_products(products, show_progress=options.show_progress)
     t2 = time.perf_counter()
     index = VectorIndex.build(vectors, options.index)
     t3 = time.perf_counter()
