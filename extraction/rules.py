@@ -402,7 +402,7 @@ _EXCLUDE_BEFORE = re.compile(
     r"(?:\bnot|\bno|\bexcept|\bexcluding|\bexclude|\bother than|\banything but|\bbut not|\bbesides|\bapart from|"
     r"\bavoid|\bavoiding|\bwithout|\bnon|\bnever|n'?t want|\bdont want|\binstead of|\brather than|\bnothing from|"
     r"\bnot from|\bnone (?:from|by|of)|\bno more|\bhate|\bdislike|\bskip|\bnothing by|\bnot by|\bnot a|\bnot an|\bnot any|\bnone of|"
-    r"\bremove|\bdrop|\bexclude|\bnot want(?:ing)?|\bnot (?:a |the |much of a |really a |big )?fan of|\bno fan of|"
+    r"\bremove|\bdrop|\bexclude|\bhide|\bnot want(?:ing)?|\bnot (?:a |the |much of a |really a |big )?fan of|\bno fan of|"
     r"\bnot into|(?:n'?t|\bnot) (?:like|love|trust|care for)|\bnot keen on|\bstay away from|\bsteer clear of|"
     r"\bsick of|\btired of|\bdone with|\bany (?:brand|make|maker|company|manufacturer)s? but|"
     r"\brather\b[^,.;!?]{1,40}?\bth[ae]n)(?:\s+(?:from|a|an|any|the|by|made by|\w+'?s|of))?[\s-]*$"
@@ -415,6 +415,7 @@ _COLOR_EXCLUDE_BEFORE = re.compile(
 )
 _IS_OK_AFTER = re.compile(r"^\s*(?:is|are|'s|'re|would be|will be)\s+(?:also\s+|actually\s+)?(?:ok|okay|fine|alright|good|"
                           r"acceptable)\b")
+_SWAP_BEFORE = re.compile(r"(?:\binstead of|\brather than|\brather\b[^,.;!?]{1,40}?\bth[ae]n|\bover)\s+(?:the\s+|a\s+|an\s+)?$")
 _UNEXCLUDE_BEFORE = re.compile(r"(?:\bstop excluding|\bdon'?t exclude|\bdo not exclude|\bno longer exclude|"
                                r"\bun-?exclude|\binclude|\bbring back|\badd back|\ballow|\bput back)\s+(?:the\s+)?$")
 _CONTINUES_LIST = re.compile(r"^\s*(?:,|or|and|nor|/|&|, or|, and|or even|and also)\s*$")
@@ -1042,8 +1043,17 @@ _ALSO_OK_AFTER = re.compile(r"^\s*(?:(?:ones?|phones?|devices?)\s+)?(?:(?:is|are
 _ALSO_OK_BEFORE = re.compile(r"(?:\bor|\balso|\band|\bor even|\bplus)\s+$")
 
 
+_EITHER_CONDITION = re.compile(r"(?<![\w-])(?:new|used|refurbished|renewed|pre-?owned|second[- ]hand)\s+(?:or|and|/)\s+"
+                               r"(?:new|used|refurbished|renewed|pre-?owned|second[- ]hand)(?![\w-])")
+
+
 def _tolerates_other(doc: _Doc, start: int, end: int, value: str, state: Filters | None) -> bool:
-    """True when the shopper now accepts `value` besides the condition they asked for before."""
+    """True when the shopper accepts `value` besides another condition: "refurbished is ok too",
+    "new or used", "or refurbished" (when new was asked before). Such wording sets no condition."""
+    if _EITHER_CONDITION.search(doc.low):
+        return True
+    if _ALSO_OK_AFTER.match(doc.low[end:]) and re.match(r"^.*?\b(?:too|as well|also)\b", doc.low[end:]):
+        return True
     if state is None or state.condition is None or state.condition == value:
         return False
     return bool(_ALSO_OK_AFTER.match(doc.low[end:]) or _ALSO_OK_BEFORE.search(doc.low[max(0, start - 12):start]))
@@ -1051,6 +1061,13 @@ def _tolerates_other(doc: _Doc, start: int, end: int, value: str, state: Filters
 
 def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None = None) -> None:
     low = doc.low
+    either = _EITHER_CONDITION.search(low)
+    if either and doc.free(either.start(), either.end()):  # "new or used", "refurbished or new is fine"
+        if state is not None and state.condition is not None:
+            update.remove.append("condition")
+        spans["condition"] = either.group(0)
+        doc.take(either.start(), either.end())
+        return
     for m in _NEW_RE.finditer(low):
         if doc.free(m.start(), m.end()):
             if _tolerates_other(doc, m.start(), m.end(), "new", state):
@@ -1207,6 +1224,10 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                 continue
             wanted.append(("-".join(w.capitalize() for w in word.split("-")), start, end))
             doc.take(m.start(), m.end())
+    if wanted and excluded:
+        # "google instead of motorola", "rather pixel than samsung": the new brand replaces the old one;
+        # the old one is not also put on the exclusion list.
+        excluded = [e for e in excluded if not _SWAP_BEFORE.search(low[max(0, e[1] - 45):e[1]])]
     if unexcluded and not excluded:
         update.set["brand_exclude"] = [b for b in state.brand_exclude if b not in unexcluded]
         spans["brand_exclude"] = ", ".join(unexcluded)

@@ -28,12 +28,27 @@ def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
     ("any brand but apple", "Apple"),
     ("none from google.", "Google"),
     ("without apple", "Apple"),
-    ("rather pixel than samsung", "Samsung"),
 ])
 def test_ruling_a_brand_out_excludes_it(ex, text, brand):
     got = _active(ex, text)
     assert brand in got.get("brand_exclude", []), got
     assert brand not in got.get("brand", []), got
+
+
+@pytest.mark.parametrize("text", ["rather pixel than samsung", "could you show google instead of samsung"])
+def test_a_swap_replaces_the_brand_without_excluding_the_old_one(ex, text):
+    got = _active(ex, text, Filters(brand=["Samsung"]))
+    assert got["brand"] == ["Google"] and "brand_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text, before, after", [
+    ("used or new whatever", Filters(condition="renewed"), {}),
+    ("new or refurbished samsung", Filters(), {"brand": ["Samsung"]}),
+    ("refurbished is ok too", Filters(), {}),
+    ("hide apple", Filters(), {"brand_exclude": ["Apple"]}),
+])
+def test_either_condition_and_hide(ex, text, before, after):
+    assert _active(ex, text, before) == after
 
 
 @pytest.mark.parametrize("text", ["any color but red", "i hate pink", "not red", "anything except white please"])
