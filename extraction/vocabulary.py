@@ -427,6 +427,24 @@ class Vocabulary:
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
 
 
+ORDINARY_WORD_ZIPF = 2.8  # "pack" 4.7, "tripod" 3.2, "pecan" 2.9 are words; "anker" 2.5, "belkin" 2.5 are names
+
+
+def _distinctive_name(key: str) -> bool:
+    """A purely alphabetic brand key that is not a common English word (by word frequency).
+
+    Such a name in a shopper's message means the brand even when the catalog sells one product of it.
+    Without the `wordfreq` package nothing counts as distinctive (the catalog statistics decide alone).
+    """
+    if not key.isalpha() or len(key) < 4:
+        return False
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    return zipf_frequency(key, "en") < ORDINARY_WORD_ZIPF
+
+
 def _is_weak(brand: str, count: int, other_titles: int | None, n: int) -> bool:
     """A brand name that is probably an ordinary word in this catalog (see `Vocabulary.weak_brands`).
 
@@ -437,6 +455,8 @@ def _is_weak(brand: str, count: int, other_titles: int | None, n: int) -> bool:
     key = brand_key(brand)
     if not key or not re.search(r"[a-z]", key):
         return True
+    if _distinctive_name(key):
+        return False  # "anker", "otterbox", "belkin": rare in a catalog, but never an ordinary word
     rare = max(2.0, 10.0 * n / 10000)
     if other_titles is None:  # no titles to compare with: only rarity in a big catalog
         return n >= 500 and count <= 2

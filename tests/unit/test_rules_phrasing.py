@@ -115,3 +115,21 @@ def test_is_fine_too_adds_to_the_list(ex):
 def test_money_is_no_object(ex):
     assert _active(ex, "money is no object") == {"price_min": "high"}
     assert "price_max" not in _active(ex, "money is no object", Filters(price_max=300))
+
+
+def test_a_rare_but_distinctive_brand_is_read_without_a_cue():
+    """A catalog with one Anker product among hundreds: "anker charger" still means the brand, while a
+    junk brand that is an ordinary word ("Pack" from "Pack of 2") still needs an explicit cue."""
+    from retrieval.catalog import Product
+
+    products = [Product(id=f"p{i}", title=f"Pack of 2 charging cables model {i}", brand="Pack" if i == 0 else "Acme",
+                        subcategory="Cell Phone Accessories") for i in range(600)]
+    products.append(Product(id="a1", title="Anker 20W USB-C charger", brand="Anker",
+                            subcategory="Cell Phone Accessories"))
+    products += [Product(id=f"x{i}", title=f"Charger compatible with Anker power banks {i}", brand="Zeta",
+                         subcategory="Cell Phone Accessories") for i in range(5)]
+    vocab = Vocabulary.from_products(products)
+    assert "Anker" not in vocab.weak_brands and "Pack" in vocab.weak_brands
+    rules = RuleExtractor(vocab)
+    assert rules.extract("anker charger").filters.brand == ["Anker"]
+    assert rules.extract("pack of 3 cables").filters.brand == []
