@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium demo test test-fast test-slow test-e2e lint bench clean
+.PHONY: install chromium postgres demo test test-fast test-slow test-e2e lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
+# PostgreSQL server binaries for tests/system/test_postgres.py (the test starts a throwaway server).
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql; }
+
 # The chat window on the embedded demo catalog: http://127.0.0.1:8000 (staff login printed on start).
 demo: $(STAMP)
 	$(BIN)/sift index build
@@ -37,7 +44,7 @@ test: test-fast test-slow test-e2e
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
 
-test-slow: $(STAMP)
+test-slow: $(STAMP) postgres
 	$(BIN)/python -m pytest -m "slow"
 
 test-e2e: $(STAMP) chromium

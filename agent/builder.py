@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from prompts import load_prompt
 from retrieval.search import SearchEngine
 from tools.catalog_tools import make_tools
 
+from .checkpoint import open_checkpointer  # also importable from here, as before
 from .llm import make_chat_model
 from .state import SiftState
 
@@ -50,29 +50,14 @@ class TrimHistory(AgentMiddleware):
         return {"messages": [RemoveMessage(id=m.id) for m in messages[:cut] if m.id]}
 
 
-def open_checkpointer(path: str | Path | None):
-    """A SQLite checkpointer at `path` (created with its folder), or in-memory when `path` is None."""
-    if path is None:
-        from langgraph.checkpoint.memory import InMemorySaver
-
-        return InMemorySaver()
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # One connection shared by the facade's worker threads; SqliteSaver serialises access with a lock.
-    conn = sqlite3.connect(str(path), check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    return SqliteSaver(conn)
-
-
 def build_agent(engine: SearchEngine, extractor: Extractor, chat_model: BaseChatModel | str | None = None,
                 checkpointer_path: str | Path | None = None, checkpointer: Any = None,
                 base_url: str | None = None, keep_turns: int = KEEP_TURNS, page_size: int = 5):
     """The compiled agent graph. `chat_model`: a model, a `provider:model` string, or None (offline policy).
 
-    State is keyed by `thread_id` (the conversation id) in the checkpointer: a SQLite file at
-    `checkpointer_path` survives restarts; with neither path nor checkpointer it lives in memory.
+    State is keyed by `thread_id` (the conversation id) in the checkpointer: `checkpointer_path` is a
+    SQLite file or a `postgresql://` URL (see `agent.checkpoint.open_checkpointer`), which survives
+    restarts; with neither path nor checkpointer it lives in memory.
     """
     model = make_chat_model(chat_model, base_url=base_url)
     if hasattr(model, "page_size"):

@@ -155,7 +155,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 2
     db = args.db
     if db is None and conversations is None:
-        db = Path(args.settings.home) / "conversations.sqlite"
+        db = args.settings.checkpoint_target()  # SQLite in SIFT_HOME, or PostgreSQL by SIFT_DATABASE_URL
     try:
         assistant = assistant_from_args(args, db)
     except Exception as exc:  # a wiring problem (bad LLM spec, missing package) is a message, not a traceback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from extraction.base import Extractor
 from retrieval.search import SearchEngine
@@ -24,7 +25,12 @@ def default_extractor(engine: SearchEngine) -> Extractor:
 
 def make_assistant(engine: SearchEngine, extractor: Extractor | None = None, llm: str | None = None,
                    checkpoint_path: str | Path | None = None, base_url: str | None = None,
-                   page_size: int = 5) -> Assistant:
-    """An `Assistant` over `engine`. `llm` None or "" -> the offline policy; `checkpoint_path` None -> in memory."""
+                   page_size: int = 5, checkpointer: Any = None) -> Assistant:
+    """An `Assistant` over `engine`. `llm` None or "" -> the offline policy.
+
+    `checkpoint_path`: where conversations live, a SQLite file or a `postgresql://` URL (`Settings.
+    checkpoint_target()`), None -> in memory; `checkpointer`: a ready saver instead (it wins).
+    """
     return Assistant(engine, extractor or default_extractor(engine), chat_model=llm,
-                     checkpointer_path=checkpoint_path, base_url=base_url, page_size=page_size)
+                     checkpointer_path=checkpoint_path, checkpointer=checkpointer, base_url=base_url,
+                     page_size=page_size)

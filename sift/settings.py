@@ -11,7 +11,10 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_EXTRACTOR=auto          auto | rules | llm | path to a seq2seq checkpoint
     SIFT_LLM=                    e.g. openai:gpt-4o-mini, ollama:qwen2.5 (empty: offline policy, no LLM)
     SIFT_LLM_BASE_URL=           base URL of an OpenAI-compatible server
-    SIFT_DATABASE_URL=           chat history (SQLAlchemy async URL); default sqlite+aiosqlite:///$SIFT_HOME/chat.sqlite
+    SIFT_DATABASE_URL=           chat history (SQLAlchemy async URL); default sqlite+aiosqlite:///$SIFT_HOME/chat.sqlite.
+                                 postgresql+asyncpg://user:pw@host/db puts the chat history AND the conversation
+                                 state (LangGraph checkpoints) in PostgreSQL: several app processes can then share
+                                 them (see docs/scale.md); otherwise the state is $SIFT_HOME/conversations.sqlite
     SIFT_AUTH_MODE=password      password (staff login + signed tokens for the copilot) | header (trust a proxy header)
     SIFT_AUTH_HEADER=X-Sift-User the header naming the shopper in header mode
     SIFT_STAFF_USER=staff        staff login name
@@ -66,5 +69,22 @@ class Settings(BaseSettings):
 
     @property
     def checkpoint_path(self) -> Path:
-        """LangGraph checkpoints; the Chainlit thread id is the LangGraph thread id."""
+        """LangGraph checkpoints in SQLite; the Chainlit thread id is the LangGraph thread id."""
         return self.home / "conversations.sqlite"
+
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url) and self.database_url.split("://", 1)[0].split("+", 1)[0] in (
+            "postgresql", "postgres")
+
+    def checkpoint_target(self) -> str | Path:
+        """Where the conversation state lives, for `agent.checkpoint.open_checkpointer`: the PostgreSQL
+        database of SIFT_DATABASE_URL as a libpq URL (driver suffix dropped) when it is PostgreSQL, else
+        `checkpoint_path`.
+
+            >>> Settings(database_url="postgresql+asyncpg://sift@db/sift").checkpoint_target()
+            'postgresql://sift@db/sift'
+        """
+        if self.uses_postgres():
+            scheme, rest = self.database_url.split("://", 1)
+            return f"postgresql://{rest}"
+        return self.checkpoint_path
