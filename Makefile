@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium postgres demo test test-fast test-slow test-e2e lint bench clean
+.PHONY: install chromium postgres demo test test-fast test-slow test-e2e lint bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/sift bench retrieval
+
+# Load test of the HTTP chat endpoint (N = 1, 8, 32, 64 concurrent conversations, loopback only).
+bench-load: $(STAMP)
+	$(BIN)/sift bench load --json evals/results/load.json
 
 clean:
 	rm -rf $(VENV) .sift .pytest_cache

@@ -58,9 +58,9 @@ def _build_runtime() -> Runtime:
     build_extractor = getattr(wiring, "build_extractor", None)
     if build_extractor is not None:
         extractor = build_extractor(SETTINGS, engine)
-    UI.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
-    assistant = make_assistant(engine, extractor, llm=SETTINGS.llm or None, checkpoint_path=UI.checkpoint_path,
-                               base_url=SETTINGS.llm_base_url)
+    # SQLite in SIFT_HOME, or PostgreSQL when SIFT_DATABASE_URL names one (replicas then share conversations).
+    assistant = make_assistant(engine, extractor, llm=SETTINGS.llm or None,
+                               checkpoint_path=SETTINGS.checkpoint_target(), base_url=SETTINGS.llm_base_url)
     log.info("assistant ready over %d products", len(engine.products))
     return Runtime(engine, assistant)
 
@@ -78,6 +78,26 @@ async def runtime() -> Runtime:
 
 
 _start_runtime()  # warm up while the server starts, not on the first message
+
+
+def _runtime_ready() -> Runtime | None:
+    """The runtime if built (None while building; raises if the build failed), for GET /api/health."""
+    future = _start_runtime()
+    return future.result() if future.done() else None
+
+
+def _mount_http_api() -> None:
+    """POST /api/chat etc. (sift/http_api.py) on Chainlit's server, ahead of its catch-all page route."""
+    from chainlit.server import app as server
+
+    from sift.http_api import make_router, mount
+
+    if not getattr(server.state, "sift_http_api", False):  # once, even if chainlit loads this file again
+        mount(server, make_router(runtime, SETTINGS, runtime_ready=_runtime_ready))
+        server.state.sift_http_api = True
+
+
+_mount_http_api()
 
 
 # ---------------------------------------------------------------------------------------------- persistence, login

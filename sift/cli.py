@@ -188,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     from agent.cli import register as register_chat
     from evals.bench_cli import register as register_bench
     from evals.conversation_eval import add_eval_conversations
+    from evals.load_cli import register as register_load
     from evals.retrieval_cli import add_eval_retrieval, add_train_embedder
     from extraction.cli import register as register_extraction
     from transcripts.cli import register as register_transcripts
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval_retrieval(evals)
     register_extraction(sub)
     register_bench(sub)
+    register_load(sub)
     return parser
 
 
