@@ -650,13 +650,22 @@ def _to_float(num: str, mult: str | None) -> float | None:
     return x
 
 
+_QUALITY_ADJ = {"good", "great", "positive", "excellent", "decent", "nice", "bad", "poor", "solid", "amazing",
+                "many", "lots", "few", "top", "high", "best", "stellar", "glowing", "awesome", "fantastic", "ok",
+                "okay", "strong", "favorable", "favourable", "rave"}
+
+
 def _cue_before(low: str, end: int, words: int = 5) -> str | None:
     """The attribute named by the nearest cue word among the last few words before `end` (same clause)."""
     window = low[max(0, end - 60):end]
     window = re.split(r"[.;!?]|\band\b(?=\s+(?:a|an|the|with|in|price|rating|at)\b)|,", window)[-1]
     toks = re.findall(r"[a-z$]+", window)[-words:]
-    for tok in reversed(toks):
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
         if tok in _CUE_WORDS:
+            # "good reviews under 300": a quality phrase, not the attribute the number bounds.
+            if _CUE_WORDS[tok] in ("reviews", "rating") and i > 0 and toks[i - 1] in _QUALITY_ADJ:
+                continue
             return _CUE_WORDS[tok]
     return None
 
