@@ -6,36 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, ToolMessage
 
 from agent.assistant import Assistant
 from agent.llm import LLMConfigError, make_chat_model
 from agent.policy import OfflinePolicy
 from evals.conversation_eval import open_demo_engine, rule_extractor, violations
 from retrieval.filters import PHONES
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Returns the scripted messages in order and records every prompt it was given."""
-
-    script: list[AIMessage]
-    seen: list[list[BaseMessage]] = []
-    bound: list[str] = []
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedChatModel:
-        self.bound = [t.name for t in tools]
-        return self
-
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
-        self.seen.append(list(messages))
-        return ChatResult(generations=[ChatGeneration(message=self.script.pop(0))])
+from tests.fakes import scripted_chat_model
 
 
 def call(name: str, args: dict[str, Any], i: int) -> AIMessage:
@@ -48,7 +26,7 @@ def engine(tmp_path_factory):
 
 
 def test_llm_tool_calls_update_state_and_results_come_back(engine):
-    model = ScriptedChatModel(script=[
+    model = scripted_chat_model([
         call("extract_filters", {"utterance": "a samsung phone under 500"}, 1),
         call("search_products", {"query": "phone with good camera"}, 2),
         AIMessage("Here are Samsung phones under $500."),
@@ -73,7 +51,7 @@ def test_llm_tool_calls_update_state_and_results_come_back(engine):
 
 
 def test_llm_clarifying_is_detected_from_the_broad_flag(engine):
-    model = ScriptedChatModel(script=[
+    model = scripted_chat_model([
         call("extract_filters", {"utterance": "something"}, 1),
         call("search_products", {}, 2),
         AIMessage("Phones or accessories?"),
@@ -83,7 +61,7 @@ def test_llm_clarifying_is_detected_from_the_broad_flag(engine):
 
 
 def test_bad_tool_arguments_become_an_error_message_not_a_crash(engine):
-    model = ScriptedChatModel(script=[
+    model = scripted_chat_model([
         call("product_details", {"positions": "second"}, 1),
         AIMessage("Sorry, which one?"),
     ], seen=[])
@@ -96,7 +74,7 @@ def test_bad_tool_arguments_become_an_error_message_not_a_crash(engine):
 def test_make_chat_model():
     assert isinstance(make_chat_model(None), OfflinePolicy)
     assert isinstance(make_chat_model("offline"), OfflinePolicy)
-    m = ScriptedChatModel(script=[])
+    m = scripted_chat_model([])
     assert make_chat_model(m) is m
     try:
         import langchain_openai  # noqa: F401

@@ -8,32 +8,19 @@ from extraction.seq2seq import Seq2SeqExtractor, find_spans
 from extraction.vocabulary import Vocabulary
 from retrieval.catalog import Product
 from retrieval.filters import PHONES, Filters
+from tests.fakes import ScriptedSeq2Seq, tiny_seq2seq_tokenizer
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from training.train_extractor import train_tokenizer
-
-    lines = ["state: none query: a cheap samsung phone", "brand=Samsung ; color=black ; price_max=low",
-             "brand== ;; price_max=banana zzz", "move=cheaper ; reset=yes ; carrier=AT and T",
-             "subcategory=Cell Phones ; price_min=100"] * 20
-    return train_tokenizer(iter(lines), 120)
+    return tiny_seq2seq_tokenizer(120)
 
 
-class ScriptedModel:
-    """Stands in for a HF model: `generate` returns the token ids of scripted output texts."""
+class ScriptedModel(ScriptedSeq2Seq):
+    """The shared scripted model, also checking that decoding is greedy (as in the paper)."""
 
     def __init__(self, tokenizer, outputs: list[str]):
-        self.tokenizer = tokenizer
-        self.outputs = list(outputs)
-        self.calls: list[int] = []
-
-    def generate(self, input_ids, attention_mask=None, **kw):
-        assert kw.get("num_beams") == 1 and kw.get("do_sample") is False  # greedy, as in the paper
-        n = input_ids.shape[0]
-        self.calls.append(n)
-        texts = [self.outputs.pop(0) if self.outputs else "none" for _ in range(n)]
-        return self.tokenizer(texts, padding=True, return_tensors="pt")["input_ids"]
+        super().__init__(tokenizer, outputs, require_greedy=True)
 
 
 VOCAB = Vocabulary(brands=["Samsung", "Apple", "Google"], colors=["black", "white", "blue"],

@@ -42,6 +42,7 @@ from retrieval.filters import (
     PHONES,
     Filters,
 )
+from tests.fakes import ScriptedSeq2Seq, tiny_seq2seq_tokenizer
 
 WEBSHOP = Path(__file__).resolve().parents[3] / "shared" / "data" / "queries" / "webshop_human_instructions.txt.gz"
 FAST = settings(max_examples=25, stateful_step_count=8, deadline=None,
@@ -323,23 +324,7 @@ _GARBAGE_PIECES = ["brand=", "Samsung", "Apple", " ; ", ";;", "price_max=", "pri
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from training.train_extractor import train_tokenizer
-
-    lines = ["state: none query: a cheap samsung phone", "brand=Samsung ; color=black ; price_max=low",
-             "brand== ;; price_max=banana zzz", "move=cheaper ; reset=yes ; carrier=AT and T",
-             "subcategory=Cell Phones ; price_min=100 ; average_rating_min=4.5 ; storage_gb_min=128"] * 20
-    return train_tokenizer(iter(lines), 160)
-
-
-class GarbageModel:
-    """A seq2seq model that emits whatever it is told: `generate` returns the tokens of scripted texts."""
-
-    def __init__(self, tokenizer, outputs: list[str]):
-        self.tokenizer, self.outputs = tokenizer, list(outputs)
-
-    def generate(self, input_ids, attention_mask=None, **kw):
-        texts = [self.outputs.pop(0) if self.outputs else "none" for _ in range(input_ids.shape[0])]
-        return self.tokenizer(texts, padding=True, return_tensors="pt")["input_ids"]
+    return tiny_seq2seq_tokenizer(160)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -352,7 +337,7 @@ def test_seq2seq_with_a_garbage_model_and_any_state(tokenizer, demo_engine, stat
     from extraction.seq2seq import Seq2SeqExtractor
 
     vocab = Vocabulary.from_products(demo_engine.products)
-    ex = Seq2SeqExtractor(GarbageModel(tokenizer, garbage), tokenizer, vocab=vocab, delexicalise=delex)
+    ex = Seq2SeqExtractor(ScriptedSeq2Seq(tokenizer, garbage), tokenizer, vocab=vocab, delexicalise=delex)
     results = ex.extract_batch([text] * len(garbage), [state] * len(garbage), [shown] * len(garbage))
     for r in results:
         f = r.filters
