@@ -454,16 +454,19 @@ _FILLER_START = re.compile(
     r"(?:i\s+)?(?:also\s+)?(?:prefer|preferably)|(?:maybe|perhaps))?\s*"
 )
 _FILLER_TOKENS = {
+    # pronouns and "be" forms: "she is on verizon" leaves no topic, not the topic "she"
+    "she", "he", "they", "we", "her", "him", "his", "their", "our", "my", "your", "its", "it's", "she's",
+    "he's", "they're", "we're", "i'm", "im", "was", "were", "uses", "use", "using", "on",
     "a", "an", "the", "some", "any", "with", "and", "or", "in", "that", "which", "is", "are", "has", "have", "of",
     "for", "only", "just", "ones", "one", "please", "pls", "instead", "then", "too", "also", "as", "well", "but",
-    "to", "me", "something", "anything", "by", "from", "on", "at", "it", "them", "those", "these", "this",
+    "to", "me", "something", "anything", "by", "from", "at", "it", "them", "those", "these", "this",
     "that's", "thats", "now", "maybe", "etc", "more", "less", "really", "very", "even", "still", "again", "like",
     "options", "option", "stuff", "thing", "things", "around", "about", "up", "either", "color", "colour",
     "colored", "priced", "price", "costing", "rated", "reviews", "rating", "ratings", "dollars", "let's", "lets",
     "see", "go", "what", "how", "do", "you", "there", "show", "i", "want", "need", "would", "under", "over",
     "than", "not", "no", "ok", "okay", "got", "can", "find", "get", "storage", "range", "brand", "brands", "be",
-    "should", "must", "budget", "my", "least", "most", "per", "cost", "costs", "model", "models", "version",
-    "type", "kind", "sort", "we", "looking", "so", "good", "great", "nice", "new", "choose", "select", "pick",
+    "should", "must", "budget", "least", "most", "per", "cost", "costs", "model", "models", "version",
+    "type", "kind", "sort", "looking", "so", "good", "great", "nice", "new", "choose", "select", "pick",
     "ideally", "preferably", "possibly", "if", "possible",
 }
 

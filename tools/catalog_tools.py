@@ -87,7 +87,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if reset or changed or removed:
             update["page"] = 0
         if reset:
-            update.update(shown=[], focus=[], searches=0)
+            # Nothing is searched until the next request; with no filters every product matches.
+            update.update(shown=[], focus=[], searches=0, matched=engine.table.count(after) if after_active else engine.size)
         payload = {"filters": after_active, "chips": constraint_labels(after, engine.table.levels),
                    "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
                    "reset": reset,

@@ -148,3 +148,9 @@ def test_a_failing_model_leaves_the_state_and_says_what_to_do(engine):
     r = a.turn("down", "samsung phone")
     assert "SIFT_LLM" in r.answer and "ConnectionError" in r.answer
     assert r.filters.is_empty() and not a.state("down").get("filters")
+
+
+def test_start_over_reports_the_whole_catalog_as_matching(assistant, engine):
+    assistant.turn("reset-count", "a black samsung phone under 300")
+    r = assistant.turn("reset-count", "start over")
+    assert r.filters.is_empty() and r.matched == engine.size and r.shown == []
