@@ -235,7 +235,9 @@ _POPULAR_NOT = re.compile(r"^\s*(?:culture|music|science|belief|demand|vote)\b")
 _MOVE_RULES: list[tuple[str, str]] = [
     (r"(?:something |anything |a bit |a little |slightly |much |even |way )?(?:cheaper|less expensive|lower[- ]priced"
      r"|more affordable|less pricey|less costly|lower (?:the )?price|bring (?:the )?price down|too expensive|"
-     r"too pricey|over (?:my|the) budget)(?! th[ae]n)(?: (?:ones?|options?|models?|please))?", "cheaper"),
+     r"too pricey|over (?:my|the) budget)(?! th[ae]n(?! (?:that|those|these|this|them|it|the (?:last|first|previous)"
+     r"|what you (?:showed|have shown)))\b)(?: th[ae]n (?:that|those|these|this|them|it))?"
+     r"(?: (?:ones?|options?|models?|please))?", "cheaper"),
     (r"(?:something |a bit |a little |slightly )?(?:more expensive|pricier|higher[- ]end|more premium|fancier|"
      r"higher[- ]priced|too cheap|nicer ones?|better quality ones?)(?! th[ae]n)(?: (?:ones?|options?|models?))?",
      "more_expensive"),
@@ -280,6 +282,7 @@ _REMOVE_RES = [
                rf"{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:no\s+)?limit\s+on\s+(?:the\s+)?{_GROUP}(?![\w-])|(?<![\w-]){_GROUP}\s+is\s+no\s+"
                rf"(?:object|issue|problem)(?![\w-])"),
+    re.compile(rf"(?<![\w-])(?:the\s+|my\s+)?{_GROUP}\s+is\s+(?:flexible|open|not fixed|not a (?:concern|problem))(?![\w-])"),
 ]
 _NO_OBJECT = re.compile(r"(?<![\w-])(?:money|price|cost|budget)\s+is\s+no\s+(?:object|issue|problem)(?![\w-])")
 _GROUP_FIELD = {"brand": "brand", "brands": "brand", "color": "color", "colour": "color", "colors": "color",
@@ -965,6 +968,27 @@ def _phone_context(doc: _Doc, state: Filters | None) -> bool:
         state and state.carrier)
 
 
+# "remove verizon", "drop the black": a value taken out of the list it is in.
+_DROP_BEFORE = re.compile(r"(?:\bremove|\bdrop|\bno more|\bforget(?: about)?|\bskip|\btake off|\bget rid of|\bexclude|"
+                          r"\bwithout)\s+(?:the\s+)?$")
+
+
+def _drop_value(update: StateUpdate, spans: dict[str, str], name: str, state: Filters | None, value: str,
+                span: str) -> bool:
+    """Take `value` out of the state's `name` list; False when the state does not hold it (nothing to drop)."""
+    current = list(update.set.get(name, getattr(state, name) if state is not None else []))
+    if value not in current:
+        return False
+    rest = [v for v in current if v != value]
+    if rest:
+        update.set[name] = rest
+    else:
+        update.set.pop(name, None)
+        update.remove.append(name)
+    spans[name] = span
+    return True
+
+
 def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None) -> None:
     low = doc.low
     found: list[tuple[int, str, int, int]] = []
@@ -986,8 +1010,12 @@ def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state
                     continue
             if alias == "unlocked" and re.match(r"\s+(?:door|doors|achievement|content|level|character)", low[m.end():]):
                 continue
-            if _negated(low, m.start()) and name != "Unlocked":
-                doc.warnings.append(f"excluding a carrier ({name}) is not supported; ignored")
+            before25 = low[max(0, m.start() - 25):m.start()]
+            ruled_out = _negated(low, m.start()) or bool(_DROP_BEFORE.search(before25)) or bool(
+                re.search(r"(?:\bnot|n't|\bno)\s+(?:on|with|through|via|from|for)\s+(?:the\s+)?$", before25))
+            if ruled_out and name != "Unlocked":
+                if not _drop_value(update, spans, "carrier", state, name, low[m.start():m.end()]):
+                    doc.warnings.append(f"excluding a carrier ({name}) is not supported; ignored")
                 doc.take(m.start(), m.end())
                 continue
             start = m.start()
@@ -1296,7 +1324,11 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
         im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
         if im:
             start -= len(before) - im.start()
-        if _negated(low, m.start()) or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before):
+        if _negated(low, m.start()) or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before) \
+                or _DROP_BEFORE.search(before):
+            if all(_drop_value(update, spans, "color", state, fam, m.group(0)) for fam in fams):
+                doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
+                continue
             doc.warnings.append(f"excluding a color ({fams[0]}) is not supported; ignored")
             doc.take(start, m.end())
             continue

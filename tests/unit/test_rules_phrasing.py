@@ -138,3 +138,20 @@ def test_a_rare_but_distinctive_brand_is_read_without_a_cue():
 def test_a_quality_phrase_is_not_the_cue_of_the_next_number(ex):
     assert _active(ex, "something with good reviews under 300") == {"price_max": 300, "average_rating_min": "medium"}
     assert _active(ex, "with reviews under 300") == {"review_count_max": 300}
+
+
+@pytest.mark.parametrize("text, after", [
+    ("remove verizon", {"carrier": ["AT&T"], "color": ["black", "blue"]}),
+    ("not on verizon", {"carrier": ["AT&T"], "color": ["black", "blue"]}),
+    ("not black", {"carrier": ["Verizon", "AT&T"], "color": ["blue"]}),
+    ("drop the blue", {"carrier": ["Verizon", "AT&T"], "color": ["black"]}),
+])
+def test_a_value_can_be_taken_out_of_its_list(ex, text, after):
+    assert _active(ex, text, Filters(color=["black", "blue"], carrier=["Verizon", "AT&T"])) == after
+
+
+def test_cheaper_than_that_is_a_move_and_a_flexible_budget_lifts_it(ex):
+    state = Filters(price_max=300, brand=["Samsung"])
+    assert _active(ex, "can we do cheaper than that?", state)["price_max"] < 300
+    assert _active(ex, "cheaper than 200", state)["price_max"] == 200
+    assert _active(ex, "the budget is flexible", state) == {"brand": ["Samsung"]}
