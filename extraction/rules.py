@@ -297,7 +297,7 @@ _DOESNT_MATTER = re.compile(r"(?<![\w-])(?:(?:it\s+)?(?:doesn'?t|does not|don'?t
 _ACCESSORY_RE = re.compile(
     r"(?<![\w-])(?:cases?|covers?|screen protectors?|screen guards?|protectors?|tempered glass|chargers?|"
     r"charging (?:cables?|pads?|docks?|stands?|stations?|cords?)|cables?|cords?|adapters?|earbuds?|ear buds|"
-    r"earphones?|headphones?|headsets?|power ?banks?|battery packs?|battery cases?|mounts?|phone holders?|"
+    r"earphones?|headphones?(?!\s*(?:jack|port|socket|input|output|slot))|headsets?|power ?banks?|battery packs?|battery cases?|mounts?|phone holders?|"
     r"holders?|phone stands?|smart ?watch(?:es)?|watch bands?|watch straps?|stylus(?:es)?|pop ?sockets?|"
     r"selfie sticks?|ring lights?|lens(?:es)? kits?|memory cards?|sd cards?|micro ?sd|docks?|"
     r"accessor(?:y|ies)|airpods|grips?|lanyards?|bluetooth speakers?|speakers?|fitness trackers?|"
@@ -689,6 +689,10 @@ def _prefix(low: str, start: int) -> tuple[str | None, str | None, int]:
         return None, None, start
     comp = m.group("comp")
     comp_start = start - (len(window) - m.start("comp"))
+    if comp in ("max", "plus", "ultra") or comp.startswith("max"):
+        # "iphone 14 pro max 256 gb", "xs max 64gb": part of the model name, not "at most"
+        if re.search(r"\b(?:pro|xs|note\s*\d*|mate|galaxy\s+\w+|iphone\s+\d+)\s*$", low[max(0, comp_start - 20):comp_start]):
+            return None, None, start
     for rx, kind, attr in _PREFIX_KINDS:
         if rx.fullmatch(comp) or rx.search(comp):
             if kind == "bare" and _AROUND_WORDS.match(comp):

@@ -155,3 +155,13 @@ def test_cheaper_than_that_is_a_move_and_a_flexible_budget_lifts_it(ex):
     assert _active(ex, "can we do cheaper than that?", state)["price_max"] < 300
     assert _active(ex, "cheaper than 200", state)["price_max"] == 200
     assert _active(ex, "the budget is flexible", state) == {"brand": ["Samsung"]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("iphone 14 pro max 256 gb gold", {"subcategory": PHONES, "brand": ["Apple"], "color": ["gold"],
+                                       "storage_gb_min": 256, "storage_gb_max": 256}),
+    ("phone max 300", {"subcategory": PHONES, "price_max": 300}),
+    ("small phone with a headphone jack", {"subcategory": PHONES}),
+])
+def test_model_names_and_features_are_not_constraints(ex, text, expected):
+    assert _active(ex, text) == expected
