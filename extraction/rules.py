@@ -879,6 +879,8 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
             continue  # "50 by 60 inches", "3x", "20%": dimensions and ratios
         if attr is None:
             attr = implied or _cue_before(low, comp_start if kind else start)
+            if attr is None and not m.group("cur") and re.fullmatch(r"[0-5]\.\d", num) and (kind or post_kind or plus):
+                attr = "rating"  # "over 4.5", "4.5+", "4.2 or above": one decimal up to 5 is a star rating
             if attr is None and kind in ("min", "max", "around"):
                 attr = "price"  # "under 300": a unitless number after a comparator is a price
             if attr is None and kind in (None, "bare") and implied is None and post_kind:
@@ -1208,6 +1210,8 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                        # "not apple", "or apple", "apple please", "what about apple"
                        # "i don't want apple", "not a fan of apple": a brand being ruled out
                        or bool(_EXCLUDE_BEFORE.search(low[max(0, start - 40):start]))
+                       # "apple and samsung phones", "lg or sony": listed with an unmistakable brand
+                       or _listed_with_brand(low[end:], g)
                        or (phone_talk and (bool(_CUE_BEFORE_BRAND.search(low[max(0, start - 30):start]))
                                            or all(t in _REPLY_FILLERS for t, _, _ in toks if t != key)))
                        # a product line not used as an ordinary word: "pixel with 128gb", "galaxy in blue"
@@ -1283,6 +1287,14 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         names = _unique([b for b, _, _ in wanted])
         _set_or_add(doc, update, "brand", names, state.brand if state else [], wanted[0][1], wanted[-1][2])
         spans["brand"] = " ... ".join(low[s:e] for _, s, e in wanted)
+
+
+def _listed_with_brand(after: str, g: _Gazetteer) -> bool:
+    m = re.match(r"\s*(?:,|and|or|/|&|vs\.?|versus)\s*(?:maybe\s+|even\s+|also\s+)?([a-z0-9&+-]+)", after)
+    if not m:
+        return False
+    word = m.group(1)
+    return word in g.brands and word not in g.ambiguous and word not in g.weak and word not in _NEVER_BRANDS
 
 
 def _fuzzy(word: str, choices: list[str], cutoff: float) -> str | None:

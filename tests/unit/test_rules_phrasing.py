@@ -165,3 +165,18 @@ def test_cheaper_than_that_is_a_move_and_a_flexible_budget_lifts_it(ex):
 ])
 def test_model_names_and_features_are_not_constraints(ex, text, expected):
     assert _active(ex, text) == expected
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("4.5+", "average_rating_min", 4.5),
+    ("over 4.5", "average_rating_min", 4.5),
+    ("4.2 or above", "average_rating_min", 4.2),
+    ("under 4.99", "price_max", 4.99),
+])
+def test_a_bare_one_decimal_number_up_to_5_is_a_rating(ex, text, field, value):
+    assert _active(ex, text) == {field: value}
+
+
+def test_an_ambiguous_brand_listed_with_a_clear_one(ex):
+    assert _active(ex, "apple and samsung phones")["brand"] == ["Apple", "Samsung"]
+    assert _active(ex, "apple and orange juice") == {}
