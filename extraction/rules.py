@@ -879,7 +879,8 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
             continue  # "50 by 60 inches", "3x", "20%": dimensions and ratios
         if attr is None:
             attr = implied or _cue_before(low, comp_start if kind else start)
-            if attr is None and not m.group("cur") and re.fullmatch(r"[0-5]\.\d", num) and (kind or post_kind or plus):
+            if attr is None and not m.group("cur") and not m.group("mult") and re.fullmatch(r"[0-5]\.\d", num) \
+                    and (kind or post_kind or plus):
                 attr = "rating"  # "over 4.5", "4.5+", "4.2 or above": one decimal up to 5 is a star rating
             if attr is None and kind in ("min", "max", "around"):
                 attr = "price"  # "under 300": a unitless number after a comparator is a price
