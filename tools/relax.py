@@ -23,6 +23,7 @@ from retrieval.filters import ACCESSORIES, LEVELS, NUMERIC_FIELDS, PHONES, Filte
 from .describe import constraint_label
 
 _KIND_ORDER = {"loosen": 0, "swap": 1, "drop": 2}
+STORAGE_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024, 2048)
 
 
 def _nice(x: float) -> float:
@@ -40,6 +41,11 @@ def _loosened(field: str, value: float | str) -> list[float | str]:
     if field.startswith("average_rating"):
         steps = [value - 0.5, value - 1.0] if direction == "min" else [value + 0.5, value + 1.0]
         return [round(s, 1) for s in steps if 0 < s <= 5]
+    if field.startswith("storage"):
+        # Storage comes in standard sizes: "256 GB+" relaxes to "128 GB+", never to "51 GB+".
+        if direction == "max":
+            return [float(x) for x in STORAGE_SIZES if x > value][:2]
+        return [float(x) for x in reversed(STORAGE_SIZES) if x < value][:2]
     if direction == "max":
         return [_nice(value * f) for f in (1.25, 1.5, 2.0, 3.0)]
     factors = (0.75, 0.5) if field.startswith("price") else (0.5, 0.1)
@@ -60,10 +66,14 @@ def _reaching(table: AttributeTable, filters: Filters, field: str, want: int = 1
         return None
     if direction == "max":
         target = float(values[min(want, values.size) - 1])
+        if attribute == "storage_gb":
+            return target
         return round(math.ceil(target * 10) / 10, 1) if attribute == "rating" else _nice(target)
     target = float(values[::-1][min(want, values.size) - 1])
     if attribute == "rating":
         return math.floor(target * 10) / 10
+    if attribute == "storage_gb":
+        return target  # a real size of a real product ("128 GB+"), not a rounded "120 GB+"
     step = 1 if target < 20 else 5 if target < 100 else 10 if target < 500 else 50
     return float(math.floor(target / step) * step)
 

@@ -148,3 +148,12 @@ def test_why_it_fits_uses_the_products_own_values(engine):
     p = next(p for p in engine.products if p.brand == "Samsung" and p.price)
     reasons = why_it_fits(p, Filters(brand=["Samsung"], price_max=p.price + 1), topic="galaxy phone")
     assert "Samsung" in reasons and any(r.startswith("$") for r in reasons)
+
+
+def test_storage_relaxations_use_standard_sizes(engine):
+    f = Filters(subcategory=PHONES, storage_gb_min=2048, price_max=150)
+    offers = [o for o in relaxations(engine.table, f, limit=8) if o["field"] == "storage_gb_min"]
+    assert offers, "a storage bound that empties the set gets an offer"
+    for o in offers:
+        size = o["filters"].get("storage_gb_min")
+        assert size is None or size in (8, 16, 32, 64, 128, 256, 512, 1024), o
