@@ -47,29 +47,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.security import HTTPBasic
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from . import ui
 from .ratelimit import TokenBucketLimiter
-from .settings import Settings
+from .settings import HTTPSettings, Settings  # noqa: F401 - HTTPSettings is part of this API
 
 log = logging.getLogger("sift.http")
 
 CONVERSATION_ID = r"^[A-Za-z0-9_.:-]{1,128}$"
 TRUNCATED_NOTE = "That was a long message ({n:,} characters); I read the first {kept:,}."
 INTERNAL_ERROR = "Sorry, something went wrong on our side while answering. Please try again."
-
-
-class HTTPSettings(BaseSettings):
-    """Settings of the HTTP endpoint (kept here so the chat window's settings stay as they are)."""
-
-    model_config = SettingsConfigDict(env_prefix="SIFT_", extra="ignore")
-
-    rate_limit_per_minute: float = 30.0  # steady turns per minute per client; 0 disables limiting
-    rate_limit_burst: int = 10  # turns a client may send at once before the steady rate applies
-    trusted_proxies: int = 0  # reverse proxies in front that append to X-Forwarded-For (0: use the peer IP)
-    http_max_message_chars: int = 4 * ui.MAX_MESSAGE_CHARS  # over this -> 413 (between: cut, like the UI)
-    http_record_transcripts: bool = True  # write HTTP turns to the chat-history database
 
 
 class ChatRequest(BaseModel):

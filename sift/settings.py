@@ -19,6 +19,14 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_AUTH_HEADER=X-Sift-User the header naming the shopper in header mode
     SIFT_STAFF_USER=staff        staff login name
     SIFT_STAFF_PASSWORD=         staff password; when unset one is generated into $SIFT_HOME/staff_password
+
+HTTP chat endpoint (`sift/http_api.py`, `HTTPSettings`):
+
+    SIFT_RATE_LIMIT_PER_MINUTE=30    steady turns per minute per client (0 disables limiting)
+    SIFT_RATE_LIMIT_BURST=10         turns a client may send at once before the steady rate applies
+    SIFT_TRUSTED_PROXIES=0           reverse proxies in front that append to X-Forwarded-For (0: peer IP)
+    SIFT_HTTP_MAX_MESSAGE_CHARS=4000 longer messages get 413 (between 1,000 and this: cut, like the UI)
+    SIFT_HTTP_RECORD_TRANSCRIPTS=true  store HTTP turns in the chat history
 """
 
 from __future__ import annotations
@@ -88,3 +96,15 @@ class Settings(BaseSettings):
             scheme, rest = self.database_url.split("://", 1)
             return f"postgresql://{rest}"
         return self.checkpoint_path
+
+
+class HTTPSettings(BaseSettings):
+    """Settings of the HTTP chat endpoint (see the module docstring)."""
+
+    model_config = SettingsConfigDict(env_prefix="SIFT_", extra="ignore")
+
+    rate_limit_per_minute: float = 30.0  # steady turns per minute per client; 0 disables limiting
+    rate_limit_burst: int = 10  # turns a client may send at once before the steady rate applies
+    trusted_proxies: int = 0  # reverse proxies in front that append to X-Forwarded-For (0: use the peer IP)
+    http_max_message_chars: int = 4000  # over this -> 413 (between the UI's 1,000 and this: cut, like the UI)
+    http_record_transcripts: bool = True  # write HTTP turns to the chat-history database
