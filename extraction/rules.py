@@ -78,9 +78,11 @@ _QTY = re.compile(
     r"dollars?|bucks|usd|\$|"
     r"stars?|-stars?|star|out of 5(?:\.0)?(?: stars?)?|/\s?5(?:\.0)?|"
     r"reviews?|ratings?|reviewers|(?:customer|user|buyer|verified|owner|people)s?'?\s(?:reviews?|ratings?)|"
-    r"gb|gigs?|gigabytes?|tb|terabytes?"
+    r"gb|gigs?|gigabytes?|tb|terabytes?|g"
     r")(?![a-z0-9]))?(?P<plus2>\s?\+)?"
 )
+# "64g", "128g": shoppers drop the "b"; only real storage sizes count ("5g" and "4g" are networks).
+_G_SIZES = {32.0, 64.0, 128.0, 256.0, 512.0}  # "8g", "16g" are shades, weights and RAM far more often
 _UNIT_KIND = {
     "dollar": "price", "dollars": "price", "bucks": "price", "usd": "price", "$": "price",
     "star": "rating", "stars": "rating", "-star": "rating", "-stars": "rating",
@@ -108,6 +110,13 @@ _NAME_BEFORE = re.compile(
 )
 # Comparators before a number: (pattern, kind, implied attribute or None). Longest first in the regex.
 _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
+    # "max rating 4.5", "minimum price of 200": the bound word leads and names its attribute.
+    (r"(?:max(?:imum)?|highest|top) (?:star )?(?:rating|rated|stars?|score)(?: of| is|:)?", "max", "rating"),
+    (r"(?:min(?:imum)?|lowest) (?:star )?(?:rating|rated|stars?|score)(?: of| is|:)?", "min", "rating"),
+    (r"(?:max(?:imum)?|highest|top) (?:price|cost|budget|spend)(?: of| is|:)?", "max", "price"),
+    (r"(?:min(?:imum)?|lowest) (?:price|cost)(?: of| is|:)?", "min", "price"),
+    (r"(?:max(?:imum)?) (?:number of |count of )?(?:reviews|reviewers|review count)(?: of| is|:)?", "max", "reviews"),
+    (r"(?:min(?:imum)?) (?:number of |count of )?(?:reviews|reviewers|review count)(?: of| is|:)?", "min", "reviews"),
     (r"not (?:exceeding|more th[ae]n|over|above|higher th[ae]n|greater th[ae]n|to exceed)", "max", None),
     (r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|shouldn'?t|should not|can'?t|cannot|must not)"
      r" (?:exceed|go over|go above|cost more th[ae]n|be more th[ae]n|be over|be above)", "max", None),
@@ -125,9 +134,10 @@ _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
     (r"at (?:the )?most|up ?to|upto|max(?:imum)?(?: of)?|not exceeding|under(?:neath)?|below|within|tops|"
      r"(?:my |a |the |with a |on a )?(?:budget|price range|price limit|price cap|limit|cap)(?: of| is| was|:|"
      r" around| about| under| below| up to| at)?|(?:i |we )?(?:can |could |want to |wanna |would )?"
-     r"(?:spend|afford|pay)(?: only| up to| at most| no more than| max| about| around)?|"
+     r"(?:only )?(?:spend|afford|pay)(?: only| up to| at most| no more than| max| about| around)?|"
+     r"(?:i |we )?(?:only (?:have|got)|have only|got only)(?: about| around| like)?|"
      r"less|lower|cheaper|≤|<=?|=<", "max", None),
-    (r"at ?least|min(?:imum)?(?: of)?|starting (?:at|from)|(?:from|upwards of|upward of) (?=\$)|over|above|"
+    (r"at ?least|min(?:imum)?(?: of)?|starting (?:at|from)|from|upwards? of|over|above|"
      r"exceeding|greater|more|higher|beyond|>=?|≥|=>|north of", "min", None),
     (r"around|about|approx(?:imately|\.)?|roughly|~|close to|near|nearly|almost|something like|"
      r"in the (?:range|neighbou?rhood|ballpark) of|give or take|priced at|costs?|costing|for|"
@@ -139,7 +149,8 @@ _PREFIX_RE = re.compile(
 )
 _PREFIX_KINDS = [(re.compile(rf"(?:{p})$"), kind, attr) for p, kind, attr in _PREFIX_COMPARATORS]
 _NEG_FLIP = re.compile(r"(?:n't|\bnot|\bnever|\bcannot|\bcant|\bwont|\bdont|\bnothing)(?:\s+(?:i|we|to|want|wanna|"
-                       r"go|going|be|spend|pay|cost|costs|costing|anything|something|that|priced|really|afford|"
+                       r"go|going|be|spend|pay|cost|costs|costing|anything|something|that|priced|really|afford|rated|rating|"
+                       r"reviewed|with|have|has|having|get|sell|sold|selling|"
                        r"willing|able|priced|is|are|more|much|too|way|any|a|an|the|phone|phones|one|ones)){0,4}\s*$")
 _AROUND_WORDS = re.compile(r"^(?:around|about|approx(?:imately|\.)?|roughly|~|close to|near|nearly|almost|"
                            r"something like|in the (?:range|neighbou?rhood|ballpark) of|give or take)$")
@@ -147,7 +158,7 @@ _POSTFIX_RE = re.compile(
     r"^\s*(?P<post>or (?:more|higher|above|greater|better|up|over|bigger|larger)|and (?:up|above|over|higher|more)"
     r"|& up|plus|or (?:less|lower|below|under|fewer|cheaper|smaller)|and (?:under|below|less|lower)|& under"
     r"|max(?:imum)?|at (?:the )?most|at (?:the )?least|minimum|min|tops|or so|ish|give or take|or better"
-    r"|(?:and|or) no (?:more|higher)|(?:and|or) no (?:less|lower|fewer))(?![a-z])"
+    r"|(?:and|or) no (?:more|higher)(?! th[ae]n)|(?:and|or) no (?:less|lower|fewer)(?! th[ae]n))(?![a-z])"
 )
 _POST_KIND = {"or so": "around", "ish": "around", "give or take": "around"}
 
@@ -168,9 +179,10 @@ _FIELDS = {
 }
 _RANGE_RE = re.compile(
     rf"(?<![\w.,$])(?:(?P<pre>between|from)\s+)?(?P<q1>{_CUR}?\s?{_NUM}(?:\s?(?:k|grand)\b)?"
-    r"(?:\s?(?:dollars?|bucks|usd|\$|stars?|gb|tb)\b)?)"
+    r"(?:\s?(?:dollars?|bucks|usd|stars?|gb|tb)\b|\s?\$)?)"
     r"\s*(?P<sep>-|–|—|~|up to|upto|to|and|through|thru|until)\s*"
-    rf"(?P<q2>{_CUR}?\s?{_NUM}(?:\s?(?:k|grand)\b)?)(?![\d.,])"
+    # "150," ends a clause; "1,500", "1.5" and "5, 9" (a list of numbers) do not
+    rf"(?P<q2>{_CUR}?\s?{_NUM}(?:\s?(?:k|grand)\b)?)(?!\d|[.,]\s?\d)"
 )
 
 _NEG_BEFORE = re.compile(
@@ -701,7 +713,9 @@ def _prefix(low: str, start: int) -> tuple[str | None, str | None, int]:
                 return "bare", "rating", comp_start
             if kind == "bare" and comp in ("for", "priced at", "cost", "costs", "costing"):
                 return "bare", "price" if comp != "for" else None, comp_start
-            if kind == "max" and re.search(r"budget|price|spend|afford|pay|limit|cap", comp):
+            if comp == "from" and not low.startswith("$", start):
+                return None, None, start  # "from 12 to 20" is a range; only "from $300" is a floor
+            if kind == "max" and re.search(r"budget|price|spend|afford|pay|limit|cap|have|got", comp):
                 attr = "price"
             if kind in ("min", "max") and _NEG_FLIP.search(low[max(0, comp_start - 40):comp_start]):
                 # "i can't spend over $950", "nothing above 300": a negated bound is the opposite bound.
@@ -805,8 +819,8 @@ def _parse_ranges(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
         if kind_attr is None:
             before = low[max(0, m.start() - 40):m.start()]
             cue = _cue_before(low, m.start())
-            if _NAME_BEFORE.search(before[-16:]):
-                continue
+            if _NAME_BEFORE.search(before[-16:]) or v1 > v2:
+                continue  # "iphone 12-13"; "1905019-5": a code, shoppers write a range low to high
             if cue is None and not pre and max(v1, v2) < 20:
                 continue  # "2-3", "9-10": sizes and counts far more often than prices
             if all(1900 <= v <= 2100 and v == int(v) for v in (v1, v2)):
@@ -835,6 +849,8 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
         if value is None:
             continue
         unit = _plain_unit(m.group("unit"))
+        if unit == "g" and (value not in _G_SIZES or m.group("cur") or m.group("mult")):
+            continue  # "5g phone", "4g lte": a network, not a size
         # A letter glued to the number that is not a known unit: "5g", "1080p", "s23" -> a name.
         if not unit and end < len(low) and re.match(r"[a-z]", low[end:end + 1]) and not m.group("mult"):
             continue
@@ -884,8 +900,9 @@ def _parse_quantities(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> 
                 attr = "rating"  # "over 4.5", "4.5+", "4.2 or above": one decimal up to 5 is a star rating
             if attr is None and kind in ("min", "max", "around"):
                 attr = "price"  # "under 300": a unitless number after a comparator is a price
-            if attr is None and kind in (None, "bare") and implied is None and post_kind:
-                attr = "price"  # "300 or less", "300 or so"
+            if attr is None and kind in (None, "bare") and implied is None and (post_kind or plus and value >= 20
+                                                                       and not low[end:end + 1].isalnum()):
+                attr = "price"  # "300 or less", "300 or so", "100+": a bare bound with no unit is a price
         if attr is None:
             continue
         if attr == "rating" and value > 5:

@@ -83,6 +83,37 @@ def _correct(word: str) -> str | None:
     return best
 
 
+# Short comparator words are too short to repair anywhere (one edit from "more" is "mode", "lore"...), but next to
+# their partner word the intent is plain: "moe than", "less thne", "doesn't cot more than", "not rted above".
+# (typo pattern, target, the partner word before or after that licenses the repair)
+_SHORT_COMPARE = re.compile(r"\b(?:more|less|fewer|greater|higher|lower|better|worse|cheaper|bigger|smaller)\s+"
+                            r"(?P<than>th[a-z]{1,3}|tahn|tna|hten)\b"
+                            r"|\b(?P<more>[a-z]{2,4})\s+(?=th[ae]n\b)"
+                            r"|\b(?P<verb>[a-z]{3,5})\s+(?=(?:more|less|over|under|above|below|higher|lower|at least|"
+                            r"at most)\b)",
+                            re.IGNORECASE)
+_SHORT_TARGETS = {"than": ("than", "then"), "more": ("more", "less"), "verb": ("cost", "costs", "rated")}
+_SHORT_REAL_TYPOS = {"moe", "cot", "cots", "mor", "les", "tha", "lss"}  # words, but in this slot only typos
+
+
+def _repair_short(text: str, notes: list[str]) -> str:
+    from rapidfuzz.distance import OSA
+
+    def fix(m: re.Match[str]) -> str:
+        group = next(k for k in _SHORT_TARGETS if m.group(k))
+        word = m.group(group)
+        low = word.lower()
+        if low in _SHORT_TARGETS[group] or (is_word(low) and low not in _SHORT_REAL_TYPOS):
+            return m.group(0)
+        for target in _SHORT_TARGETS[group]:
+            if low[0] == target[0] and OSA.distance(low, target, score_cutoff=1) <= 1:
+                notes.append(f"read {word!r} as {target!r}")
+                a, b = m.span(group)
+                return m.group(0)[:a - m.start()] + target + m.group(0)[b - m.start():]
+        return m.group(0)
+    return _SHORT_COMPARE.sub(fix, text)
+
+
 def repair(text: str, extra_known: frozenset[str] | set[str] = frozenset()) -> tuple[str, list[str]]:
     """`text` with misspelt grammar keywords repaired, and one note per repair.
 
@@ -99,4 +130,4 @@ def repair(text: str, extra_known: frozenset[str] | set[str] = frozenset()) -> t
             return word
         notes.append(f"read {word!r} as {hit!r}")
         return hit.upper() if word.isupper() else hit
-    return _WORD.sub(fix, text), notes
+    return _repair_short(_WORD.sub(fix, text), notes), notes

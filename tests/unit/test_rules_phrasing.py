@@ -180,3 +180,76 @@ def test_a_bare_one_decimal_number_up_to_5_is_a_rating(ex, text, field, value):
 def test_an_ambiguous_brand_listed_with_a_clear_one(ex):
     assert _active(ex, "apple and samsung phones")["brand"] == ["Apple", "Samsung"]
     assert _active(ex, "apple and orange juice") == {}
+
+
+# ---- storage without the "b", bounds led by their word, negated comparators, short typos --------------------
+@pytest.mark.parametrize("text, expected", [
+    ("a motorola with 256g please", {"storage_gb_min": 256, "storage_gb_max": 256}),
+    ("need 32g at least", {"storage_gb_min": 32}),
+    ("phone up to 128g", {"storage_gb_max": 128}),
+])
+def test_storage_written_with_a_bare_g(ex, text, expected):
+    got = _active(ex, text)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("text", ["a 5g phone", "4g lte handset", "phone with 16g ram", "a 64gbit chip"])
+def test_a_g_that_is_a_network_or_ram_is_not_storage(ex, text):
+    got = _active(ex, text)
+    assert "storage_gb_min" not in got and "storage_gb_max" not in got, got
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("highest rating 4.2 please", "average_rating_max", 4.2),
+    ("minimum rating of 3.5", "average_rating_min", 3.5),
+    ("maximum price of 450", "price_max", 450),
+    ("max number of reviews 300", "review_count_max", 300),
+    ("it shouldn't be rated over 3.9", "average_rating_max", 3.9),
+    ("that is not rated below 4.1", "average_rating_min", 4.1),
+    ("one that isn't priced over 250", "price_max", 250),
+    ("upwards of 75$", "price_min", 75),
+    ("i can only spend 85 dollars", "price_max", 85),
+    ("we only have 140, need a charger", "price_max", 140),
+    ("a case 25 dollars and up", "price_min", 25),
+])
+def test_bounds_led_by_their_word_and_negated_comparators(ex, text, field, value):
+    assert _active(ex, text).get(field) == value
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("galaxy s23 ultra pro max rating 4", "average_rating_max"),
+    ("iphone 15 pro max 256gb", "price_max"),
+    ("laptops under 300", "price_min"),
+    ("not samsung under 300", "price_min"),  # a ruled-out brand does not flip the bound after it
+])
+def test_model_names_and_exclusions_do_not_make_bounds(ex, text, absent):
+    assert absent not in _active(ex, text)
+
+
+def test_a_rating_then_and_no_more_than_a_price_keeps_both_directions(ex):
+    got = _active(ex, "4+ stars and no more than $60")
+    assert got.get("average_rating_min") == 4 and got.get("price_max") == 60, got
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("costing mroe than 90 dollars", "price_min", 90),
+    ("rated lss than 3", "average_rating_max", 3),
+    ("fewer thna 200 reviews", "review_count_max", 200),
+    ("one that doesn't cots more than 70", "price_max", 70),
+])
+def test_short_comparator_typos_next_to_their_partner_word(ex, text, field, value):
+    assert _active(ex, text).get(field) == value
+
+
+def test_short_words_are_not_repaired_away_from_a_comparator():
+    assert repair("a cot for my baby")[0] == "a cot for my baby"
+    assert repair("moe is my name")[0] == "moe is my name"
+
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("between 40 dollars and seventy, with 4 stars", 40, 70),
+    ("from 20$ to 35", 20, 35),
+])
+def test_a_range_ending_a_clause_or_with_a_trailing_dollar_sign(ex, text, lo, hi):
+    got = _active(ex, text)
+    assert (got.get("price_min"), got.get("price_max")) == (lo, hi), got
