@@ -819,8 +819,8 @@ def _parse_ranges(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
         if kind_attr is None:
             before = low[max(0, m.start() - 40):m.start()]
             cue = _cue_before(low, m.start())
-            if _NAME_BEFORE.search(before[-16:]) or v1 > v2:
-                continue  # "iphone 12-13"; "1905019-5": a code, shoppers write a range low to high
+            if _NAME_BEFORE.search(before[-16:]) or (v1 > v2 and cue is None and not pre):
+                continue  # "iphone 12-13"; "1905019-5": a code (a range with no cue runs low to high)
             if cue is None and not pre and max(v1, v2) < 20:
                 continue  # "2-3", "9-10": sizes and counts far more often than prices
             if all(1900 <= v <= 2100 and v == int(v) for v in (v1, v2)):
