@@ -310,7 +310,7 @@ _ACCESSORY_RE = re.compile(
     r"(?<![\w-])(?:cases?|covers?|screen protectors?|screen guards?|protectors?|tempered glass|chargers?|"
     r"charging (?:cables?|pads?|docks?|stands?|stations?|cords?)|cables?|cords?|adapters?|earbuds?|ear buds|"
     r"earphones?|headphones?(?!\s*(?:jack|port|socket|input|output|slot))|headsets?|power ?banks?|battery packs?|battery cases?|mounts?|phone holders?|"
-    r"holders?|phone stands?|smart ?watch(?:es)?|watch bands?|watch straps?|stylus(?:es)?|pop ?sockets?|"
+    r"(?:car|dash|dashboard|vent|bike|magnetic|phone) (?:mounts?|holders?)|holders?|phone stands?|smart ?watch(?:es)?|watch bands?|watch straps?|stylus(?:es)?|pop ?sockets?|"
     r"selfie sticks?|ring lights?|lens(?:es)? kits?|memory cards?|sd cards?|micro ?sd|docks?|"
     r"accessor(?:y|ies)|airpods|grips?|lanyards?|bluetooth speakers?|speakers?|fitness trackers?|"
     r"wireless chargers?|car chargers?|car kits?|tripods?|gimbals?|otg|dongles?|hubs?)(?![\w-])"
@@ -411,6 +411,20 @@ _LINE_NOT_NEXT = {"art", "arts", "perfect", "density", "count", "size", "ratio",
                   "font", "pitch", "shift", "print", "prints", "poster", "theme", "backpack", "sky", "far", "wars",
                   "brain", "tumbler", "shoes", "fox", "color", "colour", "pattern", "design", "painting", "of",
                   "kids", "glitter", "slime", "bath", "bomb", "bombs", "rug", "decor", "shirt", "t-shirt", "dress"}
+# After "a pixel" / "a galaxy" these words leave the line the object ("a pixel with 5g"); others may be the
+# noun it modifies ("a galaxy projector"), listed or not.
+_LINE_AFTER_ARTICLE = {"", "with", "for", "under", "below", "over", "above", "around", "that", "which", "in", "and",
+                       "or", "please", "pls", "phone", "phones", "smartphone", "smartphones", "from", "on", "at",
+                       "without", "but", "not", "only", "instead", "too", "then", "thanks", "thx", "to", "rated",
+                       "priced", "costing", "having", "is", "model", "models", "pro", "plus", "ultra", "max",
+                       "mini", "lite", "fold", "flip", "edge", "note", "a", "s", "somewhere", "between", "within",
+                       "up", "less", "more", "cheaper", "no", "by", "if", "so", "like", "it", "new", "used",
+                       "refurbished", "renewed", "unlocked"}
+# Makers of phones: "<maker> phone case" is a case for that maker's phone, "<accessory brand> phone case" theirs.
+_PHONE_MAKERS = {brand_key(b) for b in PRODUCT_LINE_BRANDS.values()} | set(BRAND_PARENTS.values()) | {
+    "nokia", "tcl", "lg", "huawei", "oppo", "vivo", "realme", "honor", "zte", "blu", "alcatel", "asus", "sony",
+    "htc", "nothing", "fairphone", "cat", "kyocera", "umidigi", "ulefone", "doogee", "blackview", "tecno",
+    "infinix"}
 _DEVICE_NEXT = {"band", "watch", "buds", "tab", "pad", "phone", "smartwatch", "tablet", "earbuds"}
 _MODEL_TOKEN = re.compile(r"^[a-z]{0,2}\d+[a-z]{0,3}$")
 _EXCLUDE_BEFORE = re.compile(
@@ -418,7 +432,7 @@ _EXCLUDE_BEFORE = re.compile(
     r"\bavoid|\bavoiding|\bwithout|\bnon|\bnever|n'?t want|\bdont want|\binstead of|\brather than|\bnothing from|"
     r"\bnot from|\bnone (?:from|by|of)|\bno more|\bhate|\bdislike|\bskip|\bnothing by|\bnot by|\bnot a|\bnot an|\bnot any|\bnone of|"
     r"\bremove|\bdrop|\bexclude|\bhide|\bnot want(?:ing)?|\bnot (?:a |the |much of a |really a |big )?fan of|\bno fan of|"
-    r"\bnot into|(?:n'?t|\bnot) (?:like|love|trust|care for)|\bnot keen on|\bstay away from|\bsteer clear of|"
+    r"\bnot into|(?:n'?t|\bnot) (?:like|love|trust|care for)|\b(?:is|are|was|were)\s?n'?t|\bisnt|\barent|\bnot keen on|\bstay away from|\bsteer clear of|"
     r"\bsick of|\btired of|\bdone with|\bany (?:brand|make|maker|company|manufacturer)s? but|"
     r"\brather\b[^,.;!?]{1,40}?\bth[ae]n)(?:\s+(?:from|a|an|any|the|by|made by|\w+'?s|of))?[\s-]*$"
 )
@@ -1177,7 +1191,8 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
     low, cased = doc.low, doc.cased
     # "no iphones", "pixels under 500": a product line in the plural names the same brand.
     toks = [(t[:-1] if t.endswith("s") and t[:-1] in g.product_lines and t not in g.brands else t, a, b)
-            for t, a, b in ((m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low))]
+            for t, a, b in _brand_tokens(low)]
+    plural = {a for t, a, b in toks if low[a:b] != t}
     accessory_ctx = update.set.get("subcategory") == ACCESSORIES or (
         "subcategory" not in update.set and bool(state and state.subcategory == ACCESSORIES))
     phone_talk = bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude)) \
@@ -1234,20 +1249,32 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                                            or all(t in _REPLY_FILLERS for t, _, _ in toks if t != key)))
                        # a product line not used as an ordinary word: "pixel with 128gb", "galaxy in blue"
                        or (key in g.product_lines and next_tok not in _LINE_NOT_NEXT
-                           and prev_tok not in ("the", "star", "stars", "a")))
+                           and prev_tok not in ("the", "star", "stars", "a"))
+                       # "i need a pixel!!", "a galaxy with 5g": after "a" only when nothing names another noun
+                       or (key in g.product_lines and prev_tok == "a" and (next_tok in _LINE_AFTER_ARTICLE
+                                                                           or _MODEL_TOKEN.match(next_tok))))
             if not (capitalised or context):
                 continue
         before = low[max(0, start - 40):start]
         is_line = key in g.product_lines
         # Compatibility ("case for iphone 14", "samsung compatible charger"): names the phone, not the brand.
+        canonical = g.brands[key]
+        # Accessories were the topic, but this turn asks for the phone itself ("ok, now a pixel", "xperias
+        # under 200"): no accessory word here, the line is the object, not "for my pixel".
+        new_phone = is_line and "subcategory" not in update.set and (prev_tok in ("a", "an", "some", "any")
+                                                                     or start in plural)
         compat = (bool(_COMPAT_BEFORE.search(before)) and not _NOT_COMPAT_FOR.search(before)) \
             or _COMPAT_AFTER.match(low[end:]) is not None \
-            or (accessory_ctx and (is_line or next_tok in g.product_lines or bool(_MODEL_TOKEN.match(next_tok))
-                                   or (next_tok in _DEVICE_NEXT and not spans.get("subcategory", "").startswith(next_tok))
-                                   or re.search(r"\bmy\s+$", before) is not None))
+            or (accessory_ctx and not new_phone and (
+                is_line or bool(_MODEL_TOKEN.match(next_tok))
+                # "samsung galaxy case" is for a Galaxy; "iniu galaxy charger" is an Iniu charger
+                or (next_tok in g.product_lines and g.brands[next_tok] == canonical)
+                # "samsung phone case" is for a Samsung phone; "tozo phone case" is a Tozo case
+                or (next_tok in _DEVICE_NEXT and not spans.get("subcategory", "").startswith(next_tok)
+                    and (next_tok != "phone" or brand_key(canonical) in _PHONE_MAKERS))
+                or re.search(r"\bmy\s+$", before) is not None))
         if compat:
             continue
-        canonical = g.brands[key]
         if state is not None and canonical in state.brand_exclude and (
                 _UNEXCLUDE_BEFORE.search(before) or _ALSO_OK_AFTER.match(low[end:]) or _IS_OK_AFTER.match(low[end:])):
             unexcluded.append(canonical)  # "ugreen is fine after all", "stop excluding ugreen"
@@ -1279,9 +1306,9 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                 doc.take(start, end)
                 break
     if wanted and "subcategory" not in update.set and g.has_phone_subcats and any(
-            " ".join(_TOKEN.findall(low[s:e])) in _PHONE_LINES for _, s, e in wanted):
+            _line_words(low[s:e]) in _PHONE_LINES for _, s, e in wanted):
         update.set["subcategory"] = PHONES  # "google pixel under 600": a phone line names a phone
-        spans["subcategory"] = next(low[s:e] for _, s, e in wanted if " ".join(_TOKEN.findall(low[s:e])) in _PHONE_LINES)
+        spans["subcategory"] = next(low[s:e] for _, s, e in wanted if _line_words(low[s:e]) in _PHONE_LINES)
     if g.open_brands:
         for m in _NAMED_BRAND.finditer(low):
             word = m.group("a") or m.group("b")
@@ -1305,6 +1332,23 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         names = _unique([b for b, _, _ in wanted])
         _set_or_add(doc, update, "brand", names, state.brand if state else [], wanted[0][1], wanted[-1][2])
         spans["brand"] = " ... ".join(low[s:e] for _, s, e in wanted)
+
+
+def _brand_tokens(low: str) -> list[tuple[str, int, int]]:
+    """Tokens for the brand scan; "non-spigen" gives "spigen" (the "non-" stays before it as the exclusion cue)."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(low):
+        tok, a, b = m.group(0), m.start(), m.end()
+        if tok.startswith("non-") and len(tok) > 5:
+            tok, a = tok[4:], a + 4
+        out.append((tok, a, b))
+    return out
+
+
+def _line_words(text: str) -> str:
+    """ "Xperias" -> "xperia": a product line in the plural names the same line."""
+    words = " ".join(_TOKEN.findall(text))
+    return words[:-1] if words.endswith("s") and words[:-1] in _PHONE_LINES else words
 
 
 def _listed_with_brand(after: str, g: _Gazetteer) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from extraction.rules import RuleExtractor
 from extraction.typos import is_word, repair
 from extraction.vocabulary import Vocabulary
-from retrieval.filters import PHONES, Filters
+from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +253,54 @@ def test_short_words_are_not_repaired_away_from_a_comparator():
 def test_a_range_ending_a_clause_or_with_a_trailing_dollar_sign(ex, text, lo, hi):
     got = _active(ex, text)
     assert (got.get("price_min"), got.get("price_max")) == (lo, hi), got
+
+
+# ---- product lines, exclusions, accessories named for a phone -------------------------------------------
+@pytest.mark.parametrize("text, brand", [
+    ("hey, i want a galaxy!!", "Samsung"),
+    ("so looking for a pixel under 400", "Google"),
+    ("any razrs around 500", "Motorola"),
+    ("show me xperias", "Sony"),
+])
+def test_a_product_line_after_an_article_or_in_the_plural_is_a_phone(ex, text, brand):
+    got = _active(ex, text)
+    assert got.get("brand") == [brand] and got.get("subcategory") == PHONES, got
+
+
+@pytest.mark.parametrize("text", ["a galaxy projector for the bedroom", "a pixel art kit", "a galaxy of stars"])
+def test_a_product_line_word_as_an_ordinary_noun_is_no_brand(ex, text):
+    assert "brand" not in _active(ex, text)
+
+
+def test_a_phone_line_after_accessories_asks_for_the_phone(ex):
+    got = _active(ex, "ok now a pixel please", Filters(subcategory=ACCESSORIES))
+    assert got.get("brand") == ["Google"] and got.get("subcategory") == PHONES, got
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("a charging cable that isn't belkin", "Belkin"),
+    ("phones that aren't samsung", "Samsung"),
+    ("a non-apple smartwatch", "Apple"),
+])
+def test_is_not_and_non_rule_a_brand_out(ex, text, brand):
+    got = _active(ex, text)
+    assert got.get("brand_exclude") == [brand] and brand not in got.get("brand", []), got
+
+
+@pytest.mark.parametrize("text", ["pixel 8 pro dashboard mount", "iphone 15 vent holder", "a car mount for my moto g"])
+def test_a_mount_named_for_a_phone_is_an_accessory_without_the_phone_brand(ex, text):
+    got = _active(ex, text)
+    assert got.get("subcategory") == ACCESSORIES and "brand" not in got, got
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("an otterbox pixel case", "OtterBox"),
+    ("spigen phone case", "Spigen"),
+])
+def test_an_accessory_maker_before_a_phone_word_is_the_brand(ex, text, brand):
+    assert _active(ex, text).get("brand") == [brand]
+
+
+@pytest.mark.parametrize("text", ["samsung galaxy case", "google pixel charger", "apple phone case"])
+def test_a_phone_maker_before_its_own_phone_names_the_phone(ex, text):
+    assert "brand" not in _active(ex, text)
