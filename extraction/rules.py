@@ -191,32 +191,42 @@ _NEG_BEFORE = re.compile(
 )
 # Qualitative lexicon: (pattern, [(field, level)], negated -> [(field, level)] or None to skip).
 _LEVEL_RULES: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]] | None]] = [
-    (r"mid[- ]?range|mid[- ]?priced|mid[- ]tier|moderately[- ]priced|reasonably[- ]priced|"
-     r"(?:reasonable|moderate|fair|average|mid) prices?d?|middle of the road",
+    (r"mid[- ]?range|mid[- ]?priced|mid[- ]tier|moderately[- ]priced|medium[- ]priced|"
+     r"(?:moderate|average|mid|medium) prices?d?|middle of the road",
      [("price_min", "medium"), ("price_max", "medium")], None),
-    (r"cheap(?:est|ly priced)?|inexpensive|affordable|low[- ]?cost|low[- ]priced?|lowest price|budget[- ]friendly|"
+    # "fairly priced", "a reasonable price", "not overpriced": a ceiling in the middle, no floor.
+    (r"(?:reasonably|fairly|sensibly|decently)[- ]priced|(?:reasonable|fair|sensible|decent) prices?d?",
+     [("price_max", "medium")], None),
+    (r"over[- ]?priced", [], [("price_max", "medium")]),
+    # "decent quality, not bottom of the barrel": a floor above the cheapest, no ceiling.
+    (r"(?:decent|reasonable) quality(?:,? not (?:the )?bottom of the barrel)?|bottom of the barrel",
+     [("price_min", "medium")], [("price_min", "medium")]),
+    (r"cheap(?:est|ly priced)?|inexpensive|affordable|low[- ]?cost|low[- ]priced?|lowest price|budget[- ]friendly|low[- ]end|"
      r"on a budget|under budget|budget|economical|bargain|wallet[- ]friendly|won'?t break the bank|entry[- ]level|"
      r"cost[- ]effective|best value|good value|great value",
      [("price_max", "low")], [("price_min", "medium")]),
     (r"premium|high[- ]end|flagship|expensive|luxury|luxurious|top[- ]of[- ]the[- ]line|top[- ]end|top[- ]tier|"
-     r"pricey|pricy|upscale|costly|high[- ]priced",
+     r"pricey|pricy|upscale|costly|high[- ]priced?",
      [("price_min", "high")], [("price_max", "medium")]),
-    (r"(?:highly|high|top|best|well|very well|excellently|greatly|extremely well)[- ]rated|"
+    (r"(?:highly|high|highest|top|best|well|very well|excellently|greatly|extremely well)[- ]rated|"
+     r"rated (?:really|very|super|extremely|so) well|(?:people|customers|buyers|users|shoppers) (?:love|loved|adore)|"
      r"(?:well|highly|best|positively|very well)[- ]reviewed|5[- ]star rated|"
      r"(?:great|excellent|amazing|outstanding|stellar|glowing|awesome|fantastic|top|high|the best|best|"
      r"superb|rave|very good|really good) (?:customer )?(?:reviews?|ratings?|feedback|scores?)",
      [("average_rating_min", "high")], None),
     (r"(?:good|decent|solid|positive|nice|ok|okay|fine|reasonable|favorable|favourable) (?:customer )?"
-     r"(?:reviews?|ratings?|feedback|scores?)|decently rated|well liked|good[- ]rated|(?:well|fairly) rated",
+     r"(?:reviews?|ratings?|feedback|scores?)|(?:decently|solidly|reasonably|fairly|well|good)[- ]rated|well liked|"
+     r"rated (?:well|decently|ok|okay|fine)(?: enough)?",
      [("average_rating_min", "medium")], None),
     (r"(?:poorly|badly|low|lowly|negatively|terribly|worst)[- ]rated|(?:bad|poor|low|negative|terrible|awful|"
      r"mediocre) (?:customer )?(?:reviews?|ratings?|scores?)",
      [("average_rating_max", "low")], None),
-    (r"(?:some|a few|several|a decent number of|a good number of|enough|decent number of|a couple of|a handful of)"
-     r" (?:customer )?(?:reviews|ratings|reviewers)",
+    (r"(?:some|a few|several|(?:a )?(?:decent|good|fair|reasonable|moderate) (?:number|amount) of|enough|a couple of|"
+     r"a handful of) (?:customer )?(?:reviews|ratings|reviewers)",
      [("review_count_min", "medium")], None),
     (r"(?:few|not many|hardly any|barely any|no|little|fewer|not a lot of|not much) (?:customer )?"
-     r"(?:reviews|ratings|reviewers)|lesser[- ]known|little[- ]known|unknown|obscure|niche|hidden gems?|"
+     r"(?:reviews|ratings|reviewers)|(?:few|not many|hardly any) (?:people|buyers|customers|users) (?:have )?"
+     r"(?:reviewed|rated)|lesser[- ]known|little[- ]known|unknown|obscure|niche|hidden gems?|"
      r"under the radar|new releases?|newly released|just released|recently released|new arrivals?|"
      r"up[- ]and[- ]coming",
      [("review_count_max", "low")], None),
@@ -224,11 +234,15 @@ _LEVEL_RULES: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]] | Non
      r"reviewers|feedback)|(?:many|numerous|lots of|countless|so many|a lot of) (?:customer |user )?"
      r"(?:reviews|ratings|reviewers)|(?:widely|heavily|most|much)[- ]reviewed|popular|best[- ]?sell(?:er|ers|ing)|"
      r"well[- ]known|(?:famous|known|big|major|reputable|trusted|name) brands?|crowd favou?rite|"
-     r"(?:many|lots of|a lot of) (?:people|buyers|customers) (?:bought|buy|use|like)",
+     r"(?:many|lots of|a lot of|tons of) (?:people|buyers|customers|users) (?:bought|buy|use|like|(?:have )?"
+     r"reviewed|(?:have )?rated)",
      [("review_count_min", "high")], None),
     (r"(?:lots|tons|plenty|loads|a lot) of (?:storage|space|memory)|(?:large|big|huge|massive|ample|"
      r"high|maximum|max|biggest|largest) (?:storage|capacity|internal storage)",
      [("storage_gb_min", "high")], None),
+    (r"(?:little|basic|small|minimal|limited|low|the least|not much|not a lot of) (?:storage|space|memory|capacity)|"
+     r"(?:base|basic|entry|smallest) storage(?: option| model| size| tier)?",
+     [("storage_gb_max", "low")], None),
 ]
 _LEVEL_RES = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])"), pos, neg) for p, pos, neg in _LEVEL_RULES]
 # "cheap looking", "looks cheap": a quality judgement, not a price.
@@ -241,6 +255,9 @@ _PREMIUM_OK_AFTER = re.compile(r"^\s*(?:phones?|smartphones?|ones?|options?|mode
                                r"(?:range|segment|tier|end)\b|[?.!,]|$)")
 _BUDGET_AS_CUE_AFTER = re.compile(r"^\s*(?:of|is|was|:|\$|\d|around|about|under|below|up to|at|max|limit|"
                                   r"would|will|for|range|cap|-)")
+_STORAGE_NOUN_AFTER = re.compile(r"^\s*(?:baskets?|bins?|box(?:es)?|cabinets?|shel(?:f|ves)|bags?|containers?|units?|"
+                                 r"racks?|drawers?|cubes?|ottomans?|benches?|organi[sz]ers?|solutions?|chests?|sheds?|"
+                                 r"tubs?|cases?|jars?|pockets?|compartments?|room|closets?|carts?|trunks?|towers?)\b")
 _POPULAR_NOT = re.compile(r"^\s*(?:culture|music|science|belief|demand|vote)\b")
 
 # Multi-turn cues.
@@ -324,12 +341,15 @@ _PHONE_RE = re.compile(
     r"motorola|honor|huawei|mate|narzo|iqoo|tecno|infinix)\s+(?:note\s+|edge\s+)?[a-z]{0,2}\d+[a-z]*)(?![\w-])"
 )
 _NEW_RE = re.compile(r"(?<![\w-])(?:brand[- ]new|new condition|factory new|factory sealed|sealed|(?:only|just) new|"
+                     r"new in (?:the )?box|new in (?:its |the )?(?:original )?packaging|unopened|never used|"
                      r"new only|(?:not|no|nothing|never|without|don'?t want(?: a)?) (?:refurbished|renewed|used|"
                      r"pre-?owned|refurb|second[- ]?hand)(?: ones?| phones?)?)(?![\w-])")
 _RENEWED_RE = re.compile(r"(?<![\w-])(?:renewed|refurbished|refurb|reconditioned|pre-?owned|second[- ]?hand|"
                          r"open[- ]box|certified used)(?![\w-])")
-_USED_RE = re.compile(r"(?<![\w-])used(?=\s+(?:phones?|iphones?|smartphones?|ones?|devices?|models?|galaxy|pixel|"
-                      r"condition|is fine|are fine|is ok|is okay|works|cell)\b|\s*$|\s*[?.!,])")
+_USED_RE = re.compile(r"(?<![\w-])used(?=\s+(?:phones?|iphones?|smartphones?|smart ?phones?|ones?|devices?|models?|"
+                      r"galaxy|pixel|condition|is fine|are fine|is ok|is okay|works|cell|mobiles?|handsets?|options?|"
+                      r"items?|bluetooth|headsets?|headphones?|earbuds|chargers?|cases?|smart ?watch(?:es)?|tablets?|"
+                      r"airpods|only)\b|\s*$|\s*[?.!,&])")
 _USED_NOT_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|get|gets|got|i|we|you|they|easy to|"
                               r"can|could|commonly|widely|mostly|often|not|never|rarely|being|fully|heavily|"
                               r"frequently|daily|always|just|only|mainly|primarily|to be|commonly)\s+$")
@@ -344,8 +364,9 @@ _CARRIER_EXTRA = {"Unlocked": ("factory unlocked", "carrier unlocked", "fully un
 _CARRIER_ALIAS_RES: list[tuple[str, str, str, re.Pattern[str]]] = [
     (name, alias, re.findall(r"[a-z0-9]+", alias)[0], re.compile(r"(?<![a-z0-9&-])" + re.escape(alias) + r"(?![a-z0-9&-])"))
     for name, aliases in CARRIERS.items()
-    for alias in sorted(set(aliases) | set(_CARRIER_EXTRA.get(name, ())), key=len, reverse=True)
+    for alias in set(aliases) | set(_CARRIER_EXTRA.get(name, ()))
 ]
+_CARRIER_ALIAS_RES.sort(key=lambda r: (-len(r[1]), r[1]))  # "metro by t-mobile" is Metro, not also T-Mobile
 _CARRIER_CONTEXT_BEFORE = re.compile(r"\b(?:locked to|works on|working on|carrier|network|switch(?:ing)? to)\s+$")
 _CARRIER_PREP = re.compile(r"(?:\b(?:on|for|with|from|via|through|compatible with)\s+)$")
 
@@ -365,8 +386,14 @@ _COLOR_NOT_AFTER = re.compile(r"^\s*(?:tea|teas|wine|juice|noise|friday|pepper|p
                               r"heads?|mamba|sea|card|collar|water|lotus|lemonade|tape|screen of death|"
                               r"mirror|pearl|sesame|gold|mold|mould|background|hat)\b")
 _COLOR_WORDS = sorted(set(BASE_COLORS) | {"grey"} | set(COLOR_SYNONYMS), key=len, reverse=True)
-_COLOR_RE = re.compile(rf"(?<![\w-])(?:{_COLOR_MODIFIERS}\s+)?(?P<c>{'|'.join(_COLOR_WORDS)})(?![\w-])")
-_CLEAR_CONTEXT_AFTER = re.compile(r"^\s*(?:cases?|covers?|ones?|version|finish|phones?|colou?r|back|tpu|silicone)\b")
+# A marketing name is one color and its base word wins: "onyx gray" is gray, "white titanium" / "white pearl" white.
+_SHADE_WORDS = "|".join(sorted(set(COLOR_SYNONYMS) - set(BASE_COLORS), key=len, reverse=True))
+_BASE_WORDS = "|".join(sorted(set(BASE_COLORS) | {"grey"}, key=len, reverse=True))
+_COLOR_RE = re.compile(rf"(?<![\w-])(?:{_COLOR_MODIFIERS}\s+|(?:{_SHADE_WORDS})\s+(?=(?:{_BASE_WORDS})(?![\w-])))?"
+                       rf"(?P<c>{'|'.join(_COLOR_WORDS)})(?![\w-])"
+                       rf"(?P<finish>\s+(?:{_SHADE_WORDS}|metallic|matte|glossy)(?![\w-]))?")
+_CLEAR_CONTEXT_AFTER = re.compile(r"^\s*(?:cases?|covers?|ones?|version|finish|phones?|colou?r|back|tpu|silicone|"
+                                  r"handsets?|smartphones?|mobiles?)\b")
 
 # Brands.
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'+.\-][a-z0-9]+)*")
@@ -978,6 +1005,8 @@ def _parse_levels(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
                 continue
             if phrase == "popular" and _POPULAR_NOT.match(after):
                 continue
+            if any(f.startswith("storage") for f, _ in pos) and _STORAGE_NOUN_AFTER.match(after):
+                continue  # "small storage baskets", "large storage cabinet": furniture, not a phone's storage
             negated = _negated(low, m.start()) and not phrase.startswith(("no ", "not ", "few", "fewer"))
             if not negated and phrase in ("expensive", "costly", "pricey", "pricy") and re.search(
                     r"\b(?:too|so|overly|very)\s+$", before):
@@ -987,6 +1016,9 @@ def _parse_levels(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
             if phrase == "sealed" or phrase == "niche" and not re.match(r"\s*(?:brands?|phones?|ones?)\b", after):
                 continue
             result = pos
+            if negated and phrase in ("expensive", "pricey", "pricy", "costly") and re.search(
+                    r"(?:\bnot|n't)\s+$", before):
+                neg = [("price_max", "low")]  # "not expensive" = cheap; "not too expensive" = middling
             if negated:
                 if neg is None:
                     continue
@@ -1161,7 +1193,9 @@ def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], stat
         for m in rx.finditer(low):
             if not doc.free(m.start(), m.end()):
                 continue
-            if rx is _USED_RE and _USED_NOT_BEFORE.search(low[max(0, m.start() - 20):m.start()]):
+            if rx is _USED_RE and _USED_NOT_BEFORE.search(low[max(0, m.start() - 20):m.start()]) and not re.search(
+                    r"\b(?:that|which) (?:is|are)\s+$", low[max(0, m.start() - 12):m.start()]):
+                # "cases that is used" (a clause ending in the condition) is a condition; "it is used" is not
                 continue
             if _negated(low, m.start()):
                 update.set["condition"] = "new"
@@ -1380,13 +1414,17 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
     low = doc.low
     found: list[tuple[str, int, int]] = []
     for m in _COLOR_RE.finditer(low):
-        if not doc.free(m.start(), m.end()):
-            continue
         word = m.group("c")
-        after, before = low[m.end():], low[max(0, m.start() - 20):m.start()]
+        # a finish word only belongs to a base color ("white pearl"); "midnight navy" stays two words
+        m_end = m.end() if word in BASE_COLORS or word == "grey" else m.end("c")
+        if not doc.free(m.start(), m_end):
+            continue
+        after, before = low[m_end:], low[max(0, m.start() - 20):m.start()]
         if _COLOR_NOT_AFTER.match(after):
             continue
-        if word == "clear" and not (_CLEAR_CONTEXT_AFTER.match(after) or re.search(
+        if word == "clear" and found and re.search(r"(?:\bor|\band|/|,)\s*(?:crystal\s+)?$", before):
+            pass  # "black or clear", "prism black/crystal clear": listed with another color
+        elif word == "clear" and not (_CLEAR_CONTEXT_AFTER.match(after) or before.endswith("crystal ") or re.search(
                 r"\b(?:in|preferably|colou?r:?|the|a)\s+$", before) and re.match(r"\s*(?:[,.!?]|$|ones?\b|and\b|or\b|"
                                                                        r"please\b|nothing\b|only\b|with\b)", after)):
             continue
@@ -1395,14 +1433,18 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
             continue
         if word == "rose" and not re.match(r"\s*gold\b", after):
             continue
-        fams = color_families(m.group(0))
+        fams = color_families(low[m.start():m_end])
         if not fams:
             continue
         start = m.start()
         im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
         if im:
             start -= len(before) - im.start()
-        if _negated(low, m.start()) or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before) \
+        # "not mineral gray": the negation may stand before a shade word the pattern does not know
+        pm = re.search(r"\b([a-z]{3,})\s+$", before)
+        neg_at = m.start() - len(pm.group(0)) if pm and pm.group(1) not in _FILLER_TOKENS else m.start()
+        if _negated(low, m.start()) or _negated(low, neg_at) \
+                or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before) \
                 or _DROP_BEFORE.search(before):
             if all(_drop_value(update, spans, "color", state, fam, m.group(0)) for fam in fams):
                 doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
@@ -1410,7 +1452,7 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
             doc.warnings.append(f"excluding a color ({fams[0]}) is not supported; ignored")
             doc.take(start, m.end())
             continue
-        end = m.end()
+        end = m_end
         cm = re.match(r"\s*(?:colou?r(?:ed)?|one|ones|version)\b", after)
         if cm:
             end += cm.end()
@@ -1445,6 +1487,9 @@ def _parse_resets_and_removals(doc: _Doc, update: StateUpdate, spans: dict[str, 
         for m in rx.finditer(low):
             if not doc.free(m.start(), m.end()):
                 continue
+            if re.search(r"\b(?:hardly|barely|scarcely|without|nor)\s+$|n't\s+(?:have|has|got)\s+$",
+                         low[max(0, m.start() - 20):m.start()]):
+                continue  # "hardly any reviews" is a level, "without any brand" no removal
             group = next(g for g in m.groups() if g)
             name = _GROUP_FIELD.get(group)
             if name and name not in update.remove:
@@ -1466,6 +1511,9 @@ def _parse_moves(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None:
                 continue
             if _negated(low, m.start()) and move != "other_brands":
                 continue
+            if re.search(r"\b(?:or|and)\s+$", low[max(0, m.start() - 5):m.start()]) and move in (
+                    "more_storage", "more_reviews", "better_rated"):
+                continue  # "256 gigs or more storage": the bound's postfix, not a move
             if move not in update.moves:
                 update.moves.append(move)
                 spans[_MOVE_SPAN_FIELD[move]] = m.group(0)

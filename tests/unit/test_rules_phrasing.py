@@ -304,3 +304,81 @@ def test_an_accessory_maker_before_a_phone_word_is_the_brand(ex, text, brand):
 @pytest.mark.parametrize("text", ["samsung galaxy case", "google pixel charger", "apple phone case"])
 def test_a_phone_maker_before_its_own_phone_names_the_phone(ex, text):
     assert "brand" not in _active(ex, text)
+
+
+# ---- qualitative levels, condition wording, color names, carriers --------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("earbuds with a reasonable amount of reviews", {"review_count_min": "medium"}),
+    ("a sensibly priced charger", {"price_max": "medium"}),
+    ("a phone at a fair price", {"price_max": "medium"}),
+    ("nothing overpriced", {"price_max": "medium"}),
+    ("a medium priced case", {"price_min": "medium", "price_max": "medium"}),
+    ("reasonable quality, i don't want junk", {"price_min": "medium"}),
+    ("a charger that is rated super well", {"average_rating_min": "high"}),
+    ("a top rated power bank", {"average_rating_min": "high"}),
+    ("a case that buyers love", {"average_rating_min": "high"}),
+    ("a decently rated phone", {"average_rating_min": "medium"}),
+    ("a phone with minimal storage", {"storage_gb_max": "low"}),
+    ("a low end handset", {"price_max": "low"}),
+    ("a case that is not pricey", {"price_max": "low"}),
+    ("a case that is not too pricey", {"price_max": "medium"}),
+    ("a headset that tons of customers reviewed", {"review_count_min": "high"}),
+    ("a charger not many people rated", {"review_count_max": "low"}),
+    ("barely any reviews", {"review_count_max": "low"}),
+])
+def test_qualitative_levels(ex, text, expected):
+    got = _active(ex, text)
+    assert {k: got.get(k) for k in expected} == expected, got
+    if "price_max" in expected and "price_min" not in expected:
+        assert "price_min" not in got, got
+
+
+@pytest.mark.parametrize("text", ["small storage baskets for the closet", "a large storage cabinet"])
+def test_storage_furniture_is_no_storage_level(ex, text):
+    got = _active(ex, text)
+    assert "storage_gb_max" not in got and "storage_gb_min" not in got, got
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("a pixel still new in the box", "new"),
+    ("an unopened galaxy", "new"),
+    ("used earbuds under 30", "renewed"),
+    ("an iphone which is used", "renewed"),
+])
+def test_condition_wording(ex, text, condition):
+    assert _active(ex, text).get("condition") == condition
+
+
+@pytest.mark.parametrize("text", ["i used to have a samsung", "a phone that is used for work", "it's used daily"])
+def test_used_as_a_verb_is_no_condition(ex, text):
+    assert "condition" not in _active(ex, text)
+
+
+@pytest.mark.parametrize("text, colors", [
+    ("a case in silver titanium", ["silver"]),
+    ("an iphone in natural black titanium", ["black"]),
+    ("a cobalt blue phone", ["blue"]),
+    ("a galaxy in charcoal gray", ["gray"]),
+    ("a phone in red metallic", ["red"]),
+    ("a black or clear case", ["black", "clear"]),
+])
+def test_a_marketing_color_name_is_its_base_color(ex, text, colors):
+    assert _active(ex, text).get("color") == colors
+
+
+def test_a_ruled_out_shade_with_an_unknown_modifier_is_not_added(ex):
+    assert _active(ex, "not desert gold, blue please").get("color") == ["blue"]
+
+
+@pytest.mark.parametrize("text", ["clear the filters", "is that clear?"])
+def test_clear_as_a_verb_or_adjective_is_no_color(ex, text):
+    assert "color" not in _active(ex, text)
+
+
+def test_the_longest_carrier_name_wins(ex):
+    assert _active(ex, "a phone on metro by t-mobile").get("carrier") == ["Metro by T-Mobile"]
+
+
+def test_or_more_storage_after_a_size_is_a_bound_not_a_move(ex):
+    got = _active(ex, "a phone with 128 gb or more storage", Filters(storage_gb_min=64))
+    assert got.get("storage_gb_min") == 128, got
