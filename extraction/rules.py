@@ -99,7 +99,8 @@ _FREE_AFTER = {
     "device", "devices", "case", "cases", "charger", "chargers", "earbuds", "headphones", "accessories",
     "thanks", "thank", "instead", "now", "too", "also", "would", "will", "should", "to", "from", "like", "any",
     "something", "anything", "options", "option", "models", "model", "min", "minimum", "plus", "i", "we",
-    "my", "me", "it", "not", "no", "dollar", "usd", "brand", "on", "unlocked", "either", "pricing",
+    "my", "me", "it", "not", "no", "dollar", "usd", "brand", "on", "unlocked", "either", "pricing", "thx", "plz",
+    "ty",
 }
 # Words right before a number that make it a name or a size, not a constraint ("iphone 14", "pack of 3").
 _NAME_BEFORE = re.compile(

@@ -382,3 +382,7 @@ def test_the_longest_carrier_name_wins(ex):
 def test_or_more_storage_after_a_size_is_a_bound_not_a_move(ex):
     got = _active(ex, "a phone with 128 gb or more storage", Filters(storage_gb_min=64))
     assert got.get("storage_gb_min") == 128, got
+
+
+def test_a_budget_followed_by_a_sign_off_is_still_a_budget(ex):
+    assert _active(ex, "i can only pay 75 thx").get("price_max") == 75
