@@ -160,9 +160,9 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
     said_brand = set(_lower(sets.get("brand"))) | set(_lower((update.add or {}).get("brand")))
     said_excl = set(_lower(sets.get("brand_exclude"))) | set(_lower((update.add or {}).get("brand_exclude")))
     if said_excl and data.get("brand"):
-        data["brand"] = [b for b in data["brand"] if b.lower() not in said_excl]
+        data["brand"] = [b for b in data["brand"] if _lower(b)[0] not in said_excl]
     if said_brand and data.get("brand_exclude"):
-        data["brand_exclude"] = [b for b in data["brand_exclude"] if b.lower() not in said_brand]
+        data["brand_exclude"] = [b for b in data["brand_exclude"] if _lower(b)[0] not in said_brand]
 
     new = _to_filters(data, warnings)
     if update.moves:
@@ -172,11 +172,13 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
 
 
 def _lower(values: Any) -> list[str]:
+    # Compared the way `Filters` stores values (stripped, whitespace collapsed), so "z_ " said now matches
+    # the "z_" already in the state.
     if not values:
         return []
     if isinstance(values, str):
-        return [values.lower()]
-    return [str(v).lower() for v in values]
+        values = [values]
+    return [" ".join(str(v).split()).lower() for v in values]
 
 
 def _pair(name: str) -> str:

@@ -206,3 +206,11 @@ def test_apply_update_never_raises(state, update, shown):
     new, warnings = apply_update(state, update, shown)
     assert isinstance(new, Filters) and isinstance(warnings, list)
     Filters.model_validate(new.model_dump())
+
+
+def test_brand_said_with_stray_whitespace_still_leaves_the_exclusions() -> None:
+    # Found by the heavy state machine: Filters strips values, so the comparison must too.
+    state, _ = apply_update(Filters(brand_exclude=["Acme"]), StateUpdate(add={"brand": ["acme  "]}))
+    assert state.brand == ["acme"] and state.brand_exclude == []
+    state, _ = apply_update(Filters(brand=["Acme"]), StateUpdate(add={"brand_exclude": [" ACME"]}))
+    assert state.brand == [] and state.brand_exclude == ["ACME"]
