@@ -28,8 +28,9 @@ from retrieval.facets import PRODUCT_LINE_BRANDS, brand_key
 from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
+from .entities import EntityMap, relexicalise_entities
 from .numbers import NumberMap, relexicalise
-from .serialize import encode_input, format_input, parse_target, to_filters
+from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 
 log = logging.getLogger(__name__)
 
@@ -121,14 +122,15 @@ def find_spans(utterance: str, before: Filters, after: Filters) -> dict[str, str
     return spans
 
 
-def _trained_with_placeholders(path: str) -> bool:
-    """Whether a checkpoint folder was trained on delexicalised numbers (its `train_config.json` says so)."""
+def _trained_with_placeholders(path: str, key: str = "delexicalise") -> bool:
+    """Whether a checkpoint folder was trained on number (`delexicalise`) or entity (`entities`) placeholders,
+    as its `train_config.json` says."""
     import json
     from pathlib import Path
 
     cfg = Path(str(path)) / "train_config.json"
     try:
-        return bool(json.loads(cfg.read_text()).get("delexicalise", False))
+        return bool(json.loads(cfg.read_text()).get(key, False))
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -140,10 +142,12 @@ class Seq2SeqExtractor(Extractor):
 
     def __init__(self, model: Any, tokenizer: Any, vocab: Any = None, device: str | None = None,
                  max_new_tokens: int = 64, max_input_tokens: int = 128, batch_size: int = 32,
-                 name: str | None = None, delexicalise: bool = False):
+                 name: str | None = None, delexicalise: bool = False, entities: bool = False):
         self.model = model
-        # Models trained by `training.train_extractor` read numbers as placeholders (`extraction.numbers`).
+        # Models trained by `training.train_extractor` read numbers as placeholders (`extraction.numbers`),
+        # and (newer ones) catalog brands/colors/carriers too (`extraction.entities`, needs a vocabulary).
         self.delexicalise = delexicalise
+        self.entities = entities
         self.tokenizer = tokenizer
         self.vocab = vocab if vocab is not None else _default_vocab()
         self.device = device
@@ -170,7 +174,8 @@ class Seq2SeqExtractor(Extractor):
         model.to(device)
         model.eval()
         return cls(model, tokenizer, vocab=vocab, device=device, max_new_tokens=max_new_tokens,
-                   name=f"seq2seq:{path_or_hub_id}", delexicalise=_trained_with_placeholders(path_or_hub_id))
+                   name=f"seq2seq:{path_or_hub_id}", delexicalise=_trained_with_placeholders(path_or_hub_id),
+                   entities=_trained_with_placeholders(path_or_hub_id, "entities"))
 
     # ------------------------------------------------------------------------------------------ decoding
     def generate_texts(self, inputs: Sequence[str]) -> list[str]:
@@ -201,7 +206,14 @@ class Seq2SeqExtractor(Extractor):
         """Model output parsed and snapped, before relative moves are applied."""
         states = list(states) if states is not None else [None] * len(utterances)
         numbers: list[NumberMap | None] = [None] * len(states)
-        if self.delexicalise:
+        entities: list[EntityMap | None] = [None] * len(states)
+        if self.entities:
+            vocab = self.vocab if self.vocab is not None else _default_vocab()
+            typed = [encode_typed(u if isinstance(u, str) else "", s, vocab) for u, s in zip(utterances, states, strict=True)]
+            inputs = [text for text, _, _ in typed]
+            numbers = [nums for _, nums, _ in typed]
+            entities = [ents for _, _, ents in typed]
+        elif self.delexicalise:
             encoded = [encode_input(u if isinstance(u, str) else "", s) for u, s in zip(utterances, states, strict=True)]
             inputs = [text for text, _ in encoded]
             numbers = [nums for _, nums in encoded]
@@ -213,10 +225,13 @@ class Seq2SeqExtractor(Extractor):
             log.warning("seq2seq generation failed: %s", exc)
             return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"]) for s in states]
         preds = []
-        for text, nums in zip(texts, numbers, strict=True):
+        for text, nums, ents in zip(texts, numbers, entities, strict=True):
             relex_warnings: list[str] = []
             if nums is not None:
                 text, relex_warnings = relexicalise(text, nums)
+            if ents is not None:
+                text, more = relexicalise_entities(text, ents)
+                relex_warnings += more
             data, moves, reset, warnings = parse_target(text)
             state, snap_warnings = _snap(self.vocab, data)
             preds.append(RawPrediction(text, state, moves, reset, relex_warnings + warnings + snap_warnings))

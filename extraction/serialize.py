@@ -31,7 +31,9 @@ from retrieval.facets import parse_carriers
 from retrieval.filters import FIELD_ORDER, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 if TYPE_CHECKING:
+    from .entities import EntityMap
     from .numbers import NumberMap
+    from .vocabulary import Vocabulary
 
 EMPTY = "none"
 ITEM_SEP = " ; "
@@ -68,9 +70,12 @@ def _decode_text(field: str, value: str) -> str:
     return re.sub(r"\b([A-Za-z]{1,2}) and ([A-Za-z]{1,2})\b", r"\1&\2", value)
 
 
-def format_value(field: str, value: Any, numbers: NumberMap | None = None) -> str:
-    """One value as text; with `numbers`, a number the input had is written as its placeholder (`n0`)."""
+def format_value(field: str, value: Any, numbers: NumberMap | None = None, entities: EntityMap | None = None) -> str:
+    """One value as text; with `numbers` / `entities`, a number or catalog entity the input had is written
+    as its placeholder (`n0`, `b0`)."""
     if field in LIST_FIELDS:
+        if entities is not None:
+            return LIST_SEP.join(_encode_text(entities.field_value(field, str(v))) for v in value)
         return LIST_SEP.join(_encode_text(str(v)) for v in value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         ph = numbers.placeholder(float(value)) if numbers is not None else None
@@ -79,7 +84,7 @@ def format_value(field: str, value: Any, numbers: NumberMap | None = None) -> st
 
 
 def format_state(filters: Filters | None, moves: Sequence[str] = (), reset: bool = False,
-                 numbers: NumberMap | None = None) -> str:
+                 numbers: NumberMap | None = None, entities: EntityMap | None = None) -> str:
     """`Filters` (+ control items) -> flat target text; `none` when nothing is set and no control item.
 
     With `numbers` (from `encode_input`), numbers the input contained are written as placeholders.
@@ -87,7 +92,7 @@ def format_state(filters: Filters | None, moves: Sequence[str] = (), reset: bool
     items: list[str] = []
     if filters is not None:
         for name in filters.active_fields():
-            items.append(f"{name}={format_value(name, getattr(filters, name), numbers)}")
+            items.append(f"{name}={format_value(name, getattr(filters, name), numbers, entities)}")
     items += [f"{MOVE_KEY}={m}" for m in moves]
     if reset:
         items.append(f"{RESET_KEY}=yes")
@@ -110,6 +115,22 @@ def encode_input(utterance: str, state: Filters | None = None) -> tuple[str, Num
 
     text, numbers = delexicalise(utterance if isinstance(utterance, str) else "", state)
     return f"state: {format_state(state, numbers=numbers)} query: {text}", numbers
+
+
+def encode_typed(utterance: str, state: Filters | None, vocab: Vocabulary) -> tuple[str, NumberMap, EntityMap]:
+    """Input with numbers *and* catalog entities delexicalised (`extraction.entities`), and both maps.
+
+        >>> from extraction.vocabulary import Vocabulary
+        >>> encode_typed("black pixel under $300", Filters(brand=["Samsung"]),
+        ...              Vocabulary(["Samsung", "Google"], ["black"], [], [], []))[0]
+        'state: brand=b0 query: c0 black b1 pixel under $n0'
+    """
+    from .entities import tag_entities
+    from .numbers import delexicalise
+
+    tagged, entities = tag_entities(utterance if isinstance(utterance, str) else "", vocab, state)
+    text, numbers = delexicalise(tagged, state)
+    return f"state: {format_state(state, numbers=numbers, entities=entities)} query: {text}", numbers, entities
 
 
 def _parse_number_or_level(raw: str) -> float | str | None:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction.serialize import encode_input, format_input, format_state
+from extraction.serialize import encode_input, encode_typed, format_input, format_state
 from training.synth import (
     Example,
     SynthConfig,
@@ -66,6 +66,10 @@ class TrainExtractorConfig:
     # Numbers -> placeholders n0, n1, ... in input and target (`extraction.numbers`): the model copies a
     # placeholder instead of a digit string (the previous digit-copying model miscopied 800 -> 80).
     delexicalise: bool = True
+    # Catalog brands/colors/carriers -> typed placeholders b0/c0/k0 before their words (`extraction.entities`):
+    # the model picks which entity goes where instead of learning to spell (and snap) every brand, and a
+    # model trained on one catalog can write the brands of another.
+    entities: bool = True
     # optimisation
     batch_size: int = 48
     max_steps: int = 4000
@@ -100,18 +104,24 @@ def _log(msg: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ tokenizer
-def encode_pair(ex: Example, delexicalise: bool = True) -> tuple[str, str]:
-    """(model input, target) for one example; numbers as placeholders when `delexicalise`."""
+def encode_pair(ex: Example, delexicalise: bool = True, vocab: Any = None) -> tuple[str, str]:
+    """(model input, target) for one example; numbers as placeholders when `delexicalise`, and catalog
+    entities too when an extraction `Vocabulary` is given."""
     if not delexicalise:
         return format_input(ex.utterance, ex.input_state), format_state(ex.target_state, ex.moves, ex.reset)
+    if vocab is not None:
+        text, numbers, entities = encode_typed(ex.utterance, ex.input_state, vocab)
+        return text, format_state(ex.target_state, ex.moves, ex.reset, numbers=numbers, entities=entities)
     text, numbers = encode_input(ex.utterance, ex.input_state)
     return text, format_state(ex.target_state, ex.moves, ex.reset, numbers=numbers)
 
 
 def tokenizer_corpus(train: Sequence[Example], vocab: SynthVocab, extra_files: Sequence[str] = (),
-                     products: Sequence[Any] = (), delexicalise: bool = True) -> Iterator[str]:
-    for ex in train:
-        yield from encode_pair(ex, delexicalise)
+                     products: Sequence[Any] = (), delexicalise: bool = True,
+                     pairs: Sequence[tuple[str, str]] | None = None) -> Iterator[str]:
+    for a, b in pairs if pairs is not None else (encode_pair(ex, delexicalise) for ex in train):
+        yield a
+        yield b
     for p in products:
         yield p.title
     yield " ".join(vocab.phone_brands + vocab.accessory_brands + list(vocab.colors) + vocab.carriers)
@@ -232,14 +242,18 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
         dialogues = generate_dialogues(SynthConfig(n_dialogues=config.n_dialogues_saved, seed=config.seed), vocab)
         write_jsonl([t for d in dialogues for t in d], out / "data" / "dialogues.jsonl")
 
-    # 2. tokenizer
+    # 2. tokenizer (on the model's own input/target text)
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    from extraction.vocabulary import Vocabulary
+
+    ex_vocab = Vocabulary.from_products(products)
+    pairs = [encode_pair(e, config.delexicalise, ex_vocab if config.entities else None) for e in train]
     if config.base:
         tokenizer = AutoTokenizer.from_pretrained(config.base)
     else:
-        tokenizer = train_tokenizer(tokenizer_corpus(train, vocab, config.tokenizer_text, products, config.delexicalise),
-                                    config.vocab_size)
+        tokenizer = train_tokenizer(tokenizer_corpus(train, vocab, config.tokenizer_text, products, config.delexicalise,
+                                                     pairs), config.vocab_size)
     _log(f"tokenizer: {len(tokenizer)} pieces")
 
     # 3. model
@@ -251,7 +265,6 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
     _log(f"model: {n_params / 1e6:.2f}M parameters ({'fine-tune ' + config.base if config.base else 'from scratch'})")
 
     # 4. train: teacher forcing, AdamW, warmup then cosine over max(step progress, time progress)
-    pairs = [encode_pair(e, config.delexicalise) for e in train]
     inputs = [a for a, _ in pairs]
     targets = [b for _, b in pairs]
     enc_in = tokenizer(inputs, truncation=True, max_length=config.max_input_tokens)["input_ids"]
@@ -305,12 +318,11 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
 
     # 5. evaluate on dev and held-out test families (exact match of state + moves)
     from extraction.seq2seq import Seq2SeqExtractor
-    from extraction.vocabulary import Vocabulary
 
     model.eval()
-    extractor = Seq2SeqExtractor(model, tokenizer, vocab=Vocabulary.from_products(products), max_new_tokens=config.max_target_tokens,
+    extractor = Seq2SeqExtractor(model, tokenizer, vocab=ex_vocab, max_new_tokens=config.max_target_tokens,
                                  max_input_tokens=config.max_input_tokens, batch_size=64,
-                                 delexicalise=config.delexicalise)
+                                 delexicalise=config.delexicalise, entities=config.entities and config.delexicalise)
     erng = random.Random(config.seed + 7)
     dev_eval = exact_match(extractor, erng.sample(dev, min(len(dev), config.eval_examples // 2)))
     test_eval = exact_match(extractor, erng.sample(test, min(len(test), config.eval_examples)))

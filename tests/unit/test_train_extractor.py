@@ -37,6 +37,7 @@ def test_training_writes_a_loadable_model(tiny_model) -> None:
 
     ex = Seq2SeqExtractor.load(str(out), device="cpu", max_new_tokens=24)
     assert ex.delexicalise  # trained on number placeholders, and the loaded extractor knows it
+    assert ex.entities  # ... and on brand/color/carrier placeholders
     train_targets = [json.loads(x)["target_state"] for x in (out / "data/train.jsonl").read_text().splitlines()]
     assert any(isinstance(v, float) for t in train_targets for v in t.values())  # numbers were in the data
     results = ex.extract_batch(["a cheap samsung phone", "", "only black ones", "zzzz " * 200],
