@@ -225,6 +225,8 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
                        title=_title(products[0])))
     if len(products) > 1:
         parts.append(t("compare_head", n=len(products)))
+    if payload.get("question"):
+        parts += _question_lines(products)
     for p in products:
         parts.append(t("details_one", pos=f"#{p['pos']} " if p.get("pos") else "", title=p["title"]))
         parts += [t("details_line", label=label, value=v) for label, v in _detail_values(p)]
@@ -238,6 +240,17 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
         if key in comparison and comparison[key] in by_id:
             parts.append(t("compare_winner", adjective=adjective, title=_title(by_id[comparison[key]])))
     return "\n".join(parts)
+
+
+def _question_lines(products: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for p in products:
+        ans = p.get("answer") or {}
+        for f in ans.get("found") or []:
+            lines.append(t("answer_found", term=quote(f["term"]), title=_title(p), evidence=quote(f["evidence"])))
+        if ans.get("unknown"):
+            lines.append(t("answer_unknown", title=_title(p), terms=_join([quote(u) for u in ans["unknown"]], "or")))
+    return lines
 
 
 def _title(p: dict[str, Any], limit: int = 60) -> str:

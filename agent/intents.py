@@ -9,6 +9,8 @@ products). Everything about *what* the shopper wants goes through the filter ext
     'cheapest'
     >>> classify("what about pixel instead?").kind
     'search'
+    >>> classify("is it unlocked?").question
+    'is it unlocked?'
 """
 
 from __future__ import annotations
@@ -52,6 +54,18 @@ class Intent:
     use_focus: bool = False
     pick: str | None = None
     compare: bool = False
+    question: str | None = None  # a question about the referenced product(s), answered from their listing
+
+
+_REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:first|second|third|fourth|fifth|last|top) one)"
+# "is it unlocked?", "does the second one have 5g", "can they do wireless charging", "how much storage does it have"
+_QUESTION = re.compile(
+    r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|wait|oh)[,\s]+)*"
+    r"(?:(?:is|are|was|does|do|did|can|could|will|would|has|have)\s+" + _REF + r"\b"
+    r"|(?:how (?:much|many|big|long|good)|what|which)\b.*\b(?:does|do|is|are|can)\s+" + _REF + r"(?:\s+\w+){0,3}\s*\??$)")
+# ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
+_REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
+                              r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
 
 
 def _norm(text: str) -> str:
@@ -98,9 +112,13 @@ def classify(text: str) -> Intent:
         return Intent("search")
     deictic = bool(_DEICTIC.search(t))
     # A reference needs an anchor: a position, "compare", or a pick among "those"/"them"/"the two".
+    question = text.strip() if _QUESTION.search(t) and not _REFINE_QUESTION.search(t) else None
     if positions and (compare or pick or _ABOUT.search(t) or re.search(r"\b(one|ones|two|three)\b", t)
                       or len(words) <= 4):
-        return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1)
+        return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1,
+                      question=question)
+    if question and not compare:
+        return Intent("details", use_focus=True, pick=pick, question=question)
     if compare:
         return Intent("details", positions=[] if deictic else [1, 2], use_focus=deictic, pick=pick, compare=True)
     if pick and deictic and re.search(r"\b(of|which|between)\b", t):

@@ -87,6 +87,8 @@ class OfflinePolicy(BaseChatModel):
                 args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}
                 if intent.pick:
                     args["pick"] = intent.pick
+                if intent.question:
+                    args["question"] = intent.question
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:

@@ -31,6 +31,7 @@ from retrieval.filters import Filters
 from retrieval.search import SearchEngine
 
 from .describe import constraint_labels, product_record, verified, why_it_fits
+from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
 
@@ -144,7 +145,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     @tool(DETAILS, args_schema=ProductDetailsArgs)
     def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
                         product_ids: list[str] | None = None, use_focus: bool = False,
-                        pick: str | None = None) -> Command:
+                        pick: str | None = None, question: str | None = None) -> Command:
         """Full details (features, specs, price, rating) of products already shown, for questions and
         comparisons: refer to them by position in the last result list, by id, or as 'those'."""
         state = runtime.state
@@ -179,6 +180,10 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             items = [_pick(items, pick)]
         payload: dict[str, Any] = {"products": [_details(p, filters, shown, offset) for p in items],
                                    "shown_count": len(shown), "offset": offset}
+        if question:
+            payload["question"] = question
+            for rec, p in zip(payload["products"], items, strict=True):
+                rec["answer"] = answer_question(p, question)
         if stale:
             payload["no_longer_match"] = [
                 {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],

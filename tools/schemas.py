@@ -57,3 +57,11 @@ class ProductDetailsArgs(BaseModel):
                            "details answer.")
     pick: Literal["cheapest", "priciest", "best_rated", "most_reviewed"] | None = Field(
         None, description="Choose one of the referenced products: 'the cheaper of those two' -> cheapest.")
+    question: str | None = Field(
+        None, description="The shopper's question about the product, verbatim ('is it waterproof?'): its words are "
+                          "looked up in the product's listing and quoted back as evidence.")
+
+    @field_validator("question")
+    @classmethod
+    def _cut_question(cls, v: str | None) -> str | None:
+        return v[:MAX_QUERY_CHARS] if isinstance(v, str) else v

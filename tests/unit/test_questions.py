@@ -1,0 +1,63 @@
+"""Questions about a shown product ("is it unlocked?") are answered from its listing, not read as filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.assistant import Assistant
+from agent.intents import classify
+from evals.conversation_eval import open_demo_engine, rule_extractor
+from retrieval.catalog import Product
+from tools.questions import answer, question_terms
+
+
+@pytest.mark.parametrize("text", [
+    "is it unlocked?", "does that one have 5g", "Is this refurbished?", "are those new?",
+    "can it do wireless charging?", "ok so does it have a headphone jack", "how much storage does it have?",
+    "what carriers does it work with?", "does the third one come with a charger?",
+])
+def test_questions_about_a_shown_product_are_details_with_the_question(text):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.question == text.strip()
+
+
+@pytest.mark.parametrize("text", [
+    "do they come in blue?", "is it available in red", "do you have it in green?", "is there a cheaper one?",
+    "what about a pixel instead?", "this one is too expensive", "is it cheaper than the first?",
+    "unlocked phones under 300", "which phone has the best camera",
+])
+def test_refinements_phrased_as_questions_still_search(text):
+    intent = classify(text)
+    assert intent.question is None
+    if "first" not in text:
+        assert intent.kind == "search"
+
+
+def test_answer_quotes_the_sentence_that_mentions_each_term_and_flags_the_rest():
+    p = Product(id="x", title="Acme Phone X 5G, 128GB, Unlocked", carriers=["Unlocked"],
+                features=["Water resistant to IP68. Big battery", "Ships with a 25W charging adapter"])
+    a = answer(p, "is it waterproof? does it come with a charger? does it have a headphone jack")
+    found = {f["term"]: f["evidence"] for f in a["found"]}
+    assert found["waterproof"] == "Water resistant to IP68"
+    assert found["charger"] == "Ships with a 25W charging adapter"
+    assert a["unknown"] == ["headphone", "jack"]
+    assert question_terms("Is it any good for gaming?") == ["gaming"]
+    # a term inside another word is not evidence ("5g" in "25g")
+    assert answer(Product(id="y", title="Case 25g light"), "does it have 5g")["unknown"] == ["5g"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    engine = open_demo_engine(tmp_path_factory.mktemp("questions"))
+    return Assistant(engine, rule_extractor(engine))
+
+
+def test_a_question_keeps_the_filters_and_answers_about_the_top_product(assistant):
+    first = assistant.turn("q", "phones on verizon")
+    assert first.filters.carrier == ["Verizon"] and len(first.shown) >= 2
+    r = assistant.turn("q", "is it unlocked?")
+    # before: "unlocked" replaced Verizon in the filters; now the state is untouched
+    assert r.filters == first.filters and r.matched == first.matched
+    assert "unlocked" in r.answer.lower() and r.answer.startswith(("About", "The listing"))
+    r = assistant.turn("q", "how much storage does the second one have?")
+    assert r.filters == first.filters and "storage" in r.answer.lower() and "#2" in r.answer

@@ -1,0 +1,104 @@
+"""Answers to a shopper's question about a shown product, from the product's own text and attributes.
+
+"is it unlocked?", "does it have 5g?", "is that one waterproof?": the offline assistant cannot reason,
+but it can look. The question's content words (with a few synonyms: waterproof ~ "water resistant",
+"IP68") are searched in the product's structured attributes (carriers, color, storage, condition) and
+its title, features, description and detail fields; each found term comes back with the sentence that
+mentions it, so the answer quotes its evidence, and terms the listing never mentions are reported as
+unknown rather than answered "no".
+
+    >>> from retrieval.catalog import Product
+    >>> p = Product(id="1", title="Pixel 7a 5G, Unlocked", features=["IP67 water resistance", "Fast charging"])
+    >>> a = answer(p, "is it waterproof and does it have 5g?")
+    >>> [(f["term"], f["evidence"]) for f in a["found"]], a["unknown"]
+    ([('waterproof', 'IP67 water resistance'), ('5g', 'Pixel 7a 5G, Unlocked')], [])
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from retrieval.catalog import Product
+
+# Words that carry no content in a question about "it".
+_STOP = {
+    "is", "are", "was", "were", "be", "does", "do", "did", "can", "could", "will", "would", "has", "have", "had",
+    "it", "its", "it's", "that", "this", "they", "them", "these", "those", "one", "ones", "the", "a", "an", "of",
+    "first", "second", "third", "fourth", "fifth", "last", "top", "and", "or", "with", "come", "comes", "support",
+    "supports", "work", "works", "get", "got", "any", "some", "there", "how", "what", "which", "much", "many",
+    "also", "too", "really", "actually", "please", "pls", "thanks", "tell", "me", "you", "know", "in",
+    "on", "for", "to", "if", "by", "from", "include", "includes", "included", "offer", "feature", "features",
+    "hmm", "ok", "okay", "so", "but", "just", "still", "number", "option", "item", "good", "well", "at", "all",
+    "use", "able", "like", "about", "i", "my", "we", "our", "your", "not", "yet", "enough", "kind",
+}
+# A term and the words a listing uses for it.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "waterproof": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx"),
+    "water": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx"),
+    "unlocked": ("unlocked", "sim free", "sim-free"),
+    "refurbished": ("renewed", "refurbished", "reconditioned"),
+    "renewed": ("renewed", "refurbished", "reconditioned"),
+    "used": ("renewed", "refurbished", "pre-owned", "used"),
+    "charger": ("charger", "charging adapter", "power adapter", "charging brick"),
+    "wireless": ("wireless", "qi"),
+    "headphone": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
+    "jack": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
+    "sd": ("microsd", "micro sd", "sd card", "expandable"),
+    "expandable": ("microsd", "micro sd", "sd card", "expandable"),
+    "dual": ("dual sim", "dual-sim"),
+    "esim": ("esim", "e-sim"),
+    "camera": ("camera", "mp ", "megapixel", "lens"),
+    "battery": ("battery", "mah"),
+    "screen": ("screen", "display", "inch", '"'),
+    "big": ("screen", "display", "inch"),
+    "gaming": ("gaming", "game", "games", "refresh rate", "120hz", "144hz", "165hz"),
+}
+_SENTENCE = re.compile(r"[^.;|\n]+")
+
+
+def question_terms(question: str) -> list[str]:
+    """Content words of a question ("does it have wireless charging?" -> ["wireless", "charging"])."""
+    words = re.findall(r"[a-z0-9][a-z0-9+.\-]*", (question or "").lower().replace("’", "'"))
+    return list(dict.fromkeys(w.strip(".") for w in words if w.strip(".") and w not in _STOP))
+
+
+def _texts(p: Product) -> list[str]:
+    texts = [p.title, *p.features, *p.description]
+    texts += [f"{k}: {v}" for k, v in (p.details or {}).items()]
+    if p.carriers:
+        texts.append("Carriers: " + ", ".join(p.carriers))
+    if p.color:
+        texts.append(f"Color: {p.color}")
+    if p.storage_gb:
+        texts.append(f"Storage: {p.storage_gb:g} GB")
+    if p.condition == "renewed":
+        texts.append("Condition: renewed (refurbished)")
+    return [t for t in texts if t]
+
+
+def _evidence(texts: list[str], needles: tuple[str, ...]) -> str | None:
+    for text in texts:
+        low = text.lower()
+        for n in needles:
+            i = low.find(n)
+            if i < 0 or (n[0].isalnum() and i > 0 and low[i - 1].isalnum()):
+                continue
+            for m in _SENTENCE.finditer(text):  # the sentence (or bullet part) that mentions it
+                if m.start() <= i < m.end():
+                    return m.group(0).strip()[:160]
+    return None
+
+
+def answer(p: Product, question: str) -> dict[str, Any]:
+    """{"terms", "found": [{"term", "evidence"}], "unknown": [terms the listing does not mention]}."""
+    terms = question_terms(question)
+    texts = _texts(p)
+    found, unknown = [], []
+    for term in terms:
+        needles = _SYNONYMS.get(term, (term,))
+        ev = _evidence(texts, needles)
+        if ev is None and len(term) > 3 and term.endswith("s"):
+            ev = _evidence(texts, (term[:-1],))  # "games" -> "game"
+        (found.append({"term": term, "evidence": ev}) if ev else unknown.append(term))
+    return {"terms": terms, "found": found, "unknown": unknown}
