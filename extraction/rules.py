@@ -267,15 +267,20 @@ _MOVE_RULES: list[tuple[str, str]] = [
      r"|more affordable|less pricey|less costly|lower (?:the )?price|bring (?:the )?price down|too expensive|"
      r"too pricey|over (?:my|the) budget)(?! th[ae]n(?! (?:that|those|these|this|them|it|the (?:last|first|previous)"
      r"|what you (?:showed|have shown)))\b)(?: th[ae]n (?:that|those|these|this|them|it))?"
-     r"(?: (?:ones?|options?|models?|please))?", "cheaper"),
+     r"(?: (?:ones?|options?|models?|please))?|"
+     # "can you go lower on price", "i'd rather spend less", "less money": the same move, said as spending
+     r"(?:go|come|get) (?:a bit |a little |any )?(?:lower|down) (?:on|in|with) (?:the )?price|"
+     r"(?:spend|pay|costs?|costing) (?:a bit |a little |way |much )?less(?! th[ae]n)|less money|"
+     r"(?:easier|kinder|gentler) on (?:the|my) (?:wallet|budget)", "cheaper"),
     (r"(?:something |a bit |a little |slightly )?(?:more expensive|pricier|higher[- ]end|more premium|fancier|"
-     r"higher[- ]priced|too cheap|nicer ones?|better quality ones?)(?! th[ae]n)(?: (?:ones?|options?|models?))?",
-     "more_expensive"),
+     r"higher[- ]priced|too cheap|nicer ones?|better quality ones?|(?:spend|pay) (?:a bit |a little |a lot )?more|"
+     r"go (?:a bit |a little )?higher (?:on|in|with) (?:the )?price)(?! th[ae]n)"
+     r"(?: (?:ones?|options?|models?))?", "more_expensive"),
     (r"(?:better|higher|more highly)[- ](?:rated|reviewed|ratings?|reviews)(?! th[ae]n)|"
      r"(?:with )?(?:a )?(?:better|higher) (?:ratings?|reviews|scores?|stars?)(?! th[ae]n)", "better_rated"),
     (r"(?:with )?more (?:reviews|ratings|reviewers|popular)(?! th[ae]n)|more widely reviewed", "more_reviews"),
-    (r"(?:with )?(?:more|bigger|larger) (?:storage|space|memory|capacity|gb|gigs)(?! th[ae]n)",
-     "more_storage"),
+    (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)(?! th[ae]n)|"
+     r"(?:more|extra) room for (?:photos|pictures|apps|videos|music|files|games)", "more_storage"),
     (r"(?:other|different|another|a different|some other|alternative|else'?s?) (?:brands?|makers?|manufacturers?|"
      r"companies|company)|not (?:this|that|these|those) brands?|(?:a |some )?brands? other than (?:this|that|these)",
      "other_brands"),
@@ -291,11 +296,27 @@ _RESET_RE = re.compile(
     r"from scratch|forget (?:everything|all (?:that|of that|filters|the filters)|it all)|remove all (?:the )?filters|"
     r"let'?s start over|different search|something completely different)(?![\w-])"
 )
+# "never mind, i need a case", "nvm. get me a car mount": a dismissal opening a new request starts over. The
+# opener alone ("never mind", "forget it") changes nothing (it may only take back the last question), and
+# "never mind the color" is a removal: the reset needs a new request after the opener (_NEW_REQUEST).
+_DISMISS_OPENER = re.compile(
+    r"^\s*(?:(?:oh|ok|okay|hmm+|um+|actually|wait|sorry|no|nah)[\s,.!]+)*(?:never\s?mind|nvm|scratch that|forget (?:it|that|"
+    r"all that|about it|about that)|ignore (?:that|all that)|change of plans?|new question|different question)"
+    r"(?:\s*[,.;:!-]+\s*|\s+(?=i\b|i'|we\b|can\b|could\b|show\b|find\b|get\b|gimme\b|looking\b|help\b|"
+    r"want\b|need\b|do you\b|are there\b|any\b|a\b|an\b|some\b))")
+_NEW_REQUEST = re.compile(
+    r"(?<![\w-])(?:(?:i|we)\s*(?:'?d like|would like|need|want|wanna|am looking for|'m looking for|'?m after)|"
+    r"looking for|want to (?:buy|get|find|see)|help me (?:find|get|pick|choose)|find me|get me|gimme|show me|"
+    r"can (?:you|i) (?:find|get|show|see)|could you (?:find|get|show)|do you have|are there(?: any)?)"
+    r"\s+(?:me\s+)?(?:a|an|some|something|anything|one|the|any)(?![\w-])|"
+    # or a product word: "nvm, a cheap google phone". Without one ("nvm i want google") it is a refinement.
+    r"(?<![\w-])(?:phones?|smartphones?|handsets?|mobiles?|cell ?phones?)(?![\w-])")
 _GROUP = (r"(brands?|colou?rs?|price|prices|budget|cost|money|ratings?|reviews?|storage|carriers?|network|condition|"
           r"category|categories|type|kind)")
 _REMOVE_RES = [
     # "all prices as $0", "every price = 0": a demand about the display (or an injection), not "any price".
-    re.compile(rf"(?<![\w-])(?:any|all|whatever|every|either|no particular|no specific)\s+{_GROUP}(?!\s+new)"
+    re.compile(rf"(?<![\w-])(?:any|all|whatever|every|either|no particular|no specific)\s+"
+               rf"(?:(?:number|amount|count|level|kind|sort|type|size)\s+of\s+(?:the\s+)?)?{_GROUP}(?!\s+new)"
                rf"(?!\s+as\b|\s+to\s+(?:\$?\d|zero|free)|\s*=)"
                rf"(?:\s+(?:is|are|will do|works|would do|range))?(?:\s+(?:fine|ok|okay|good))?(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:forget|drop|remove|ignore|clear|skip|scrap|lose|never ?mind|nvm|disregard)"
@@ -310,6 +331,13 @@ _REMOVE_RES = [
                rf"(?<![\w-])not\s+(?:fussed|picky|fussy|particular)\s+(?:about|on|with)\s+(?:the\s+)?{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:i\s+)?(?:don'?t|do not|dont)\s+care\s+(?:about|for|which|what)\s+(?:the\s+)?"
                rf"{_GROUP}(?![\w-])"),
+    # "don't care how many reviews", "doesn't matter how much storage": the amount is free, not "many"
+    re.compile(rf"(?<![\w-])(?:(?:i\s+)?(?:don'?t|do not|dont)\s+care|(?:it\s+)?(?:doesn'?t|does not)\s+matter|"
+               rf"not\s+(?:fussed|bothered|picky))\s+(?:about\s+)?how\s+(?:many|much|big|high|good)\s+(?:the\s+)?"
+               rf"{_GROUP}(?![\w-])"),
+    # "no preference on color", "no real preference for the brand", "open on storage", "flexible on price"
+    re.compile(rf"(?<![\w-])(?:no\s+(?:real\s+|strong\s+|particular\s+)?preference|(?:i'?m\s+)?(?:open|flexible))"
+               rf"\s+(?:on|for|about|regarding|with|re)\s+(?:the\s+)?{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:no\s+)?limit\s+on\s+(?:the\s+)?{_GROUP}(?![\w-])|(?<![\w-]){_GROUP}\s+is\s+no\s+"
                rf"(?:object|issue|problem)(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:the\s+|my\s+)?{_GROUP}\s+is\s+(?:flexible|open|not fixed|not a (?:concern|problem))(?![\w-])"),
@@ -432,7 +460,8 @@ _REPLY_FILLERS = {"please", "pls", "then", "instead", "ones", "one", "phones", "
                   "how", "about", "what", "only", "just", "too", "also", "the", "a", "an", "thanks", "thank", "you",
                   "show", "me", "it", "is", "let's", "lets", "try", "go", "with", "for", "now"}
 _CUE_BEFORE_BRAND = re.compile(r"(?:\bnot|\bno|\bbut|\bexcept|\bor|\balso|\babout|\binstead of|\bprefer|\bonly|"
-                               r"\bjust|\bswitch to|\btry|\bmaybe|\bany)\s+$")
+                               r"\bjust|\bswitch to|\btry|\bmaybe|\bany|\bshow(?: me| us)?(?: some)?|\bsee|\blook at|"
+                               r"\bcheck out|\bgo with|\bconsider|\bgive me|\band)\s+$")
 # Words after "pixel" / "galaxy" that make them ordinary words ("pixel art", "galaxy projector").
 _LINE_NOT_NEXT = {"art", "arts", "perfect", "density", "count", "size", "ratio", "projector", "projectors", "light",
                   "lights", "lamp", "night", "map", "star", "stars", "quest", "style", "game", "games", "editor",
@@ -473,6 +502,14 @@ _COLOR_EXCLUDE_BEFORE = re.compile(
 _IS_OK_AFTER = re.compile(r"^\s*(?:is|are|'s|'re|would be|will be)\s+(?:also\s+|actually\s+)?(?:ok|okay|fine|alright|good|"
                           r"acceptable)\b")
 _SWAP_BEFORE = re.compile(r"(?:\binstead of|\brather than|\brather\b[^,.;!?]{1,40}?\bth[ae]n|\bover)\s+(?:the\s+|a\s+|an\s+)?$")
+# "forget samsung, show google", "replace samsung with google", "switch from samsung to google": the brand
+# is taken out of the brand list, not excluded (the shopper moves on; they did not say they dislike it).
+_SWAP_OUT_BEFORE = re.compile(r"(?:\bforget(?: about)?|\bditch|\bscrap|\bscratch|\benough(?: of)?|\bnever\s?mind|"
+                              r"\bnvm|\bswitch(?:ing)? from|\bmove (?:away )?from|\bchange|\breplace|\bswap(?: out)?|"
+                              r"\btrade|\bgo from)\s+(?:the\s+)?$")
+# "swap samsung for google": the "for" names the new brand, not a phone the accessory fits.
+_SWAP_FOR_BEFORE = re.compile(r"\b(?:swap|switch|trade|exchange|replace|change)\s+(?:the\s+)?[\w&'+ -]{1,25}?\s+"
+                              r"(?:for|with|to|by)\s+(?:the\s+|a\s+|an\s+)?$")
 _UNEXCLUDE_BEFORE = re.compile(r"(?:\bstop excluding|\bdon'?t exclude|\bdo not exclude|\bno longer exclude|"
                                r"\bun-?exclude|\binclude|\bbring back|\badd back|\ballow|\bput back)\s+(?:the\s+)?$")
 _CONTINUES_LIST = re.compile(r"^\s*(?:,|or|and|nor|/|&|, or|, and|or even|and also)\s*$")
@@ -1006,6 +1043,8 @@ def _parse_levels(doc: _Doc, update: StateUpdate, spans: dict[str, str]) -> None
                 continue
             if phrase == "popular" and _POPULAR_NOT.match(after):
                 continue
+            if re.search(r"\bhow\s+$", before):
+                continue  # "how many reviews does it have?": a question, not "many reviews"
             if any(f.startswith("storage") for f, _ in pos) and _STORAGE_NOUN_AFTER.match(after):
                 continue  # "small storage baskets", "large storage cabinet": furniture, not a phone's storage
             negated = _negated(low, m.start()) and not phrase.startswith(("no ", "not ", "few", "fewer"))
@@ -1106,12 +1145,28 @@ def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state
     spans["carrier"] = " ... ".join(low[s:e] for _, _, s, e in found)
 
 
+# A question about a shown product ("does it ...", "does the second one ..."), not about the shop ("do you ...").
+_PRODUCT_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+|also\s+)?(?:does|do|did|will|would|is|are|can|could|has|have)"
+                               r"\s+(?:it|this|that|they|these|those|either|any of them|the\s+(?:[\w-]+\s+){0,3}?"
+                               r"(?:one|ones|phone|phones|model|models))\b")
+_INCLUDED_BEFORE = re.compile(r"\b(?:come|comes|coming|ship|ships|arrive|arrives)\s+with\s+(?:a\s+|an\s+|any\s+|the\s+)?"
+                              r"(?:[\w-]+\s+)?$|\b(?:include|includes|included|bundle|bundled|have|has|got)\s+"
+                              r"(?:a\s+|an\s+|any\s+|the\s+)?(?:[\w-]+\s+)?$|\bin the box\b[^?]*$|"
+                              r"\b(?:compatible|work|works|working)\s+with\s+(?:a\s+|an\s+|any\s+|the\s+|my\s+)?"
+                              r"(?:[\w-]+\s+)?$")
+
+
 def _parse_subcategory(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gazetteer,
                        state: Filters | None) -> None:
     low = doc.low
     acc = None
     for m in _ACCESSORY_RE.finditer(low):
         word = m.group(0)
+        if (_PRODUCT_QUESTION.match(low) or _PHONE_RE.search(low)) and _INCLUDED_BEFORE.search(
+                low[max(0, m.start() - 40):m.start()]):
+            # "does it come with a charger?", "a phone that comes with a case": what a phone includes or
+            # works with, not a request for chargers
+            continue
         if word == "case" and _IN_CASE.search(low[max(0, m.start() - 12):m.start()]):
             continue
         if word in ("speaker", "speakers", "hubs", "hub", "grips", "grip", "holders", "holder", "docks", "dock",
@@ -1235,6 +1290,7 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
     wanted: list[tuple[str, int, int]] = []
     excluded: list[tuple[str, int, int]] = []
     unexcluded: list[str] = []
+    swapped_out: list[tuple[str, int, int]] = []
     last_excluded_end = -10
     last_brand_end = -10
     i = 0
@@ -1280,7 +1336,10 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
                        or bool(_EXCLUDE_BEFORE.search(low[max(0, start - 40):start]))
                        # "apple and samsung phones", "lg or sony": listed with an unmistakable brand
                        or _listed_with_brand(low[end:], g)
+                       # "or apple too?": an alternative offered to something already asked for
+                       or (prev_tok == "or" and _ADDITIVE_AFTER.match(low[end:]) is not None)
                        or (phone_talk and (bool(_CUE_BEFORE_BRAND.search(low[max(0, start - 30):start]))
+                                           or _ADDITIVE_AFTER.match(low[end:]) is not None
                                            or all(t in _REPLY_FILLERS for t, _, _ in toks if t != key)))
                        # a product line not used as an ordinary word: "pixel with 128gb", "galaxy in blue"
                        or (key in g.product_lines and next_tok not in _LINE_NOT_NEXT
@@ -1298,7 +1357,8 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         # under 200"): no accessory word here, the line is the object, not "for my pixel".
         new_phone = is_line and "subcategory" not in update.set and (prev_tok in ("a", "an", "some", "any")
                                                                      or start in plural)
-        compat = (bool(_COMPAT_BEFORE.search(before)) and not _NOT_COMPAT_FOR.search(before)) \
+        compat = (bool(_COMPAT_BEFORE.search(before)) and not _NOT_COMPAT_FOR.search(before)
+                  and not _SWAP_FOR_BEFORE.search(before)) \
             or _COMPAT_AFTER.match(low[end:]) is not None \
             or (accessory_ctx and not new_phone and (
                 is_line or bool(_MODEL_TOKEN.match(next_tok))
@@ -1317,7 +1377,16 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
             continue
         last_brand_end = end
         gap = low[last_excluded_end:start] if last_excluded_end >= 0 else ""
-        if _EXCLUDE_BEFORE.search(before) or (last_excluded_end >= 0 and _CONTINUES_LIST.match(gap)):
+        swap_out = _SWAP_OUT_BEFORE.search(before)
+        if swap_out:
+            swapped_out.append((canonical, start, end))
+            doc.take(swap_out.start() + max(0, start - 40), end)
+            continue
+        # "not samsung, google" swaps; "not samsung, apple or lg" lists: a bare comma continues the
+        # exclusion only when the list goes on after this brand.
+        continues = last_excluded_end >= 0 and bool(_CONTINUES_LIST.match(gap)) and (
+            gap.strip() != "," or bool(re.match(r"\s*(?:,|or\b|and\b|nor\b)", low[end:])))
+        if _EXCLUDE_BEFORE.search(before) or continues:
             excluded.append((canonical, start, end))
             last_excluded_end = end
             ex = _EXCLUDE_BEFORE.search(before)
@@ -1356,6 +1425,9 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         # "google instead of motorola", "rather pixel than samsung": the new brand replaces the old one;
         # the old one is not also put on the exclusion list.
         excluded = [e for e in excluded if not _SWAP_BEFORE.search(low[max(0, e[1] - 45):e[1]])]
+    if swapped_out:
+        _swap_out(doc, update, spans, state, swapped_out, wanted)
+        wanted = [w for w in wanted if w[0] not in {b for b, _, _ in swapped_out}]
     if unexcluded and not excluded:
         update.set["brand_exclude"] = [b for b in state.brand_exclude if b not in unexcluded]
         spans["brand_exclude"] = ", ".join(unexcluded)
@@ -1365,8 +1437,33 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         spans["brand_exclude"] = " ... ".join(low[s:e] for _, s, e in excluded)
     if wanted:
         names = _unique([b for b, _, _ in wanted])
-        _set_or_add(doc, update, "brand", names, state.brand if state else [], wanted[0][1], wanted[-1][2])
+        if swapped_out:  # "forget samsung, show google": a swap replaces, whatever else the wording says
+            update.set["brand"] = names
+        else:
+            _set_or_add(doc, update, "brand", names, state.brand if state else [], wanted[0][1], wanted[-1][2])
         spans["brand"] = " ... ".join(low[s:e] for _, s, e in wanted)
+
+
+def _swap_out(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None,
+              swapped_out: list[tuple[str, int, int]], wanted: list[tuple[str, int, int]]) -> None:
+    """Brands after "forget", "switch from", "replace": out of the brand list, and never excluded.
+
+    With a new brand in the same utterance the new one simply replaces the list (done by the caller). Alone
+    ("forget samsung"), a chosen brand leaves the list; a brand that was not chosen was only being shown,
+    so dismissing it excludes it (the shopper does not want to see it again).
+    """
+    current = list(state.brand) if state else []
+    for name, s, e in swapped_out:
+        span = doc.low[s:e]
+        if wanted:
+            continue
+        if name in current:
+            _drop_value(update, spans, "brand", state, name, span)
+            current = [b for b in current if b != name]
+        else:
+            update.set["brand_exclude"] = _unique(list(update.set.get("brand_exclude", state.brand_exclude if state
+                                                                      else [])) + [name])
+            spans["brand_exclude"] = span
 
 
 def _brand_tokens(low: str) -> list[tuple[str, int, int]]:
@@ -1484,6 +1581,11 @@ def _parse_resets_and_removals(doc: _Doc, update: StateUpdate, spans: dict[str, 
         update.reset = True
         spans.setdefault("_reset", m.group(0))
         doc.take(m.start(), m.end())
+    opener = _DISMISS_OPENER.match(low)
+    if opener and (_NEW_REQUEST.search(low, opener.end()) or _ACCESSORY_RE.search(low, opener.end())):
+        update.reset = True
+        spans.setdefault("_reset", opener.group(0).strip())
+        doc.take(opener.start(), opener.end())
     for rx in _REMOVE_RES:
         for m in rx.finditer(low):
             if not doc.free(m.start(), m.end()):
@@ -1493,6 +1595,8 @@ def _parse_resets_and_removals(doc: _Doc, update: StateUpdate, spans: dict[str, 
                 continue  # "hardly any reviews" is a level, "without any brand" no removal
             group = next(g for g in m.groups() if g)
             name = _GROUP_FIELD.get(group)
+            if name == "rating" and re.search(r"\b(?:number|amount|count)\s+of\b|\bhow many\b", m.group(0)):
+                name = "reviews"  # "any number of ratings" counts reviews, not stars
             if name and name not in update.remove:
                 update.remove.append(name)
                 for f in FIELD_GROUPS.get(name, ()):

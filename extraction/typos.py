@@ -30,6 +30,8 @@ KEYWORDS: tuple[str, ...] = (
     "cricket", "prepaid", "popular", "affordable", "inexpensive", "premium", "anything", "something", "other",
     "different", "start", "again", "forget", "remove", "without", "except", "least", "most", "less", "more",
     "than", "reviewers", "customer", "hundred", "thousand", "storage", "memory", "gigabytes",
+    # refinement words: "whatevrr color", "brand doesn't mattre", "biggr storage", "nevermnd"
+    "whatever", "matter", "bigger", "nevermind", "rather", "number",
 )
 _WORD = re.compile(r"[A-Za-z]{5,14}")
 

@@ -386,3 +386,175 @@ def test_or_more_storage_after_a_size_is_a_bound_not_a_move(ex):
 
 def test_a_budget_followed_by_a_sign_off_is_still_a_budget(ex):
     assert _active(ex, "i can only pay 75 thx").get("price_max") == 75
+
+
+# ------------------------------------------------------------------ refinement turns (mid-conversation)
+_MID = Filters(subcategory=PHONES, brand=["Samsung"], price_max=400, color=["black"], review_count_min=200,
+               storage_gb_min=128)
+
+
+@pytest.mark.parametrize("text", [
+    "nvm, I'm after a wireless charger",
+    "oh never mind. can you find me a phone for my mom under 150",
+    "scratch that - do you have any power banks?",
+    "forget all that, help me pick a cheap handset",
+    "change of plans: i need a screen protector",
+])
+def test_a_dismissal_that_opens_a_new_request_starts_over(ex, text):
+    got = _active(ex, text, _MID)
+    # nothing of the old search survives: no brand, color, review or storage bound from before
+    for f in ("brand", "color", "review_count_min", "storage_gb_min"):
+        assert f not in got, (f, got)
+    assert got.get("subcategory") in (PHONES, ACCESSORIES)
+
+
+@pytest.mark.parametrize("text", ["never mind", "forget it", "nvm thanks", "forget that"])
+def test_a_dismissal_alone_changes_nothing(ex, text):
+    # It may only take back the last question; wiping the whole search on it would lose the shopper's work.
+    assert _active(ex, text, _MID) == _MID.active()
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("never mind the colour", "color"),
+    ("nvm the storage", "storage_gb_min"),
+])
+def test_never_mind_a_field_removes_only_that_field(ex, text, gone):
+    got = _active(ex, text, _MID)
+    assert gone not in got and got.get("brand") == ["Samsung"], got
+
+
+def test_nvm_with_only_a_brand_is_a_refinement_not_a_reset(ex):
+    got = _active(ex, "nvm i want motorola", _MID)
+    assert got["brand"] == ["Motorola"] and got["color"] == ["black"], got
+
+
+@pytest.mark.parametrize("text, new", [
+    ("forget about samsung, let's see motorola", "Motorola"),
+    ("ditch samsung and show me some pixels", "Google"),
+    ("switch from samsung to oneplus", "OnePlus"),
+    ("swap samsung for google", "Google"),
+    ("replace samsung with sony please", "Sony"),
+    ("instead of samsung, motorola", "Motorola"),
+    ("Forget Samsung, show Apple", "Apple"),
+    ("enough of samsung. check out apple", "Apple"),
+])
+def test_a_brand_swap_replaces_the_brand_and_excludes_nothing(ex, text, new):
+    got = _active(ex, text, _MID)
+    assert got["brand"] == [new], got
+    assert "brand_exclude" not in got, got
+    assert got["color"] == ["black"] and got["price_max"] == 400, got  # the rest of the search stays
+
+
+def test_forgetting_a_chosen_brand_drops_it_without_excluding_it(ex):
+    got = _active(ex, "forget about samsung", Filters(brand=["Samsung", "Google"], subcategory=PHONES))
+    assert got["brand"] == ["Google"] and "brand_exclude" not in got, got
+
+
+def test_forgetting_a_brand_that_was_only_shown_excludes_it(ex):
+    got = _active(ex, "forget motorola", Filters(subcategory=PHONES))
+    assert got.get("brand_exclude") == ["Motorola"] and "brand" not in got, got
+
+
+@pytest.mark.parametrize("text, excluded, wanted", [
+    ("not samsung, google", ["Samsung"], ["Google"]),      # a swap: the second brand is wanted
+    ("not samsung, apple or lg", ["Samsung", "Apple", "LG"], None),  # a list: all three are out
+    ("anything but sony, nokia or lg", ["Sony", "Nokia", "LG"], None),
+])
+def test_a_comma_after_an_exclusion_continues_it_only_in_a_list(ex, text, excluded, wanted):
+    got = _active(ex, text, Filters(subcategory=PHONES))
+    assert got.get("brand_exclude") == excluded and got.get("brand") == wanted, got
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("any amount of reviews is ok", ("review_count_min",)),
+    ("whatever number of ratings", ("review_count_min",)),
+    ("any size of storage", ("storage_gb_min",)),
+    ("i don't care how many reviews it has", ("review_count_min",)),
+    ("doesn't matter how much storage", ("storage_gb_min",)),
+    ("no real preference on colour", ("color",)),
+    ("i'm flexible on the price", ("price_max",)),
+    ("brand doesn't mattre", ("brand",)),  # typo in the keyword
+    ("whatevr color", ("color",)),
+])
+def test_removal_phrasings(ex, text, gone):
+    got = _active(ex, text, _MID)
+    for f in gone:
+        assert f not in got, (f, got)
+    assert len(_MID.active()) - len(got) == len(gone), got  # only that field goes
+
+
+def test_how_many_reviews_in_a_question_is_no_removal(ex):
+    # "how many reviews" is a question about shown products unless the shopper says it doesn't matter
+    got = _active(ex, "how many reviews does the first one have?", _MID)
+    assert got == _MID.active(), got
+
+
+@pytest.mark.parametrize("text, brands", [
+    ("and apple as well", ["Samsung", "Apple"]),
+    ("or nokia too?", ["Samsung", "Nokia"]),
+    ("lg would be ok too", ["Samsung", "LG"]),
+])
+def test_an_additive_brand_is_added(ex, text, brands):
+    assert _active(ex, text, _MID)["brand"] == brands
+
+
+def test_or_apple_too_reads_apple_as_a_brand_even_on_a_first_turn(ex):
+    assert _active(ex, "or apple too?").get("brand") == ["Apple"]
+
+
+@pytest.mark.parametrize("text", ["let's look at apple", "can you show me apple", "maybe check out apple"])
+def test_a_looking_verb_is_brand_context_for_apple(ex, text):
+    assert _active(ex, text, _MID)["brand"] == ["Apple"]
+
+
+def test_apple_as_a_fruit_stays_no_brand(ex):
+    assert "brand" not in _active(ex, "a case with an apple print", Filters(subcategory=ACCESSORIES))
+
+
+@pytest.mark.parametrize("text, move_field", [
+    ("could you go lower on the price", "price_max"),
+    ("i'd rather spend less", "price_max"),
+    ("something easier on the wallet", "price_max"),
+    ("i can pay a bit more", "price_min"),
+    ("higher capacity ones", "storage_gb_min"),
+    ("more room for photos", "storage_gb_min"),
+])
+def test_relative_move_phrasings(ex, text, move_field):
+    res = ex.extract(text, Filters(subcategory=PHONES))
+    assert move_field in res.filters.active(), res.filters.active()
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("i can't spend more than 300", ("price_max", 300.0)),
+    ("i want to spend less than 250", ("price_max", 250.0)),
+])
+def test_spend_with_a_number_is_a_bound_not_a_move(ex, text, bound):
+    got = _active(ex, text, Filters(subcategory=PHONES))
+    assert got.get(bound[0]) == bound[1] and "price_min" not in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "does the second one come with earbuds?",
+    "does it ship with a charging cable",
+    "is the first one compatible with wireless chargers?",
+    "do they include a case in the box?",
+    "which one has the best camera?",
+    "thanks!",
+    "tell me more about the third one",
+    "which is better, the first or the second?",
+])
+def test_questions_about_shown_products_change_nothing(ex, text):
+    assert _active(ex, text, _MID) == _MID.active()
+
+
+@pytest.mark.parametrize("text", ["do you have chargers for it?", "do you sell cases for this one?"])
+def test_asking_the_shop_for_accessories_still_switches(ex, text):
+    assert _active(ex, text, _MID)["subcategory"] == ACCESSORIES
+
+
+def test_a_phone_that_comes_with_a_case_is_a_phone(ex):
+    assert _active(ex, "a phone that comes with a case")["subcategory"] == PHONES
+
+
+def test_instead_inside_a_product_question_changes_nothing(ex):
+    assert _active(ex, "is the second one a better pick instead?", _MID) == _MID.active()
