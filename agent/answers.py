@@ -193,6 +193,8 @@ def render_search(search: dict[str, Any], extraction: dict[str, Any] | None,
         parts.append(t("matched_few", matched=matched))
     else:
         parts.append(t("matched_many", matched=matched, n=n))
+    if search.get("sort") and n > 1:
+        parts.append(t("sorted", order=t("sort_" + search["sort"])))
     parts += result_lines(results)
     if not search.get("exhaustive", True):
         parts.append(t("approx"))

@@ -49,12 +49,13 @@ _ABOUT = re.compile(r"\b(tell me (more )?about|details?|more (info|information) 
 
 @dataclass
 class Intent:
-    kind: str  # greeting | help | thanks | more | details | search
+    kind: str  # greeting | help | thanks | more | details | sort (an order and nothing else) | search
     positions: list[int] = field(default_factory=list)
     use_focus: bool = False
     pick: str | None = None
     compare: bool = False
     question: str | None = None  # a question about the referenced product(s), answered from their listing
+    sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:first|second|third|fourth|fifth|last|top) one)"
@@ -66,6 +67,47 @@ _QUESTION = re.compile(
 # ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
 _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
                               r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
+
+
+_SORT_VERB = r"(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange)\s+(?:them\s+|it\s+|results\s+)?(?:by|on|according to)\s+"
+_SORTS = (
+    ("price_desc", re.compile(r"\b(?:most expensive|priciest|highest price[ds]?|pricier) (?:ones? )?first\b"
+                              r"|\bprice\b[^.?!]{0,15}\b(?:highest|most expensive|descending|high to low)\b"
+                              r"|(?:^|\bthe )(?:most expensive|priciest)\b"
+                              r"|\bprice[sd]?:? (?:from )?high(?:est)? to low(?:est)?\b|\bhigh(?:est)? to low(?:est)? price"
+                              r"|" + _SORT_VERB + r"(?:the )?(?:highest |most expensive )price|\bprice descending\b")),
+    ("price_asc", re.compile(r"\b(?:cheapest|lowest price[ds]?|least expensive|cheaper) (?:ones? )?first\b"
+                             r"|\bprice[sd]?:? (?:from )?low(?:est)? to high(?:est)?\b|\blow(?:est)? to high(?:est)? price"
+                             r"|" + _SORT_VERB + r"(?:the )?(?:lowest |cheapest )?price|\bprice ascending\b"
+                             r"|\bcheapest\b(?! (?:of|between)\b)"
+                             r"|^(?:so |ok |and )?(?:what'?s|what is|which is|which one is|show me|show|give me) (?:the )?cheapest"
+                             r"(?: one| ones| option| options| you have| of (?:them|these|those))?\s*[?!.]*$")),
+    ("rating", re.compile(r"\b(?:best|highest|top|better)[ -]?rated (?:ones? )?first\b|\bhighest ratings? first\b"
+                          r"|" + _SORT_VERB + r"(?:the )?(?:star )?(?:ratings?|stars|reviews? score)\b")),
+    ("reviews", re.compile(r"\b(?:most (?:reviewed|reviews|ratings|popular)) (?:ones? )?first\b"
+                           r"|" + _SORT_VERB + r"(?:the )?(?:number of |most )?(?:reviews|ratings count|popularity)\b")),
+    ("relevance", re.compile(r"\bbest match(?:es)? first\b|" + _SORT_VERB + r"relevance\b|\bdefault order\b")),
+)
+
+
+# Words that may surround a sort request without asking for anything else ("ok, sort them by price please").
+_SORT_FILLER = {"ok", "okay", "so", "and", "now", "please", "pls", "plz", "can", "could", "you", "u", "me", "them",
+                "those", "these", "results", "the", "show", "one", "ones", "option", "options", "what's", "whats",
+                "what", "is", "which", "first", "by", "sort", "order", "it", "instead", "then", "actually", "hmm",
+                "i", "want", "would", "like", "to", "see", "list", "a", "an", "thanks", "of", "have", "do", "lets",
+                "let's", "rather", "just", "again", "all", "everything"}
+
+
+def sort_of(t: str) -> str | None:
+    """The result order a (normalised) message asks for: "cheapest first" -> "price_asc"; None if none."""
+    return next((name for name, pat in _SORTS if pat.search(t)), None)
+
+
+def only_sort(t: str, sort: str) -> bool:
+    """True when the message asks for an order and nothing else (no filter to extract)."""
+    pat = dict(_SORTS)[sort]
+    rest = re.findall(r"[a-z']+", pat.sub(" ", t))
+    return all(w in _SORT_FILLER for w in rest)
 
 
 def _norm(text: str) -> str:
@@ -105,8 +147,13 @@ def classify(text: str) -> Intent:
     words = re.findall(r"[a-z']+", t)
     if words and set(words) <= _MORE_FILLER and set(words) & _MORE_WORDS:
         return Intent("more")
+
     compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
     pick = next((name for pat, name in _PICKS if pat.search(t)), None)
+    sort = sort_of(t)
+    if sort and re.search(r"\bfirst\b", t) and not re.search(r"\bthe first\b|\bfirst (?:one|two|three|2|3)\b", t):
+        # "cheapest first" is an order, not the first product
+        return Intent("sort" if only_sort(t, sort) else "search", sort=sort)
     positions = _positions(t)
     if re.search(r"\bthan\b", t):  # "cheaper than the first one" is a new search relative to a shown product
         return Intent("search")
@@ -126,4 +173,4 @@ def classify(text: str) -> Intent:
     if re.fullmatch(r"(tell me (more )?about|more (info|details) (on|about)|details (on|about|of)|what about) "
                     r"(it|that|that one|this one|them|those)[?.!]*", t):
         return Intent("details", use_focus=True)
-    return Intent("search")
+    return Intent("sort" if sort and only_sort(t, sort) else "search", sort=sort)

@@ -83,6 +83,8 @@ class OfflinePolicy(BaseChatModel):
                 return _say(answers.t(intent.kind))
             if intent.kind == "more":
                 return _call(SEARCH, {"more": True, "k": self.page_size})
+            if intent.kind == "sort":  # "sort by price": same constraints, new order; nothing to extract
+                return _call(SEARCH, {"k": self.page_size, "sort": intent.sort})
             if intent.kind == "details":
                 args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}
                 if intent.pick:
@@ -100,7 +102,10 @@ class OfflinePolicy(BaseChatModel):
         extraction = results.get(EXTRACT) or {}
         if extraction.get("reset") and not extraction.get("filters") and not extraction.get("topic"):
             return _say(answers.t("reset"))
-        return _call(SEARCH, {"k": self.page_size})
+        args = {"k": self.page_size}
+        if intent.sort:
+            args["sort"] = intent.sort
+        return _call(SEARCH, args)
 
 
 def _text(m: BaseMessage) -> str:

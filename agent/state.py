@@ -13,6 +13,7 @@ version of Sift reads back in another, and no class has to be allow-listed for d
     searches     how many searches this conversation has run (the first vague request gets a question)
     turn_cards   product ids whose cards this turn displays (reset at the start of every turn)
     relaxations  relaxation offers of this turn's empty search (reset every turn)
+    sort         the order the shopper asked for (`retrieval.search.SORTS`), kept until changed or reset
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class SiftState(AgentState):
     searches: NotRequired[int]
     turn_cards: NotRequired[list[str]]
     relaxations: NotRequired[list[dict[str, Any]]]
+    sort: NotRequired[str]
 
 
 def filters_of(state: dict[str, Any]) -> Filters:

@@ -25,6 +25,12 @@ from .index import VectorIndex
 log = logging.getLogger(__name__)
 
 
+# Orders a result list can have besides relevance; "rating" and "reviews" are highest first.
+SORTS = ("relevance", "price_asc", "price_desc", "rating", "reviews")
+SORT_POOL = 100  # with a query, the most relevant matches that a sort reorders ...
+SORT_RELEVANCE = 0.8  # ... keeping those scoring at least this share of the best score
+
+
 @dataclass
 class Hit:
     row: int
@@ -80,9 +86,48 @@ class SearchEngine:
         row = self.row_of.get(product_id)
         return None if row is None else self.products[row]
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 10, offset: int = 0) -> SearchResult:
-        """One query is a batch of one."""
+    def search(self, query: str, filters: Filters | None = None, k: int = 10, offset: int = 0,
+               sort: str | None = None) -> SearchResult:
+        """One query is a batch of one. `sort` (one of `SORTS`) orders the results by an attribute instead
+        of relevance: without a query over every matching product (exact); with one, over the
+        `SORT_POOL` most relevant matches, so "cheapest case with a card holder" is still about card holders."""
+        if sort and sort != "relevance":
+            return self._sorted(query, filters or Filters(), k, offset, sort)
         return self.search_batch([query], [filters or Filters()], k=k, offset=offset)[0]
+
+    def _sorted(self, query: str, filters: Filters, k: int, offset: int, sort: str) -> SearchResult:
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        t0 = time.perf_counter()
+        q = query.strip()
+        if q:
+            base = self.search_batch([q], [filters], k=max(SORT_POOL, k + offset))[0]
+            hits = base.hits
+            if hits and hits[0].score > 0:  # only the clearly relevant part of the pool is reordered
+                close = [h for h in hits if h.score >= SORT_RELEVANCE * hits[0].score]
+                hits = close if len(close) >= k + offset else hits[:k + offset]
+            rows = np.array([h.row for h in hits], dtype=np.int64)
+            matched, exhaustive = base.matched, base.exhaustive
+        else:
+            rows = np.arange(self.size, dtype=np.int64) if filters.is_empty() else self.table.allowed_ids(filters)
+            matched, exhaustive = int(rows.size), True
+        order = rows[self._sort_order(rows, sort)][offset:offset + k]
+        hits = [Hit(int(r), 1.0, self.products[int(r)]) for r in order]
+        return SearchResult(q, filters, matched, exhaustive, hits, offset=offset,
+                            timings_ms={"total": (time.perf_counter() - t0) * 1e3})
+
+    def _sort_order(self, rows: np.ndarray, sort: str) -> np.ndarray:
+        """Positions of `rows` in sort order; products without the sorted attribute come last."""
+        t = self.table
+        if sort in ("price_asc", "price_desc"):
+            price = t.price[rows]
+            key = np.where(np.isnan(price), np.inf, price if sort == "price_asc" else -price)
+            return np.lexsort((-self._popularity[rows], key))
+        if sort == "rating":
+            rating = np.nan_to_num(t.rating[rows], nan=-1.0)
+            return np.lexsort((-np.nan_to_num(t.review_count[rows], nan=0.0), -rating))
+        reviews = np.nan_to_num(t.review_count[rows], nan=-1.0)  # "reviews"
+        return np.lexsort((-np.nan_to_num(t.rating[rows], nan=0.0), -reviews))
 
     def search_batch(self, queries: Sequence[str], filters: Sequence[Filters], k: int = 10,
                      offset: int = 0) -> list[SearchResult]:

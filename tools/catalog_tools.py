@@ -89,7 +89,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             update["page"] = 0
         if reset:
             # Nothing is searched until the next request; with no filters every product matches.
-            update.update(shown=[], focus=[], searches=0, matched=engine.table.count(after) if after_active else engine.size)
+            update.update(shown=[], focus=[], searches=0, sort="relevance", matched=engine.table.count(after) if after_active else engine.size)
         payload = {"filters": after_active, "chips": constraint_labels(after, engine.table.levels),
                    "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
                    "reset": reset,
@@ -99,7 +99,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
 
     @tool(SEARCH, args_schema=SearchProductsArgs)
     def search_products(runtime: ToolRuntime, query: str | None = None, more: bool = False,
-                        k: int = page_size) -> Command:
+                        k: int = page_size, sort: str | None = None) -> Command:
         """Search the catalog with the constraints in force (set by extract_filters) and a semantic query.
         Returns the matched count, the top products (every one satisfies every constraint), facet counts
         for refining, and, when nothing matches, which constraint empties the set and the smallest
@@ -110,7 +110,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         page = (state.get("page") or 0) + 1 if more else 0
         # A topic with no content word ("something", "a phone") ranks by popularity, not by similarity
         # to filler words.
-        result = engine.search(topic if content_words(topic) else "", filters, k=k, offset=page * k)
+        # A requested order stays for the rest of the conversation ("only black ones" keeps "cheapest first").
+        order = sort or state.get("sort") or "relevance"
+        result = engine.search(topic if content_words(topic) else "", filters, k=k, offset=page * k, sort=order)
         keep = set(verified(engine.table, [h.row for h in result.hits], filters))
         hits = [h for h in result.hits if h.row in keep]
         ids = [h.product.id for h in hits]
@@ -124,6 +126,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                         for i, h in enumerate(hits)],
             "facets": {f: facets[f] for f in FACETS_SHOWN if facets.get(f)},
         }
+        if order != "relevance":
+            payload["sort"] = order
         payload["broad"] = searches == 0 and not more and result.matched >= BROAD_MIN_MATCHED and is_broad(
             filters, topic)
         offers: list[dict[str, Any]] = []
@@ -132,7 +136,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             payload["blockers"] = blockers(engine.table, filters)
             payload["relaxations"] = offers
         update: dict[str, Any] = {"matched": result.matched, "searches": searches + 1, "relaxations": offers,
-                                  "turn_cards": ids}
+                                  "turn_cards": ids, "sort": order}
         if ids:  # an empty answer keeps the previous list, so "the second one" still means something
             update.update(shown=ids, page=page, offset=page * k, focus=[])
         elif not more:

@@ -35,6 +35,11 @@ class SearchProductsArgs(BaseModel):
         False, description="True when the shopper asks for more results ('show more', 'next'): returns the next "
                            "page of the same search.")
     k: int = Field(5, ge=1, le=20, description="How many products to return (default 5).")
+    sort: Literal["relevance", "price_asc", "price_desc", "rating", "reviews"] | None = Field(
+        None, description="Order of the results when the shopper asks for one ('cheapest first' -> price_asc, "
+                          "'most expensive first' -> price_desc, 'best rated first' -> rating, 'most reviewed "
+                          "first' -> reviews, 'best match first' -> relevance). Kept for later searches of the "
+                          "conversation until changed; leave empty otherwise.")
 
     @field_validator("query")
     @classmethod
