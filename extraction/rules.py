@@ -278,7 +278,11 @@ _MOVE_RULES: list[tuple[str, str]] = [
      r"(?: (?:ones?|options?|models?))?", "more_expensive"),
     (r"(?:better|higher|more highly)[- ](?:rated|reviewed|ratings?|reviews)(?! th[ae]n)|"
      r"(?:with )?(?:a )?(?:better|higher) (?:ratings?|reviews|scores?|stars?)(?! th[ae]n)", "better_rated"),
-    (r"(?:with )?more (?:reviews|ratings|reviewers|popular)(?! th[ae]n)|more widely reviewed", "more_reviews"),
+    (r"(?:with )?more (?:reviews|ratings|reviewers|popular)(?! th[ae]n)|more widely reviewed|"
+     # "those don't have enough reviews", "something more reviewed", "more well known ones"
+     r"(?:don'?t|do not|doesn'?t|does not) have enough (?:reviews|ratings)|not enough (?:reviews|ratings)|"
+     r"too few (?:reviews|ratings)|more (?:heavily |widely )?reviewed(?! th[ae]n)|"
+     r"more (?:well[- ]known|established|proven|tried and tested)(?! th[ae]n)", "more_reviews"),
     (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)(?! th[ae]n)|"
      r"(?:more|extra) room for (?:photos|pictures|apps|videos|music|files|games)", "more_storage"),
     (r"(?:other|different|another|a different|some other|alternative|else'?s?) (?:brands?|makers?|manufacturers?|"
@@ -294,14 +298,19 @@ _RESET_RE = re.compile(
     r"(?<![\w-])(?:start (?:over|again|fresh|from scratch)|new search|clear (?:everything|all|the filters|"
     r"(?:all )?(?:my |the )?filters|the search)|reset(?: (?:everything|all|the filters|filters|the search|search))?|"
     r"from scratch|forget (?:everything|all (?:that|of that|filters|the filters)|it all)|remove all (?:the )?filters|"
-    r"let'?s start over|different search|something completely different)(?![\w-])"
+    r"let'?s start over|different search|something completely different|(?:let'?s )?begin (?:again|anew)|"
+    r"wipe (?:the |all (?:the )?|my )?(?:filters|search|slate)|clean slate|"
+    # "scratch that" alone: the search so far is taken back (the rules keep no history to undo one turn)
+    r"^\s*scratch (?:that|all that|everything)(?=\s*[.!?]*\s*$))(?![\w-])"
 )
 # "never mind, i need a case", "nvm. get me a car mount": a dismissal opening a new request starts over. The
 # opener alone ("never mind", "forget it") changes nothing (it may only take back the last question), and
 # "never mind the color" is a removal: the reset needs a new request after the opener (_NEW_REQUEST).
 _DISMISS_OPENER = re.compile(
     r"^\s*(?:(?:oh|ok|okay|hmm+|um+|actually|wait|sorry|no|nah)[\s,.!]+)*(?:never\s?mind|nvm|scratch that|forget (?:it|that|"
-    r"all that|about it|about that)|ignore (?:that|all that)|change of plans?|new question|different question)"
+    r"all that|about it|about that)|ignore (?:that|all that)|change of plans?|(?:something|someone) else|"
+    r"(?:a\s+)?(?:completely\s+|totally\s+|entirely\s+)?(?:new|different|another|other)\s+(?:question|thing|topic|"
+    r"request|search)|moving on)"
     r"(?:\s*[,.;:!-]+\s*|\s+(?=i\b|i'|we\b|can\b|could\b|show\b|find\b|get\b|gimme\b|looking\b|help\b|"
     r"want\b|need\b|do you\b|are there\b|any\b|a\b|an\b|some\b))")
 _NEW_REQUEST = re.compile(
@@ -340,7 +349,13 @@ _REMOVE_RES = [
                rf"\s+(?:on|for|about|regarding|with|re)\s+(?:the\s+)?{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:no\s+)?limit\s+on\s+(?:the\s+)?{_GROUP}(?![\w-])|(?<![\w-]){_GROUP}\s+is\s+no\s+"
                rf"(?:object|issue|problem)(?![\w-])"),
-    re.compile(rf"(?<![\w-])(?:the\s+|my\s+)?{_GROUP}\s+is\s+(?:flexible|open|not fixed|not a (?:concern|problem))(?![\w-])"),
+    re.compile(rf"(?<![\w-])(?:the\s+|my\s+)?{_GROUP}\s+(?:is|'s)\s+(?:flexible|open|not fixed|not an? (?:concern|problem|"
+               rf"issue|object|factor)|no (?:concern|factor))(?![\w-])|"
+               rf"(?<![\w-])(?:the\s+|my\s+)?{_GROUP}\s+(?:isn'?t|is not)\s+an?\s+(?:concern|problem|issue|object|factor)"
+               rf"(?![\w-])"),
+    # "no budget" (no limit); "no budget phones" is a level (not the cheap ones), read elsewhere
+    re.compile(r"(?<![\w-])(?:i\s+have\s+)?no\s+(budget)(?=\s*(?:$|[,.!?;]|limit|cap|really|at all|to speak of|"
+               r"constraints?|restrictions?))"),
 ]
 _NO_OBJECT = re.compile(r"(?<![\w-])(?:money|price|cost|budget)\s+is\s+no\s+(?:object|issue|problem)(?![\w-])")
 _GROUP_FIELD = {"brand": "brand", "brands": "brand", "color": "color", "colour": "color", "colors": "color",
@@ -455,13 +470,15 @@ _NEVER_BRANDS = {"the", "a", "an", "one", "half", "of", "for", "and", "or", "in"
 _COMPONENT_AFTER = re.compile(r"\s+(?:core|processor|processors|cpu|chip|chipset|inside|celeron|pentium|xeon|atom|"
                               r"i[3579]|ryzen|graphics|gpu|sensor|lens|mount)\b")
 _PHONE_LINES = {"iphone", "pixel", "galaxy", "moto", "razr", "redmi", "poco", "nord", "xperia", "zenfone", "rog phone"}
+_FUZZY_CUE_PREV = {"or", "not", "no", "at", "about", "exclude", "hide", "than", "try", "show", "also", "and", "but",
+                   "avoid", "except", "prefer", "actually"}
 _FUZZY_NEXT = {"phone", "phones", "smartphone", "smartphones", "brand", "brands", "mobile", "mobiles", "handset"}
 _REPLY_FILLERS = {"please", "pls", "then", "instead", "ones", "one", "phones", "phone", "maybe", "ok", "okay", "yes",
                   "how", "about", "what", "only", "just", "too", "also", "the", "a", "an", "thanks", "thank", "you",
                   "show", "me", "it", "is", "let's", "lets", "try", "go", "with", "for", "now"}
 _CUE_BEFORE_BRAND = re.compile(r"(?:\bnot|\bno|\bbut|\bexcept|\bor|\balso|\babout|\binstead of|\bprefer|\bonly|"
                                r"\bjust|\bswitch to|\btry|\bmaybe|\bany|\bshow(?: me| us)?(?: some)?|\bsee|\blook at|"
-                               r"\bcheck out|\bgo with|\bconsider|\bgive me|\band)\s+$")
+                               r"\bcheck out|\bgo with|\bconsider|\bgive me|\band|\bactually,?|\bmake it)\s+$")
 # Words after "pixel" / "galaxy" that make them ordinary words ("pixel art", "galaxy projector").
 _LINE_NOT_NEXT = {"art", "arts", "perfect", "density", "count", "size", "ratio", "projector", "projectors", "light",
                   "lights", "lamp", "night", "map", "star", "stars", "quest", "style", "game", "games", "editor",
@@ -627,6 +644,8 @@ def _gazetteer(vocab: Vocabulary) -> _Gazetteer:
             # filter on the parent also matches products sold under the sub-brand (facets.brand_keys).
             brands.pop(" ".join(_TOKEN.findall(line.lower())), None)
             add(line, canonical, product_line=True)
+    if vocab.brand("OnePlus"):
+        add("one plus", vocab.brand("OnePlus"))  # the brand as it is said aloud ("no one plus please")
     for child, parent in BRAND_PARENTS.items():
         canonical = vocab.brand(parent)
         if canonical and child not in brands:
@@ -1400,12 +1419,20 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         for k, (tok, start, end) in enumerate(toks):
             nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
             prv = toks[k - 1][0] if k > 0 else ""
+            # A short reply about brands while phones are discussed ("or noika too", "not oneplis?",
+            # "let's look at nolia") is a brand slot as well: a cue word before, only fillers after.
+            reply_slot = phone_talk and prv in _FUZZY_CUE_PREV and all(
+                t in _REPLY_FILLERS or t in ("as", "well", "would", "be", "fine", "good") for t, _, _ in toks[k + 1:])
             if (len(tok) < 5 or not tok.isalpha() or tok in COMMON_WORDS or tok in g.brands
-                    or not doc.free(start, end) or not (nxt in _FUZZY_NEXT or prv in ("brand", "by"))):
+                    or not doc.free(start, end) or not (nxt in _FUZZY_NEXT or prv in ("brand", "by") or reply_slot)):
                 continue
             hit = _fuzzy(tok, g.fuzzy_keys, 85.0)
             if hit is not None and hit[0] == tok[0] and abs(len(hit) - len(tok)) <= 2:
-                wanted.append((g.brands[hit], start, end))
+                before = low[max(0, start - 40):start]
+                if _EXCLUDE_BEFORE.search(before) and not _SWAP_BEFORE.search(before):
+                    excluded.append((g.brands[hit], start, end))
+                else:
+                    wanted.append((g.brands[hit], start, end))
                 doc.warnings.append(f"read {tok!r} as the brand {g.brands[hit]}")
                 doc.take(start, end)
                 break
@@ -1425,6 +1452,13 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         # "google instead of motorola", "rather pixel than samsung": the new brand replaces the old one;
         # the old one is not also put on the exclusion list.
         excluded = [e for e in excluded if not _SWAP_BEFORE.search(low[max(0, e[1] - 45):e[1]])]
+        # "not samsung, tcl", "not samsung but google": a correction of the brand, the same swap
+        first_wanted = min(s for _, s, _ in wanted)
+        if excluded and re.match(r"^\W*(?:(?:no|nope|nah|oh|sorry|actually)\W+)*not\s", low) and all(
+                e[2] <= first_wanted for e in excluded) and re.fullmatch(
+                r"\s*(?:,|but|, but|;|-)\s*(?:(?:rather|instead|maybe|show(?: me)?|i meant?|make it)\s+)?",
+                low[max(e[2] for e in excluded):first_wanted]):
+            excluded = []
     if swapped_out:
         _swap_out(doc, update, spans, state, swapped_out, wanted)
         wanted = [w for w in wanted if w[0] not in {b for b, _, _ in swapped_out}]
@@ -1650,6 +1684,11 @@ def _topic(doc: _Doc) -> str | None:
     return out or None
 
 
+_ONE_PLUS = re.compile(r"(?<![\w.+$])1\+(?=\s*(?:$|[?!.,;]|(?:phones?|smartphones?|models?|ones?|would|is|are|"
+                       r"too|instead|please|pls|plz|thx|thanks|or|and|as well|also|only|either|brand|handsets?|"
+                       r"devices?|nord|\d{1,2}[a-z]?\b)))", re.IGNORECASE)
+
+
 def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtterance:
     low, cased, warnings = _normalise(utterance)
     g = _gazetteer(vocab)
@@ -1660,6 +1699,10 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
         if len(low) != len(cased):
             cased = low
     low, cased = _convert_number_words(low, cased)
+    if g.brands.get("oneplus") and "1+" in low:
+        # "1+" is how shoppers type OnePlus; never when a unit or number follows ("1+ stars", "1+ 2").
+        low = _ONE_PLUS.sub("oneplus", low)
+        cased = _ONE_PLUS.sub("oneplus", cased)
     doc = _Doc(low=low, cased=cased, warnings=warnings)
     update = StateUpdate()
     spans: dict[str, str] = {}

@@ -456,7 +456,7 @@ def test_forgetting_a_brand_that_was_only_shown_excludes_it(ex):
 
 
 @pytest.mark.parametrize("text, excluded, wanted", [
-    ("not samsung, google", ["Samsung"], ["Google"]),      # a swap: the second brand is wanted
+    ("no samsung, google please", ["Samsung"], ["Google"]),  # the second brand is wanted
     ("not samsung, apple or lg", ["Samsung", "Apple", "LG"], None),  # a list: all three are out
     ("anything but sony, nokia or lg", ["Sony", "Nokia", "LG"], None),
 ])
@@ -558,3 +558,65 @@ def test_a_phone_that_comes_with_a_case_is_a_phone(ex):
 
 def test_instead_inside_a_product_question_changes_nothing(ex):
     assert _active(ex, "is the second one a better pick instead?", _MID) == _MID.active()
+
+
+@pytest.mark.parametrize("text, new", [("not samsung, nokia", "Nokia"), ("no, not samsung but sony", "Sony")])
+def test_a_correction_starting_with_not_is_a_swap(ex, text, new):
+    got = _active(ex, text, _MID)
+    assert got["brand"] == [new] and "brand_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text", ["scratch that.", "let's begin again", "wipe the filters", "clean slate please"])
+def test_reset_phrasings(ex, text):
+    assert _active(ex, text, _MID) == {}
+
+
+def test_scratch_that_before_a_refinement_is_no_reset(ex):
+    got = _active(ex, "scratch that, a bit cheaper", _MID)
+    assert got["brand"] == ["Samsung"] and got["price_max"] < 400, got
+
+
+@pytest.mark.parametrize("text", ["no budget really", "i have no budget limit", "cost is not a factor",
+                                  "the price isn't an issue"])
+def test_no_budget_removes_the_price(ex, text):
+    got = _active(ex, text, _MID)
+    assert "price_max" not in got and "price_min" not in got and got["brand"] == ["Samsung"], got
+
+
+def test_no_budget_before_a_product_is_a_level(ex):
+    assert _active(ex, "no budget phones please").get("price_min") == "medium"
+
+
+@pytest.mark.parametrize("text, field", [
+    ("one plus phones under 400", "brand"),
+    ("anything but one plus", "brand_exclude"),
+    ("1+ is fine too", "brand"),
+    ("i'd rather avoid 1+", "brand_exclude"),
+])
+def test_oneplus_as_said_or_typed(ex, text, field):
+    assert _active(ex, text, Filters(subcategory=PHONES)).get(field, [])[-1:] == ["OnePlus"]
+
+
+@pytest.mark.parametrize("text", ["rated 1+ stars", "at least 1+ reviews", "1+1 offer"])
+def test_one_plus_before_a_unit_is_a_number(ex, text):
+    got = _active(ex, text)
+    assert "OnePlus" not in got.get("brand", []) + got.get("brand_exclude", []), got
+
+
+@pytest.mark.parametrize("text", ["these have too few reviews", "hmm, something more heavily reviewed",
+                                  "more established ones please", "not enough ratings on those"])
+def test_more_reviews_phrasings_are_the_move(ex, text):
+    res = ex.extract(text, Filters(subcategory=PHONES))
+    assert res.filters.review_count_min is not None, res.filters.active()
+
+
+@pytest.mark.parametrize("text, field, brand", [
+    ("not motorolla?", "brand_exclude", "Motorola"),
+    ("or motorolla as well", "brand", "Motorola"),
+])
+def test_a_misspelt_brand_in_a_short_reply_is_read(ex, text, field, brand):
+    assert brand in _active(ex, text, _MID).get(field, [])
+
+
+def test_a_misspelt_word_in_free_text_is_no_brand(ex):
+    assert _active(ex, "not sure about the motorolla thing, is it good?", _MID).get("brand_exclude") is None
