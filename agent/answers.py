@@ -26,7 +26,7 @@ _FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit"
                 "average_rating_max": "the rating cap", "review_count_min": "the review count",
                 "review_count_max": "the review cap"}
 _PICK_WORDS = {"cheapest": "cheaper", "priciest": "pricier", "best_rated": "better rated",
-               "most_reviewed": "more reviewed"}
+               "most_reviewed": "more reviewed", "recommended": "best pick"}
 
 
 @lru_cache(maxsize=1)
@@ -223,8 +223,12 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
         return t("details_nothing")
     parts: list[str] = []
     if payload.get("pick") and len(products) == 1 and len(payload.get("picked_from") or []) > 1:
-        parts.append(t("pick", adjective=_PICK_WORDS.get(payload["pick"], payload["pick"]),
-                       title=_title(products[0])))
+        if payload["pick"] == "recommended":
+            parts.append(t("recommend", n=len(payload["picked_from"]), title=_title(products[0]),
+                           rating=_rating(products[0])))
+        else:
+            parts.append(t("pick", adjective=_PICK_WORDS.get(payload["pick"], payload["pick"]),
+                           title=_title(products[0])))
     if len(products) > 1:
         parts.append(t("compare_head", n=len(products)))
     if payload.get("question"):

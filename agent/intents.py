@@ -69,6 +69,14 @@ _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+
                               r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
 
 
+# "which one would you recommend?", "which should i buy", "what's your pick": the best pick among those shown.
+_RECOMMEND = re.compile(
+    r"\b(?:which|what)(?: one| ones| phone| of (?:them|these|those))?(?: would| do| should| could)? (?:you )?"
+    r"(?:recommend|suggest|pick|choose|go with|go for|get)\b"
+    r"|\bwhich (?:one |phone |of (?:them|these|those) )?should i (?:buy|get|choose|pick|go with|go for)\b"
+    r"|\bwhat(?:'s|s| is) your (?:pick|recommendation|favou?rite|top pick)\b"
+    r"|\bwhich (?:one |of (?:them|these|those) )?is (?:the )?(?:best|better)(?: one| choice| option| value| deal)?\s*[?!.]*$"
+    r"|^(?:any |your )?recommendations?\s*[?!.]*$")
 _SORT_VERB = r"(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange)\s+(?:them\s+|it\s+|results\s+)?(?:by|on|according to)\s+"
 _SORTS = (
     ("price_desc", re.compile(r"\b(?:most expensive|priciest|highest price[ds]?|pricier) (?:ones? )?first\b"
@@ -150,6 +158,8 @@ def classify(text: str) -> Intent:
 
     compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
     pick = next((name for pat, name in _PICKS if pat.search(t)), None)
+    if _RECOMMEND.search(t) and not re.search(r"\b(?:under|over|below|above|cheap|budget)\b|\$|\d", t):
+        return Intent("details", positions=_positions(t), pick="recommended")
     sort = sort_of(t)
     if sort and re.search(r"\bfirst\b", t) and not re.search(r"\bthe first\b|\bfirst (?:one|two|three|2|3)\b", t):
         # "cheapest first" is an order, not the first product

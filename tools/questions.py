@@ -57,6 +57,32 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 _SENTENCE = re.compile(r"[^.;|\n]+")
 
 
+def _money(v: float) -> str:
+    return f"${v:,.2f}".replace(".00", "")
+
+
+# Question words answered from the structured attributes first ("how many stars does it have").
+def _attr_evidence(p: Product, term: str) -> str | None:
+    if term in ("stars", "star", "rating", "ratings", "rated", "reviews", "review", "reviewed"):
+        if p.average_rating is None:
+            return None
+        n = f" from {p.rating_number:,} ratings" if p.rating_number else ""
+        return f"{p.average_rating:g} stars{n}"
+    if term in ("price", "cost", "costs", "expensive", "cheap", "priced"):
+        return f"price {_money(p.price)}" if p.price is not None else None
+    if term in ("storage", "gb", "space", "capacity"):
+        return f"{p.storage_gb:g} GB storage" if p.storage_gb else None
+    if term in ("color", "colour", "colors", "colours"):
+        return f"color {p.color}" if p.color else None
+    if term in ("carrier", "carriers", "network", "networks"):
+        return "carriers: " + ", ".join(p.carriers) if p.carriers else None
+    if term in ("brand", "make", "maker", "manufacturer"):
+        return f"brand {p.brand}" if p.brand else None
+    if term in ("condition", "new", "renewed", "refurbished", "used"):
+        return "renewed (refurbished)" if p.condition == "renewed" else "new"
+    return None
+
+
 def question_terms(question: str) -> list[str]:
     """Content words of a question ("does it have wireless charging?" -> ["wireless", "charging"])."""
     words = re.findall(r"[a-z0-9][a-z0-9+.\-]*", (question or "").lower().replace("’", "'"))
@@ -97,7 +123,7 @@ def answer(p: Product, question: str) -> dict[str, Any]:
     found, unknown = [], []
     for term in terms:
         needles = _SYNONYMS.get(term, (term,))
-        ev = _evidence(texts, needles)
+        ev = _attr_evidence(p, term) or _evidence(texts, needles)
         if ev is None and len(term) > 3 and term.endswith("s"):
             ev = _evidence(texts, (term[:-1],))  # "games" -> "game"
         (found.append({"term": term, "evidence": ev}) if ev else unknown.append(term))

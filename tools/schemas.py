@@ -60,8 +60,10 @@ class ProductDetailsArgs(BaseModel):
     use_focus: bool = Field(
         False, description="True for 'it', 'that one', 'those two', 'them': the products discussed in the previous "
                            "details answer.")
-    pick: Literal["cheapest", "priciest", "best_rated", "most_reviewed"] | None = Field(
-        None, description="Choose one of the referenced products: 'the cheaper of those two' -> cheapest.")
+    pick: Literal["cheapest", "priciest", "best_rated", "most_reviewed", "recommended"] | None = Field(
+        None, description="Choose one of the referenced products: 'the cheaper of those two' -> cheapest; "
+                          "'which one would you recommend?' -> recommended (rating weighted by how many rated it, "
+                          "among all shown products when none are referenced).")
     question: str | None = Field(
         None, description="The shopper's question about the product, verbatim ('is it waterproof?'): its words are "
                           "looked up in the product's listing and quoted back as evidence.")

@@ -61,3 +61,40 @@ def test_a_question_keeps_the_filters_and_answers_about_the_top_product(assistan
     assert "unlocked" in r.answer.lower() and r.answer.startswith(("About", "The listing"))
     r = assistant.turn("q", "how much storage does the second one have?")
     assert r.filters == first.filters and "storage" in r.answer.lower() and "#2" in r.answer
+
+
+def test_attribute_questions_are_answered_from_the_structured_fields():
+    p = Product(id="z", title="Phone Z (Renewed)", average_rating=4.1, rating_number=70, price=295.0,
+                storage_gb=256.0, carriers=["Verizon"], condition="renewed")
+    found = {f["term"]: f["evidence"] for f in answer(p, "how many stars does it have")["found"]}
+    assert found == {"stars": "4.1 stars from 70 ratings"}
+    assert answer(p, "how much does it cost")["found"][0]["evidence"] == "price $295"
+    assert answer(p, "which carriers does it work with")["found"][0]["evidence"] == "carriers: Verizon"
+    assert answer(p, "is it refurbished?")["found"][0]["evidence"].startswith("renewed")
+
+
+@pytest.mark.parametrize("text", ["which one would you recommend?", "what do you recommend", "which should i buy",
+                                  "what's your pick?", "whats your pick", "which is better?",
+                                  "which of these would you choose", "any recommendations?"])
+def test_asking_for_a_recommendation_picks_among_the_shown_products(text):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.pick == "recommended"
+
+
+@pytest.mark.parametrize("text", ["recommend a phone under 300", "which is the best samsung phone",
+                                  "which phone is best for gaming under 300"])
+def test_recommendation_words_with_a_need_are_searches(text):
+    assert classify(text).kind == "search"
+
+
+def test_the_recommendation_weighs_the_number_of_ratings(assistant):
+    first = assistant.turn("rec", "phones")
+    r = assistant.turn("rec", "which one would you recommend?")
+    assert r.filters == first.filters and r.answer.startswith("My pick of those")
+    products = [assistant.engine.product(i) for i in first.shown]
+
+    def shrunk(p):
+        return ((p.average_rating or 0) * (p.rating_number or 0) + 4.0 * 20) / ((p.rating_number or 0) + 20)
+
+    best = max((p for p in products if p.average_rating is not None), key=shrunk)
+    assert r.shown == [best.id]
