@@ -41,6 +41,13 @@ _GENERIC = set("""a an the some any me i my we you it for to of and or with on i
 something anything stuff thing things item items product products phone phones smartphone smartphones cell
 mobile accessory accessories buy need needs want wanna looking look find get show see help good nice new
 great best cool one ones hi hello hey""".split())
+# Words left over from questions and fillers ("does it come", "what's", "i'd prefer", "go back"): a "topic"
+# made only of these (and numbers) says nothing about the product, so the conversation's topic is kept.
+_FILLER_TOPIC = set("""what what's whats is are was does do did can could would should will it its it's that that's
+this these those them they their come comes back go going prefer i'd id i'm im like more less about how which first
+last then now also too ok okay yes no not so well hmm actually instead rather really maybe sure right wait oh
+recommend suggest pick choose think thought say said tell know mean let's lets lol thanks thank there here
+up down again other else still same only""".split())
 BROAD_MIN_MATCHED = 20
 FACETS_SHOWN = ("subcategory", "brand", "color", "price", "average_rating", "storage_gb", "carrier", "condition")
 
@@ -52,6 +59,16 @@ def dumps(obj: Any) -> str:
 def content_words(topic: str) -> list[str]:
     """Words of the topic that say something beyond "I want a phone" ("wireless", "charger", "galaxy")."""
     return [w for w in re.findall(r"[a-z0-9]+", topic.lower()) if w not in _GENERIC]
+
+
+def is_filler_topic(topic: str) -> bool:
+    """True for a topic of filler and question words only ("does it come", "what's", "300")."""
+    words = re.findall(r"[a-z0-9']+", topic.lower())
+    return bool(words) and all(w in _FILLER_TOPIC or w in _GENERIC or w.isdigit() for w in words) \
+        and not any(w in _PRODUCT_WORDS for w in words)
+
+
+_PRODUCT_WORDS = {"phone", "phones", "smartphone", "smartphones", "cell", "mobile", "accessory", "accessories"}
 
 
 def is_broad(filters: Filters, topic: str) -> bool:
@@ -80,7 +97,10 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             result, after, warnings = None, before, [f"extraction failed ({type(exc).__name__}); state kept"]
         reset = bool(result and result.reset)
         old_topic = "" if reset else (state.get("topic") or "")
-        topic = (result.topic if result and result.topic else None) or old_topic
+        new_topic = result.topic if result and result.topic else None
+        if new_topic and is_filler_topic(new_topic):
+            new_topic = None  # "does it come in blue": the blue filter is the news, not a topic "does it come"
+        topic = new_topic or old_topic
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]

@@ -98,3 +98,12 @@ def test_the_recommendation_weighs_the_number_of_ratings(assistant):
 
     best = max((p for p in products if p.average_rating is not None), key=shrunk)
     assert r.shown == [best.id]
+
+
+def test_filler_words_left_by_a_refinement_do_not_replace_the_topic(assistant):
+    first = assistant.turn("topic", "wireless charger for samsung")
+    r = assistant.turn("topic", "does it come in black")
+    assert r.filters.color == ["black"]
+    assert '"does it come"' not in r.answer and "wireless" in first.answer
+    r = assistant.turn("topic", "hmm, go back to any color")
+    assert '"back"' not in r.answer and r.filters.color == []
