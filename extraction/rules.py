@@ -132,6 +132,10 @@ _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
     (r"(?:better|higher rated|rated higher|rated better) th[ae]n", "min", None),
     (r"(?:worse|rated lower|rated worse) th[ae]n", "max", None),
     (r"(?:more|greater|higher|bigger|larger) th[ae]n", "min", None),
+    # "raise my budget to 1.1k", "lower the max to 400", "i can stretch to 700", "cap it at 200"
+    (r"(?:raise|increase|bump|up|lower|drop|reduce|decrease|bring|change|set|move|push)(?: up| down)? (?:my |the |our )?"
+     r"(?:budget|max(?:imum)?|limit|cap|price cap|price limit|ceiling|spend)(?: up| down)? to|"
+     r"(?:i |we )?(?:can |could )?(?:stretch|go as high as|go up to)(?: to)?|cap (?:it|that|the price) at", "max", "price"),
     (r"at (?:the )?most|up ?to|upto|max(?:imum)?(?: of)?|not exceeding|under(?:neath)?|below|within|tops|"
      r"(?:my |a |the |with a |on a )?(?:budget|price range|price limit|price cap|limit|cap)(?: of| is| was|:|"
      r" around| about| under| below| up to| at)?|(?:i |we )?(?:can |could |want to |wanna |would )?"
@@ -157,6 +161,7 @@ _AROUND_WORDS = re.compile(r"^(?:around|about|approx(?:imately|\.)?|roughly|~|cl
                            r"something like|in the (?:range|neighbou?rhood|ballpark) of|give or take)$")
 _POSTFIX_RE = re.compile(
     r"^\s*(?P<post>or (?:more|higher|above|greater|better|up|over|bigger|larger)|and (?:up|above|over|higher|more)"
+    r"|up(?:wards)?(?=\s*(?:$|[,.!?;]|please|pls|thx|then))"
     r"|& up|plus|or (?:less|lower|below|under|fewer|cheaper|smaller)|and (?:under|below|less|lower)|& under"
     r"|max(?:imum)?|at (?:the )?most|at (?:the )?least|minimum|min|tops|or so|ish|give or take|or better"
     r"|(?:and|or) no (?:more|higher)(?! th[ae]n)|(?:and|or) no (?:less|lower|fewer)(?! th[ae]n))(?![a-z])"
@@ -254,7 +259,7 @@ _CHEAP_QUALITY_BEFORE = re.compile(r"\b(?:look|looks|looking|feel|feels|feeling|
 _PREMIUM_OK_AFTER = re.compile(r"^\s*(?:phones?|smartphones?|ones?|options?|models?|devices?|brands?|"
                                r"earbuds|headphones|handsets?|android|iphones?|flagships?|cell|mobiles?|"
                                r"(?:range|segment|tier|end)\b|[?.!,]|$)")
-_BUDGET_AS_CUE_AFTER = re.compile(r"^\s*(?:of|is|was|:|\$|\d|around|about|under|below|up to|at|max|limit|"
+_BUDGET_AS_CUE_AFTER = re.compile(r"^\s*(?:of|is|was|:|\$|\d|around|about|under|below|up to|at|max|limit|to\s+\$?\d|"
                                   r"would|will|for|range|cap|-)")
 _STORAGE_NOUN_AFTER = re.compile(r"^\s*(?:baskets?|bins?|box(?:es)?|cabinets?|shel(?:f|ves)|bags?|containers?|units?|"
                                  r"racks?|drawers?|cubes?|ottomans?|benches?|organi[sz]ers?|solutions?|chests?|sheds?|"
@@ -274,7 +279,8 @@ _MOVE_RULES: list[tuple[str, str]] = [
      r"(?:easier|kinder|gentler) on (?:the|my) (?:wallet|budget)", "cheaper"),
     (r"(?:something |a bit |a little |slightly )?(?:more expensive|pricier|higher[- ]end|more premium|fancier|"
      r"higher[- ]priced|too cheap|nicer ones?|better quality ones?|(?:spend|pay) (?:a bit |a little |a lot )?more|"
-     r"go (?:a bit |a little )?higher (?:on|in|with) (?:the )?price)(?! th[ae]n)"
+     r"go (?:a bit |a little )?higher (?:on|in|with) (?:the )?price|"
+     r"(?:step|move|go|trade) up (?:a (?:bit|little|notch|level) )?(?:in|on) (?:the )?(?:price|quality))(?! th[ae]n)"
      r"(?: (?:ones?|options?|models?))?", "more_expensive"),
     (r"(?:better|higher|more highly)[- ](?:rated|reviewed|ratings?|reviews)(?! th[ae]n)|"
      r"(?:with )?(?:a )?(?:better|higher) (?:ratings?|reviews|scores?|stars?)(?! th[ae]n)", "better_rated"),
@@ -1135,7 +1141,10 @@ def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state
                     not in (". ", "! ", "? ")
                 carrier_ctx = bool(_CARRIER_CONTEXT_BEFORE.search(low[max(0, m.start() - 20):m.start()])) or bool(
                     re.match(r"\s+(?:carrier|network|wireless|plan|sim)\b", low[m.end():]))
-                if not (carrier_ctx or phone_ctx and (capitalised or alias not in ("visible", "metro", "boost"))):
+                # "works on visible", "visible compatible" while phones are discussed: the carrier slot
+                slot = bool(re.search(r"\b(?:on|via|through)\s+$", low[max(0, m.start() - 10):m.start()])) or bool(
+                    re.match(r"[\s-]+(?:compatible|friendly|ready)\b", low[m.end():]))
+                if not (carrier_ctx or phone_ctx and (capitalised or slot or alias not in ("visible", "metro", "boost"))):
                     continue
             if alias == "unlocked" and re.match(r"\s+(?:door|doors|achievement|content|level|character)", low[m.end():]):
                 continue
@@ -1684,6 +1693,14 @@ def _topic(doc: _Doc) -> str | None:
     return out or None
 
 
+_DEFINITION_Q = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|sorry|hmm|quick question|btw)\W+)*(?:"
+    # "what does renewed mean?", "what does 'unlocked' stand for"
+    r"what(?:'s| does| do| is| are)\s+(?:a\s+|an\s+|the\s+|that\s+|this\s+)?[\w&+'\" -]{1,30}?\s+(?:mean|means|stand for)"
+    # "what is unlocked?", "what's a renewed phone?", "what's the difference between renewed and used?"
+    r"|(?:what(?:'s| is| are)|whats)\s+(?:a\s+|an\s+)?(?:renewed|refurbished|refurb|unlocked|prepaid|pre-?owned|"
+    r"mint|open box|carrier locked|locked)(?:\s+(?:phones?|ones?|devices?|mean))?"
+    r"|what(?:'s| is)\s+the\s+difference\s+between\b[^?]*)\s*[?.!]*\s*$")
 _ONE_PLUS = re.compile(r"(?<![\w.+$])1\+(?=\s*(?:$|[?!.,;]|(?:phones?|smartphones?|models?|ones?|would|is|are|"
                        r"too|instead|please|pls|plz|thx|thanks|or|and|as well|also|only|either|brand|handsets?|"
                        r"devices?|nord|\d{1,2}[a-z]?\b)))", re.IGNORECASE)
@@ -1709,6 +1726,10 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
     state = state if isinstance(state, Filters) else None
+    if _DEFINITION_Q.search(low):
+        # "what does renewed mean?", "what is unlocked?": the shopper asks about a word, not for it
+        doc.warnings.append("a question about what a word means: no filter changed")
+        return ParsedUtterance(update, spans, None, doc.warnings)
     _parse_resets_and_removals(doc, update, spans)
     if update.reset:
         state = None

@@ -620,3 +620,51 @@ def test_a_misspelt_brand_in_a_short_reply_is_read(ex, text, field, brand):
 
 def test_a_misspelt_word_in_free_text_is_no_brand(ex):
     assert _active(ex, "not sure about the motorolla thing, is it good?", _MID).get("brand_exclude") is None
+
+
+@pytest.mark.parametrize("text, cap", [
+    ("could you bump my budget up to 650", 650.0),
+    ("drop the limit to 250", 250.0),
+    ("ok i can stretch to 900", 900.0),
+    ("cap it at $180", 180.0),
+    ("increase the max to 1.2k", 1200.0),
+])
+def test_a_new_budget_said_as_a_change_replaces_the_cap(ex, text, cap):
+    got = _active(ex, text, _MID)
+    assert got["price_max"] == cap and got["brand"] == ["Samsung"], got
+
+
+def test_budget_as_a_word_before_to_and_a_number_is_no_level(ex):
+    assert _active(ex, "set the budget to 90", Filters(subcategory=ACCESSORIES))["price_max"] == 90.0
+
+
+@pytest.mark.parametrize("text", ["from 250 dollars up", "anything from $250 upwards please"])
+def test_from_a_price_up_is_a_floor(ex, text):
+    got = _active(ex, text, Filters(subcategory=PHONES))
+    assert got.get("price_min") == 250.0 and "price_max" not in got, got
+
+
+@pytest.mark.parametrize("text, carrier", [("does anything work on Visible", "Visible"),
+                                           ("only metro compatible ones", "Metro by T-Mobile")])
+def test_a_context_carrier_in_a_carrier_slot(ex, text, carrier):
+    assert _active(ex, text, Filters(subcategory=PHONES)).get("carrier") == [carrier]
+
+
+def test_visible_as_an_adjective_is_no_carrier(ex):
+    assert "carrier" not in _active(ex, "a phone with visible scratches is fine", Filters(subcategory=PHONES))
+
+
+@pytest.mark.parametrize("text", ["what does refurbished mean?", "so what's 'unlocked' stand for",
+                                  "what is a renewed phone?", "what's the difference between new and renewed?"])
+def test_asking_what_a_word_means_changes_nothing(ex, text):
+    assert _active(ex, text, _MID) == _MID.active()
+
+
+def test_asking_for_the_word_still_sets_it(ex):
+    assert _active(ex, "what about refurbished ones?", _MID).get("condition") == "renewed"
+
+
+@pytest.mark.parametrize("text", ["can we step up in price a bit", "let's move up in quality"])
+def test_stepping_up_is_more_expensive(ex, text):
+    got = ex.extract(text, Filters(subcategory=PHONES, price_max=300)).filters
+    assert got.price_max != 300 or got.price_min is not None, got.active()
