@@ -288,9 +288,11 @@ _MOVE_RULES: list[tuple[str, str]] = [
      # "those don't have enough reviews", "something more reviewed", "more well known ones"
      r"(?:don'?t|do not|doesn'?t|does not) have enough (?:reviews|ratings)|not enough (?:reviews|ratings)|"
      r"too few (?:reviews|ratings)|more (?:heavily |widely )?reviewed(?! th[ae]n)|"
-     r"more (?:well[- ]known|established|proven|tried and tested)(?! th[ae]n)", "more_reviews"),
+     r"more (?:well[- ]known|established|proven|tried and tested)(?! th[ae]n)|"
+     r"(?:that |which )?more people (?:have )?(?:bought|buy|own|use|reviewed)", "more_reviews"),
     (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)(?! th[ae]n)|"
-     r"(?:more|extra) room for (?:photos|pictures|apps|videos|music|files|games)", "more_storage"),
+     r"(?:more|extra) room for (?:photos|pictures|apps|videos|music|files|games)|"
+     r"double the (?:storage|space|memory|capacity|gb)", "more_storage"),
     (r"(?:other|different|another|a different|some other|alternative|else'?s?) (?:brands?|makers?|manufacturers?|"
      r"companies|company)|not (?:this|that|these|those) brands?|(?:a |some )?brands? other than (?:this|that|these)",
      "other_brands"),
@@ -334,7 +336,8 @@ _REMOVE_RES = [
                rf"(?:(?:number|amount|count|level|kind|sort|type|size)\s+of\s+(?:the\s+)?)?{_GROUP}(?!\s+new)"
                rf"(?!\s+as\b|\s+to\s+(?:\$?\d|zero|free)|\s*=)"
                rf"(?:\s+(?:is|are|will do|works|would do|range))?(?:\s+(?:fine|ok|okay|good))?(?![\w-])"),
-    re.compile(rf"(?<![\w-])(?:forget|drop|remove|ignore|clear|skip|scrap|lose|never ?mind|nvm|disregard)"
+    re.compile(rf"(?<![\w-])(?:forget|drop|remove|ignore|clear|skip|scrap|lose|never ?mind|nvm|disregard|get rid of|"
+               rf"ditch|take off|take away|lift|relax)"
                rf"\s+(?:about\s+)?(?:the\s+|my\s+|that\s+|this\s+)?{_GROUP}"
                rf"(?:\s+(?:filter|limit|constraint|requirement|preference|restriction|range|cap|thing))?s?(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:no|without(?:\s+a|\s+any)?|not\s+bothered\s+about|don'?t\s+care\s+about)"
@@ -342,8 +345,11 @@ _REMOVE_RES = [
                rf"s?(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:the\s+)?{_GROUP}\s+(?:doesn'?t|does not|don'?t|do not|won'?t)\s+matter(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:it\s+)?(?:doesn'?t|does not|don'?t)\s+matter\s+(?:the|which|what)\s+{_GROUP}(?![\w-])|"
-               rf"(?<![\w-])(?:the\s+)?{_GROUP}\s+(?:is\s+not|isn'?t|is\s+un)\s*important(?![\w-])|"
-               rf"(?<![\w-])not\s+(?:fussed|picky|fussy|particular)\s+(?:about|on|with)\s+(?:the\s+)?{_GROUP}(?![\w-])"),
+               rf"(?<![\w-])(?:the\s+)?{_GROUP}\s+(?:is\s+not|isn'?t|is\s+un|are\s+not|aren'?t|is\s+not\s+that|"
+               rf"isn'?t\s+that|aren'?t\s+that)\s*important(?![\w-])|"
+               rf"(?<![\w-])not\s+(?:fussed|picky|fussy|particular|bothered)\s+(?:about|on|with|by)\s+(?:the\s+)?{_GROUP}"
+               rf"(?![\w-])|(?<![\w-])(?:i\s+)?(?:don'?t|do not|dont)\s+mind\s+(?:about\s+)?(?:the\s+|which\s+|what\s+)?"
+               rf"{_GROUP}(?![\w-])"),
     re.compile(rf"(?<![\w-])(?:i\s+)?(?:don'?t|do not|dont)\s+care\s+(?:about|for|which|what)\s+(?:the\s+)?"
                rf"{_GROUP}(?![\w-])"),
     # "don't care how many reviews", "doesn't matter how much storage": the amount is free, not "many"
@@ -530,6 +536,8 @@ _SWAP_BEFORE = re.compile(r"(?:\binstead of|\brather than|\brather\b[^,.;!?]{1,4
 _SWAP_OUT_BEFORE = re.compile(r"(?:\bforget(?: about)?|\bditch|\bscrap|\bscratch|\benough(?: of)?|\bnever\s?mind|"
                               r"\bnvm|\bswitch(?:ing)? from|\bmove (?:away )?from|\bchange|\breplace|\bswap(?: out)?|"
                               r"\btrade|\bgo from)\s+(?:the\s+)?$")
+_OUT_AFTER = re.compile(r"^\s*(?:(?:'s|is|are)\s+)?(?:also\s+)?(?:out(?!\s+of)|off the (?:list|table)|a no(?:-go)?|not an option)"
+                       r"(?:\s+(?:too|as well|also))?(?![\w-])")
 # "swap samsung for google": the "for" names the new brand, not a phone the accessory fits.
 _SWAP_FOR_BEFORE = re.compile(r"\b(?:swap|switch|trade|exchange|replace|change)\s+(?:the\s+)?[\w&'+ -]{1,25}?\s+"
                               r"(?:for|with|to|by)\s+(?:the\s+|a\s+|an\s+)?$")
@@ -1406,9 +1414,16 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
         last_brand_end = end
         gap = low[last_excluded_end:start] if last_excluded_end >= 0 else ""
         swap_out = _SWAP_OUT_BEFORE.search(before)
-        if swap_out:
+        take_off = re.search(r"\btake\s+(?:the\s+)?$", before) and re.match(r"\s+(?:off|out)\b", low[end:])
+        if swap_out or take_off:  # "take samsung off" as well
             swapped_out.append((canonical, start, end))
-            doc.take(swap_out.start() + max(0, start - 40), end)
+            doc.take(start - (len(before) - (swap_out or take_off).start()), end)
+            continue
+        out_after = _OUT_AFTER.match(low[end:])
+        if out_after:  # "google's out too", "samsung is off the list"
+            excluded.append((canonical, start, end))
+            last_excluded_end = end
+            doc.take(start, end + out_after.end())
             continue
         # "not samsung, google" swaps; "not samsung, apple or lg" lists: a bare comma continues the
         # exclusion only when the list goes on after this brand.
@@ -1516,6 +1531,8 @@ def _brand_tokens(low: str) -> list[tuple[str, int, int]]:
         tok, a, b = m.group(0), m.start(), m.end()
         if tok.startswith("non-") and len(tok) > 5:
             tok, a = tok[4:], a + 4
+        if tok.endswith("'s") and len(tok) > 3:
+            tok, b = tok[:-2], b - 2  # "google's out", "samsung's phones": the brand, "'s" left after it
         out.append((tok, a, b))
     return out
 
@@ -1701,6 +1718,10 @@ _DEFINITION_Q = re.compile(
     r"|(?:what(?:'s| is| are)|whats)\s+(?:a\s+|an\s+)?(?:renewed|refurbished|refurb|unlocked|prepaid|pre-?owned|"
     r"mint|open box|carrier locked|locked)(?:\s+(?:phones?|ones?|devices?|mean))?"
     r"|what(?:'s| is)\s+the\s+difference\s+between\b[^?]*)\s*[?.!]*\s*$")
+# "which is cheapest?", "which one has the most storage", "which of these is best rated": a question about the
+# products shown; the superlative ranks them, it is not a new filter.
+_WHICH_SHOWN = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm|then)\W+)*which(?:\s+one|\s+ones|\s+of\s+(?:them|these|those|"
+                          r"the\s+\w+(?:\s+\w+)?))?(?:\s+(?:is|are|has|have|would|should|do|does|will|'s|one's))\b")
 _ONE_PLUS = re.compile(r"(?<![\w.+$])1\+(?=\s*(?:$|[?!.,;]|(?:phones?|smartphones?|models?|ones?|would|is|are|"
                        r"too|instead|please|pls|plz|thx|thanks|or|and|as well|also|only|either|brand|handsets?|"
                        r"devices?|nord|\d{1,2}[a-z]?\b)))", re.IGNORECASE)
@@ -1726,7 +1747,8 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
     state = state if isinstance(state, Filters) else None
-    if _DEFINITION_Q.search(low):
+    if _DEFINITION_Q.search(low) or (_WHICH_SHOWN.search(low) and not re.search(r"\d", low)
+                                      and not _PHONE_RE.search(low) and not _ACCESSORY_RE.search(low)):
         # "what does renewed mean?", "what is unlocked?": the shopper asks about a word, not for it
         doc.warnings.append("a question about what a word means: no filter changed")
         return ParsedUtterance(update, spans, None, doc.warnings)

@@ -668,3 +668,47 @@ def test_asking_for_the_word_still_sets_it(ex):
 def test_stepping_up_is_more_expensive(ex, text):
     got = ex.extract(text, Filters(subcategory=PHONES, price_max=300)).filters
     assert got.price_max != 300 or got.price_min is not None, got.active()
+
+
+@pytest.mark.parametrize("text, brand", [("motorola's out too", "Motorola"), ("nokia is off the table", "Nokia"),
+                                         ("sony is not an option", "Sony")])
+def test_a_brand_said_to_be_out_is_excluded(ex, text, brand):
+    got = _active(ex, text, _MID)
+    assert got.get("brand_exclude") == [brand] and got["brand"] == ["Samsung"], got
+
+
+def test_out_of_stock_is_no_exclusion(ex):
+    assert "brand_exclude" not in _active(ex, "is the sony out of stock?", _MID)
+
+
+def test_take_a_brand_off_drops_it(ex):
+    got = _active(ex, "take samsung off please", Filters(brand=["Samsung", "Nokia"]))
+    assert got["brand"] == ["Nokia"] and "brand_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("get rid of the review filter", "review_count_min"),
+    ("lift the price cap", "price_max"),
+    ("i don't mind which colour", "color"),
+    ("the reviews aren't that important", "review_count_min"),
+    ("not bothered by storage", "storage_gb_min"),
+])
+def test_more_removal_verbs(ex, text, gone):
+    got = _active(ex, text, _MID)
+    assert gone not in got and len(got) == len(_MID.active()) - 1, got
+
+
+@pytest.mark.parametrize("text, field", [("ones that more people bought", "review_count_min"),
+                                         ("double the storage please", "storage_gb_min")])
+def test_more_move_phrasings(ex, text, field):
+    assert field in _active(ex, text, Filters(subcategory=PHONES))
+
+
+@pytest.mark.parametrize("text", ["which is cheapest?", "ok which one is the best value", "which of them has more storage?",
+                                  "so which ones are better rated"])
+def test_which_questions_rank_the_shown_products_and_change_nothing(ex, text):
+    assert _active(ex, text, _MID) == _MID.active()
+
+
+def test_which_with_a_number_is_still_a_search(ex):
+    assert _active(ex, "which phones are under 250?", _MID)["price_max"] == 250.0
