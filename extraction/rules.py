@@ -130,6 +130,9 @@ _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
     (r"(?:more expensive|pricier|costlier) th[ae]n|(?:costs?|costing|priced) (?:more|over|above)(?: than)?",
      "min", "price"),
     (r"(?:better|higher rated|rated higher|rated better) th[ae]n", "min", None),
+    # "more storage than 64gb": the words between "more" and "than" name the attribute
+    (r"(?:more|bigger|larger|higher) (?:storage|space|memory|capacity) th[ae]n", "min", "storage"),
+    (r"(?:less|smaller|lower) (?:storage|space|memory|capacity) th[ae]n", "max", "storage"),
     (r"(?:worse|rated lower|rated worse) th[ae]n", "max", None),
     (r"(?:more|greater|higher|bigger|larger) th[ae]n", "min", None),
     # "raise my budget to 1.1k", "lower the max to 400", "i can stretch to 700", "cap it at 200"
@@ -227,10 +230,11 @@ _LEVEL_RULES: list[tuple[str, list[tuple[str, str]], list[tuple[str, str]] | Non
     (r"(?:poorly|badly|low|lowly|negatively|terribly|worst)[- ]rated|(?:bad|poor|low|negative|terrible|awful|"
      r"mediocre) (?:customer )?(?:reviews?|ratings?|scores?)",
      [("average_rating_max", "low")], None),
-    (r"(?:some|a few|several|(?:a )?(?:decent|good|fair|reasonable|moderate) (?:number|amount) of|enough|a couple of|"
-     r"a handful of) (?:customer )?(?:reviews|ratings|reviewers)",
+    (r"(?<!only )(?<!just )(?:some|a few|several|(?:a )?(?:decent|good|fair|reasonable|moderate) (?:number|amount) of|"
+     r"enough|a couple of|a handful of) (?:customer )?(?:reviews|ratings|reviewers)",
      [("review_count_min", "medium")], None),
-    (r"(?:few|not many|hardly any|barely any|no|little|fewer|not a lot of|not much) (?:customer )?"
+    (r"(?:(?:only|just) (?:a )?(?:few|handful of|couple of)|few|not many|hardly any|barely any|no|little|fewer|"
+     r"not a lot of|not much) (?:customer )?"
      r"(?:reviews|ratings|reviewers)|(?:few|not many|hardly any) (?:people|buyers|customers|users) (?:have )?"
      r"(?:reviewed|rated)|lesser[- ]known|little[- ]known|unknown|obscure|niche|hidden gems?|"
      r"under the radar|new releases?|newly released|just released|recently released|new arrivals?|"
@@ -290,7 +294,10 @@ _MOVE_RULES: list[tuple[str, str]] = [
      r"too few (?:reviews|ratings)|more (?:heavily |widely )?reviewed(?! th[ae]n)|"
      r"more (?:well[- ]known|established|proven|tried and tested)(?! th[ae]n)|"
      r"(?:that |which )?more people (?:have )?(?:bought|buy|own|use|reviewed)", "more_reviews"),
-    (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)(?! th[ae]n)|"
+    (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)"
+     r"(?:(?! th[ae]n)| th[ae]n (?:that|those|these|this|them|what you (?:showed|have shown)))|"
+     r"not enough (?:storage|space|memory|capacity)|(?:storage|space) is too (?:small|little|low)|"
+     r"(?:don'?t|do not|doesn'?t|does not) have enough (?:storage|space|memory|capacity)|"
      r"(?:more|extra) room for (?:photos|pictures|apps|videos|music|files|games)|"
      r"double the (?:storage|space|memory|capacity|gb)", "more_storage"),
     (r"(?:other|different|another|a different|some other|alternative|else'?s?) (?:brands?|makers?|manufacturers?|"
@@ -490,7 +497,8 @@ _REPLY_FILLERS = {"please", "pls", "then", "instead", "ones", "one", "phones", "
                   "show", "me", "it", "is", "let's", "lets", "try", "go", "with", "for", "now"}
 _CUE_BEFORE_BRAND = re.compile(r"(?:\bnot|\bno|\bbut|\bexcept|\bor|\balso|\babout|\binstead of|\bprefer|\bonly|"
                                r"\bjust|\bswitch to|\btry|\bmaybe|\bany|\bshow(?: me| us)?(?: some)?|\bsee|\blook at|"
-                               r"\bcheck out|\bgo with|\bconsider|\bgive me|\band|\bactually,?|\bmake it)\s+$")
+                               r"\bcheck out|\bgo with|\bconsider|\bgive me|\band|\bactually,?|\bmake it|\brather|"
+                               r"\bprefer(?:ably)?)\s+$")
 # Words after "pixel" / "galaxy" that make them ordinary words ("pixel art", "galaxy projector").
 _LINE_NOT_NEXT = {"art", "arts", "perfect", "density", "count", "size", "ratio", "projector", "projectors", "light",
                   "lights", "lamp", "night", "map", "star", "stars", "quest", "style", "game", "games", "editor",
@@ -1485,7 +1493,6 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
             excluded = []
     if swapped_out:
         _swap_out(doc, update, spans, state, swapped_out, wanted)
-        wanted = [w for w in wanted if w[0] not in {b for b, _, _ in swapped_out}]
     if unexcluded and not excluded:
         update.set["brand_exclude"] = [b for b in state.brand_exclude if b not in unexcluded]
         spans["brand_exclude"] = ", ".join(unexcluded)

@@ -712,3 +712,40 @@ def test_which_questions_rank_the_shown_products_and_change_nothing(ex, text):
 
 def test_which_with_a_number_is_still_a_search(ex):
     assert _active(ex, "which phones are under 250?", _MID)["price_max"] == 250.0
+
+
+@pytest.mark.parametrize("text", ["forget sony, show me sony after all", "forget motorola, show moto"])
+def test_a_brand_named_again_after_forgetting_it_is_wanted(ex, text):
+    assert _active(ex, text, Filters(subcategory=PHONES)).get("brand") in (["Sony"], ["Motorola"])
+
+
+def test_rather_apple_than_x_reads_apple_as_the_brand(ex):
+    got = _active(ex, "i'd rather apple than nokia", Filters(subcategory=PHONES))
+    assert got.get("brand") == ["Apple"] and "brand_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text", ["ones with only a few reviews", "just a couple of ratings is fine"])
+def test_only_a_few_reviews_is_few(ex, text):
+    assert _active(ex, text).get("review_count_max") == "low"
+
+
+def test_a_few_reviews_without_only_is_some(ex):
+    assert _active(ex, "has at least a few reviews").get("review_count_min") == "medium"
+
+
+@pytest.mark.parametrize("text", ["these don't have enough space", "not enough storage on those",
+                                  "i want more space than those"])
+def test_not_enough_storage_is_the_move(ex, text):
+    got = ex.extract(text, Filters(subcategory=PHONES, storage_gb_min=64)).filters
+    assert got.storage_gb_min is not None and got.storage_gb_min > 64, got.active()
+
+
+@pytest.mark.parametrize("text, field, value", [("more storage than 64gb", "storage_gb_min", 64.0),
+                                                ("less storage than 512 gb is ok", "storage_gb_max", 512.0)])
+def test_storage_comparatives_with_a_number_are_bounds(ex, text, field, value):
+    got = _active(ex, text)
+    assert got.get(field) == value and len([f for f in got if f.startswith("storage")]) == 1, got
+
+
+def test_a_misspelt_over_in_start_over_still_resets(ex):
+    assert _active(ex, "start oveer", _MID) == {}
