@@ -139,6 +139,12 @@ _PREFIX_COMPARATORS: list[tuple[str, str, str | None]] = [
     (r"(?:raise|increase|bump|up|lower|drop|reduce|decrease|bring|change|set|move|push)(?: up| down)? (?:my |the |our )?"
      r"(?:budget|max(?:imum)?|limit|cap|price cap|price limit|ceiling|spend)(?: up| down)? to|"
      r"(?:i |we )?(?:can |could )?(?:stretch|go as high as|go up to)(?: to)?|cap (?:it|that|the price) at", "max", "price"),
+    (r"(?:raise|increase|bump|up|lower|drop|reduce|change|set|move|push)(?: up| down)? (?:my |the )?(?:min(?:imum)? )?"
+     r"(?:storage|space|memory|capacity)(?: up| down)? to", "min", "storage"),
+    (r"(?:raise|increase|bump|up|lower|drop|reduce|change|set|move|push)(?: up| down)? (?:my |the )?(?:min(?:imum)? )?"
+     r"(?:star )?rating(?: up| down)? to", "min", "rating"),
+    (r"(?:raise|increase|bump|up|lower|drop|reduce|change|set|move|push)(?: up| down)? (?:my |the )?(?:min(?:imum)? )?"
+     r"(?:number of )?reviews?(?: count)?(?: up| down)? to", "min", "reviews"),
     (r"at (?:the )?most|up ?to|upto|max(?:imum)?(?: of)?|not exceeding|under(?:neath)?|below|within|tops|"
      r"(?:my |a |the |with a |on a )?(?:budget|price range|price limit|price cap|limit|cap)(?: of| is| was|:|"
      r" around| about| under| below| up to| at)?|(?:i |we )?(?:can |could |want to |wanna |would )?"
@@ -280,13 +286,21 @@ _MOVE_RULES: list[tuple[str, str]] = [
      # "can you go lower on price", "i'd rather spend less", "less money": the same move, said as spending
      r"(?:go|come|get) (?:a bit |a little |any )?(?:lower|down) (?:on|in|with) (?:the )?price|"
      r"(?:spend|pay|costs?|costing) (?:a bit |a little |way |much )?less(?! th[ae]n)|less money|"
-     r"(?:easier|kinder|gentler) on (?:the|my) (?:wallet|budget)", "cheaper"),
+     r"(?:easier|kinder|gentler) on (?:the|my) (?:wallet|budget)|"
+     # "lower my budget" (no new number: "lower my budget to 200" is a bound, read later)
+     r"(?:lower|reduce|decrease|cut|drop|shrink|tighten) (?:my |the |our )?(?:budget|price limit|price cap|"
+     r"max(?:imum)? price|spending)(?!(?: up| down)? to\b)|(?:my |the )?budget (?:went|is|got) (?:down|smaller|lower|tighter)"
+     r"(?!(?: up| down)? to\b)|(?:i )?have less (?:money|to spend)", "cheaper"),
     (r"(?:something |a bit |a little |slightly )?(?:more expensive|pricier|higher[- ]end|more premium|fancier|"
      r"higher[- ]priced|too cheap|nicer ones?|better quality ones?|(?:spend|pay) (?:a bit |a little |a lot )?more|"
      r"go (?:a bit |a little )?higher (?:on|in|with) (?:the )?price|"
-     r"(?:step|move|go|trade) up (?:a (?:bit|little|notch|level) )?(?:in|on) (?:the )?(?:price|quality))(?! th[ae]n)"
+     r"(?:step|move|go|trade) up (?:a (?:bit|little|notch|level) )?(?:in|on) (?:the )?(?:price|quality)|"
+     r"(?:raise|increase|up|bump|expand|stretch|loosen|relax) (?:up )?(?:my |the |our )?(?:budget|price limit|price cap|"
+     r"max(?:imum)? price|spending)(?!(?: up| down)? to\b)|(?:my |the )?budget (?:went|is|got) (?:up|bigger|higher)(?!(?: up| down)? to\b)|"
+     r"(?:i )?(?:have|got) more (?:money|to spend)(?: now)?)(?! th[ae]n)"
      r"(?: (?:ones?|options?|models?))?", "more_expensive"),
-    (r"(?:better|higher|more highly)[- ](?:rated|reviewed|ratings?|reviews)(?! th[ae]n)|"
+    (r"(?:raise|increase|up|bump) (?:up )?(?:my |the )?(?:min(?:imum)? )?(?:star )?rating(?!(?: up| down)? to\b)|"
+     r"(?:better|higher|more highly)[- ](?:rated|reviewed|ratings?|reviews)(?! th[ae]n)|"
      r"(?:with )?(?:a )?(?:better|higher) (?:ratings?|reviews|scores?|stars?)(?! th[ae]n)", "better_rated"),
     (r"(?:with )?more (?:reviews|ratings|reviewers|popular)(?! th[ae]n)|more widely reviewed|"
      # "those don't have enough reviews", "something more reviewed", "more well known ones"
@@ -1166,7 +1180,14 @@ def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state
                 continue
             before25 = low[max(0, m.start() - 25):m.start()]
             ruled_out = _negated(low, m.start()) or bool(_DROP_BEFORE.search(before25)) or bool(
-                re.search(r"(?:\bnot|n't|\bno)\s+(?:on|with|through|via|from|for)\s+(?:the\s+)?$", before25))
+                re.search(r"(?:\bnot|n't|\bno)\s+(?:on|with|through|via|from|for)\s+(?:the\s+)?$", before25)) or bool(
+                _SWAP_OUT_BEFORE.search(before25) or re.search(r"\b(?:instead of|rather than)\s+$", before25))
+            not_needed = _NOT_NEEDED_BEFORE.search(before25) or _NOT_NEEDED_AFTER.match(low[m.end():])
+            if not_needed:  # "doesn't need to be unlocked", "unlocked doesn't matter": the carrier filter goes
+                update.remove.append("carrier")
+                spans["carrier"] = low[m.start():m.end()]
+                doc.take(m.start(), m.end() + (not_needed.end() if not_needed.re is _NOT_NEEDED_AFTER else 0))
+                continue
             if ruled_out and name != "Unlocked":
                 if not _drop_value(update, spans, "carrier", state, name, low[m.start():m.end()]):
                     doc.warnings.append(f"excluding a carrier ({name}) is not supported; ignored")
@@ -1189,6 +1210,13 @@ def _parse_carriers(doc: _Doc, update: StateUpdate, spans: dict[str, str], state
     spans["carrier"] = " ... ".join(low[s:e] for _, _, s, e in found)
 
 
+# "doesn't need to be unlocked", "unlocked isn't necessary", "new doesn't matter": the value is not required, so
+# its field is lifted (not set, and not excluded).
+_NOT_NEEDED_BEFORE = re.compile(r"(?:doesn'?t|does not|don'?t|do not|needn'?t|won'?t|wouldn'?t)\s+(?:need|have|got)\s+to\s+"
+                                r"be\s+(?:a\s+|an\s+)?$|(?:needn'?t|need not)\s+be\s+$|\bnot necessarily\s+$")
+_NOT_NEEDED_AFTER = re.compile(r"^\s*(?:or not\s+)?(?:doesn'?t|does not|don'?t)\s+matter\b|^\s*(?:is|'s)\s+(?:not|n't)\s+"
+                               r"(?:needed|necessary|required|important|a must)\b|^\s*isn'?t\s+(?:needed|necessary|"
+                               r"required|important|a must)\b|^\s*(?:is\s+)?optional\b")
 # A question about a shown product ("does it ...", "does the second one ..."), not about the shop ("do you ...").
 _PRODUCT_QUESTION = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+|also\s+)?(?:does|do|did|will|would|is|are|can|could|has|have)"
                                r"\s+(?:it|this|that|they|these|those|either|any of them|the\s+(?:[\w-]+\s+){0,3}?"
@@ -1269,8 +1297,23 @@ def _tolerates_other(doc: _Doc, start: int, end: int, value: str, state: Filters
     return bool(_ALSO_OK_AFTER.match(doc.low[end:]) or _ALSO_OK_BEFORE.search(doc.low[max(0, start - 12):start]))
 
 
+_NEW_NOT_NEEDED = re.compile(r"(?<![\w-])(?:(?:doesn'?t|does not|don'?t|do not|needn'?t|won'?t)\s+(?:need|have|got)\s+to\s+be|"
+                             r"needn'?t\s+be|not necessarily)\s+(?:brand[- ])?new(?![\w-])|(?<![\w-])(?:brand[- ])?new\s+"
+                             r"(?:isn'?t|is not|'s not)\s+(?:needed|necessary|required|a must|important)(?![\w-])")
+
+
+def _not_needed(low: str, start: int, end: int) -> bool:
+    return bool(_NOT_NEEDED_BEFORE.search(low[max(0, start - 25):start]) or _NOT_NEEDED_AFTER.match(low[end:]))
+
+
 def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None = None) -> None:
     low = doc.low
+    nn = _NEW_NOT_NEEDED.search(low)
+    if nn and doc.free(nn.start(), nn.end()):  # "doesn't have to be new": bare "new" is no condition elsewhere
+        update.remove.append("condition")
+        spans["condition"] = nn.group(0)
+        doc.take(nn.start(), nn.end())
+        return
     either = _EITHER_CONDITION.search(low)
     if either and doc.free(either.start(), either.end()):  # "new or used", "refurbished or new is fine"
         if state is not None and state.condition is not None:
@@ -1280,7 +1323,7 @@ def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], stat
         return
     for m in _NEW_RE.finditer(low):
         if doc.free(m.start(), m.end()):
-            if _tolerates_other(doc, m.start(), m.end(), "new", state):
+            if _tolerates_other(doc, m.start(), m.end(), "new", state) or _not_needed(low, m.start(), m.end()):
                 update.remove.append("condition")
                 spans["condition"] = m.group(0)
                 doc.take(m.start(), m.end())
@@ -1297,7 +1340,9 @@ def _parse_condition(doc: _Doc, update: StateUpdate, spans: dict[str, str], stat
                     r"\b(?:that|which) (?:is|are)\s+$", low[max(0, m.start() - 12):m.start()]):
                 # "cases that is used" (a clause ending in the condition) is a condition; "it is used" is not
                 continue
-            if _negated(low, m.start()):
+            if _not_needed(low, m.start(), m.end()):
+                update.remove.append("condition")  # "doesn't have to be refurbished"
+            elif _negated(low, m.start()):
                 update.set["condition"] = "new"
             elif _tolerates_other(doc, m.start(), m.end(), "renewed", state):
                 update.remove.append("condition")
@@ -1610,7 +1655,8 @@ def _parse_colors(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: 
         neg_at = m.start() - len(pm.group(0)) if pm and pm.group(1) not in _FILLER_TOKENS else m.start()
         if _negated(low, m.start()) or _negated(low, neg_at) \
                 or _COLOR_EXCLUDE_BEFORE.search(before + " " if not before.endswith(" ") else before) \
-                or _DROP_BEFORE.search(before):
+                or _DROP_BEFORE.search(before) or _SWAP_OUT_BEFORE.search(before) \
+                or re.search(r"\b(?:instead of|rather than)\s+$", before):  # "swap black for white"
             if all(_drop_value(update, spans, "color", state, fam, m.group(0)) for fam in fams):
                 doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
                 continue

@@ -749,3 +749,51 @@ def test_storage_comparatives_with_a_number_are_bounds(ex, text, field, value):
 
 def test_a_misspelt_over_in_start_over_still_resets(ex):
     assert _active(ex, "start oveer", _MID) == {}
+
+
+@pytest.mark.parametrize("text, colors", [("swap the black for white", ["white"]), ("change black to silver", ["silver"]),
+                                          ("red rather than black", ["red"])])
+def test_a_color_swap_replaces_the_color(ex, text, colors):
+    assert _active(ex, text, _MID)["color"] == colors
+
+
+def test_a_carrier_swap_replaces_the_carrier(ex):
+    got = _active(ex, "t-mobile instead of verizon", Filters(subcategory=PHONES, carrier=["Verizon"]))
+    assert got["carrier"] == ["T-Mobile"], got
+
+
+_PHONE_REQ = Filters(subcategory=PHONES, carrier=["Unlocked"], condition="new", brand=["Google"])
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("it doesn't need to be unlocked", "carrier"),
+    ("unlocked isn't necessary", "carrier"),
+    ("does not have to be new", "condition"),
+    ("brand new isn't required", "condition"),
+])
+def test_a_value_that_is_not_needed_lifts_its_field(ex, text, gone):
+    got = _active(ex, text, _PHONE_REQ)
+    assert gone not in got and got["brand"] == ["Google"], got
+
+
+def test_a_value_that_is_needed_stays(ex):
+    assert _active(ex, "it has to be unlocked", _PHONE_REQ)["carrier"] == ["Unlocked"]
+
+
+@pytest.mark.parametrize("text, up", [("can we increase the budget", True), ("i've got more to spend now", True),
+                                      ("my budget got smaller", False), ("tighten the budget", False)])
+def test_a_budget_change_without_a_number_is_a_move(ex, text, up):
+    got = _active(ex, text, Filters(subcategory=PHONES, price_max=500))
+    assert got.get("price_max") != "low" and (got.get("price_max", 10**6) > 500) == up, got
+
+
+@pytest.mark.parametrize("text, field, value", [("bump the storage up to 512", "storage_gb_min", 512.0),
+                                                ("raise the rating to 4.6", "average_rating_min", 4.6),
+                                                ("lower my budget to 320", "price_max", 320.0)])
+def test_a_change_to_a_number_sets_that_bound(ex, text, field, value):
+    assert _active(ex, text, Filters(subcategory=PHONES, storage_gb_min=128, price_max=500))[field] == value
+
+
+def test_raising_the_rating_without_a_number_is_the_better_rated_move(ex):
+    got = _active(ex, "could you raise the minimum rating a bit", Filters(subcategory=PHONES, average_rating_min=4.0))
+    assert got["average_rating_min"] > 4.0, got
