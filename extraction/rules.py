@@ -1695,7 +1695,9 @@ def _parse_resets_and_removals(doc: _Doc, update: StateUpdate, spans: dict[str, 
         spans.setdefault("_reset", m.group(0))
         doc.take(m.start(), m.end())
     opener = _DISMISS_OPENER.match(low)
-    if opener and (_NEW_REQUEST.search(low, opener.end()) or _ACCESSORY_RE.search(low, opener.end())):
+    # "nvm, cheaper phones" is relative to what is shown: a refinement, not a new search
+    if opener and (_NEW_REQUEST.search(low, opener.end()) or _ACCESSORY_RE.search(low, opener.end())) and not any(
+            rx.search(low, opener.end()) for rx, _ in _MOVE_RES):
         update.reset = True
         spans.setdefault("_reset", opener.group(0).strip())
         doc.take(opener.start(), opener.end())

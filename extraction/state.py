@@ -168,7 +168,25 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
     if update.moves:
         new, move_warnings = apply_moves(new, update.moves, shown)
         warnings.extend(move_warnings)
+        if "other_brands" in update.moves and said_brand:
+            new = _keep_named_brands(new, base, data.get("brand") or [], said_brand, warnings)
     return new, warnings
+
+
+def _keep_named_brands(new: Filters, base: Filters, named: list[str], said: set[str], warnings: list[str]) -> Filters:
+    """"other brands, like google": the brands named now are wanted; the ones chosen before are excluded.
+
+    The other_brands move clears the brand list and excludes what it held, which would exclude the very brand
+    the shopper just asked for.
+    """
+    wanted = [b for b in named if _lower(b)[0] in said]
+    before = [b for b in base.brand if _lower(b)[0] not in said]
+    excluded = [b for b in list(new.brand_exclude) + before if _lower(b)[0] not in said]
+    seen: set[str] = set()
+    excluded = [b for b in excluded if not (b.lower() in seen or seen.add(b.lower()))]
+    data = new.model_dump()
+    data.update(brand=wanted, brand_exclude=excluded)
+    return _to_filters(data, warnings)
 
 
 def _lower(values: Any) -> list[str]:

@@ -797,3 +797,9 @@ def test_a_change_to_a_number_sets_that_bound(ex, text, field, value):
 def test_raising_the_rating_without_a_number_is_the_better_rated_move(ex):
     got = _active(ex, "could you raise the minimum rating a bit", Filters(subcategory=PHONES, average_rating_min=4.0))
     assert got["average_rating_min"] > 4.0, got
+
+
+@pytest.mark.parametrize("text", ["never mind, cheaper phones", "nvm, a phone with more storage please"])
+def test_a_dismissal_before_a_relative_move_is_a_refinement(ex, text):
+    got = _active(ex, text, _MID)
+    assert got["brand"] == ["Samsung"] and got["color"] == ["black"], got

@@ -214,3 +214,16 @@ def test_brand_said_with_stray_whitespace_still_leaves_the_exclusions() -> None:
     assert state.brand == ["acme"] and state.brand_exclude == []
     state, _ = apply_update(Filters(brand=["Acme"]), StateUpdate(add={"brand_exclude": [" ACME"]}))
     assert state.brand == [] and state.brand_exclude == ["ACME"]
+
+
+def test_other_brands_keeps_the_brand_named_in_the_same_utterance():
+    # "other brands, like google": the move clears and excludes the brand list; the named brand must survive
+    new, _ = apply_update(Filters(brand=["Samsung"]), StateUpdate(set={"brand": ["Google"]}, moves=["other_brands"]),
+                          SHOWN)
+    assert new.brand == ["Google"]
+    assert "Google" not in new.brand_exclude and "Samsung" in new.brand_exclude
+
+
+def test_other_brands_without_a_named_brand_still_clears_the_brand():
+    new, _ = apply_update(Filters(brand=["Samsung"]), StateUpdate(moves=["other_brands"]), ())
+    assert new.brand == [] and new.brand_exclude == ["Samsung"]
