@@ -308,7 +308,7 @@ _MOVE_RULES: list[tuple[str, str]] = [
      r"too few (?:reviews|ratings)|more (?:heavily |widely )?reviewed(?! th[ae]n)|"
      r"more (?:well[- ]known|established|proven|tried and tested)(?! th[ae]n)|"
      r"(?:that |which )?more people (?:have )?(?:bought|buy|own|use|reviewed)", "more_reviews"),
-    (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)"
+    (r"(?:with )?(?:more|bigger|larger|higher) (?:storage|space|memory|capacity|gb|gigs)(?![- ](?:efficient|saving))"
      r"(?:(?! th[ae]n)| th[ae]n (?:that|those|these|this|them|what you (?:showed|have shown)))|"
      r"not enough (?:storage|space|memory|capacity)|(?:storage|space) is too (?:small|little|low)|"
      r"(?:don'?t|do not|doesn'?t|does not) have enough (?:storage|space|memory|capacity)|"
@@ -1409,6 +1409,8 @@ def _parse_brands(doc: _Doc, update: StateUpdate, spans: dict[str, str], g: _Gaz
             continue  # "intel core i5", "snapdragon processor": a spec of the product, not its brand
         if key == "blu" and next_tok in ("ray", "rays"):
             continue  # "blu ray player"
+        if key == "one plus" and next_tok in ("one", "two", "1", "2", "free"):
+            continue  # "one plus one deal": an offer, not OnePlus
         in_list = last_brand_end >= 0 and _CONTINUES_LIST.match(low[last_brand_end:start]) is not None
         if key in g.weak and not (prev_tok in ("brand", "by", "from") or next_tok in ("brand", "brands")
                                   or in_list or re.search(r"\b(?:made|manufactured) by\s+$", low[:start])):

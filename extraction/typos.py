@@ -31,7 +31,7 @@ KEYWORDS: tuple[str, ...] = (
     "different", "start", "again", "forget", "remove", "without", "except", "least", "most", "less", "more",
     "than", "reviewers", "customer", "hundred", "thousand", "storage", "memory", "gigabytes",
     # refinement words: "whatevrr color", "brand doesn't mattre", "biggr storage", "nevermnd"
-    "whatever", "matter", "bigger", "nevermind", "rather", "number", "over",
+    "whatever", "matter", "bigger", "nevermind", "rather", "number", "over", "important",
 )
 _WORD = re.compile(r"[A-Za-z]{5,14}")
 

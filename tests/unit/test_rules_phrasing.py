@@ -803,3 +803,13 @@ def test_raising_the_rating_without_a_number_is_the_better_rated_move(ex):
 def test_a_dismissal_before_a_relative_move_is_a_refinement(ex, text):
     got = _active(ex, text, _MID)
     assert got["brand"] == ["Samsung"] and got["color"] == ["black"], got
+
+
+@pytest.mark.parametrize("text", ["more space efficient charger", "one plus one deal on cases"])
+def test_lookalikes_of_refinements_in_first_queries(ex, text):
+    got = _active(ex, text)
+    assert "storage_gb_min" not in got and "brand" not in got, got
+
+
+def test_a_misspelt_important_still_removes(ex):
+    assert "color" not in _active(ex, "colour isn't importnat", _MID)
