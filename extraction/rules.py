@@ -1784,6 +1784,35 @@ _ONE_PLUS = re.compile(r"(?<![\w.+$])1\+(?=\s*(?:$|[?!.,;]|(?:phones?|smartphone
                        r"devices?|nord|\d{1,2}[a-z]?\b)))", re.IGNORECASE)
 
 
+# A bare number said back while a budget is in force corrects that budget: "no, more like 300",
+# "make that 250", "can we do 400?", "actually 300", "300 would be better".
+_BUDGET_CORRECTION = re.compile(
+    r"^(?:(?:no|nah|nope|hmm+|ok(?:ay)?|well|sorry|oh|actually|wait|or|and)[,.!]*\s+)*"
+    r"(?:(?:more like|closer to|make (?:it|that)|let'?s say|say|what about|how about|can we do|could we do|"
+    r"can you do|maybe|change (?:it|that|the budget) to|go (?:up )?to|actually)\s+)?"
+    r"(?:\$\s?)?(?P<n>\d[\d,]*(?:\.\d+)?)(?P<k>k)?\s*(?:dollars?|bucks|usd|\$)?"
+    r"(?:\s+(?:would be (?:better|fine|ok|good)|instead|then|actually|is (?:fine|ok|better)|works|please|pls|"
+    r"is my (?:budget|max|limit)|max|tops|or so|or less))*\s*[?.!]*$")
+
+
+def _parse_budget_correction(doc: _Doc, update: StateUpdate, spans: dict[str, str], state: Filters | None) -> None:
+    if state is None or (state.price_max is None and state.price_min is None):
+        return
+    m = _BUDGET_CORRECTION.match(doc.low.strip())
+    if not m:
+        return
+    value = _to_float(m.group("n").replace(",", ""), m.group("k"))
+    if value is None or value <= 0:
+        return
+    # The bound in force is the one corrected; with a range, "more like 300" moves the ceiling.
+    field_name = "price_min" if state.price_max is None else "price_max"
+    update.set[field_name] = value
+    if field_name == "price_max" and isinstance(state.price_min, float) and state.price_min > value:
+        update.remove.append("price_min")
+    spans[field_name] = m.group(0).strip()
+    doc.take(0, len(doc.low))
+
+
 def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtterance:
     low, cased, warnings = _normalise(utterance)
     g = _gazetteer(vocab)
@@ -1812,6 +1841,7 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
     _parse_resets_and_removals(doc, update, spans)
     if update.reset:
         state = None
+    _parse_budget_correction(doc, update, spans, state)
     _parse_moves(doc, update, spans)
     _parse_ram_storage(doc, update, spans)
     _parse_ranges(doc, update, spans)

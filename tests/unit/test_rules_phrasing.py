@@ -813,3 +813,22 @@ def test_lookalikes_of_refinements_in_first_queries(ex, text):
 
 def test_a_misspelt_important_still_removes(ex):
     assert "color" not in _active(ex, "colour isn't importnat", _MID)
+
+
+@pytest.mark.parametrize("text", ["nah, closer to 450", "make it 450", "could we do $450?", "450 would be fine",
+                                  "ok 450 then", "how about 450"])
+def test_a_bare_number_said_back_corrects_the_budget_in_force(ex, text):
+    got = _active(ex, text, Filters(subcategory=PHONES, price_max=250, brand=["Samsung"]))
+    assert got["price_max"] == 450.0 and got["brand"] == ["Samsung"], got
+    got = _active(ex, text, Filters(subcategory=PHONES, price_min=800))
+    assert got["price_min"] == 450.0, got
+
+
+@pytest.mark.parametrize("text", ["450 reviews would be fine", "64gb would be fine", "make it 4.5 stars"])
+def test_a_number_with_its_own_unit_is_not_a_budget_correction(ex, text):
+    got = _active(ex, text, Filters(subcategory=PHONES, price_max=250))
+    assert got["price_max"] == 250.0, got
+
+
+def test_without_a_budget_in_force_a_bare_number_sets_no_floor(ex):
+    assert "price_min" not in _active(ex, "make it 450", Filters(subcategory=PHONES, brand=["Samsung"]))
