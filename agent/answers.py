@@ -78,6 +78,10 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
     if not extraction:
         return t("understood", what=what(search))
     changes: list[str] = []
+    if extraction.get("undone"):
+        changes.append(t("undone"))
+    elif "nothing to undo yet" in (extraction.get("warnings") or []):
+        changes.append(t("nothing_to_undo"))
     if extraction.get("reset"):
         changes.append("starting over")
     topic = (search.get("query") or "").strip()
@@ -219,6 +223,10 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
         positions = _join([str(p) for p in payload["missing_positions"]], "or")
         return t("details_missing", shown=f"{shown} product" + ("s" if shown != 1 else ""), last=shown,
                  positions=positions)
+    if payload.get("not_described") and not products and payload.get("shown_count"):
+        what_ = payload["not_described"]
+        return t("details_not_described", shown=payload["shown_count"], what=quote(what_),
+                 plain=re.sub(r"[^a-z0-9+ ]", "", what_.lower())[:40])
     if not products:
         return t("details_nothing")
     parts: list[str] = []

@@ -55,10 +55,16 @@ class Intent:
     pick: str | None = None
     compare: bool = False
     question: str | None = None  # a question about the referenced product(s), answered from their listing
+    describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
 
 
-_REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:first|second|third|fourth|fifth|last|top) one)"
+_REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
+# "the black one", "the samsung one", "the 128gb one": a shown product named by what it is, not where it is.
+_DESCRIBED = re.compile(r"\bthe ((?:[a-z0-9+]+ ){0,1}[a-z0-9+]+) one\b")
+_NOT_DESCRIPTORS = set(_ORDINALS) | {"other", "same", "next", "previous", "right", "best", "cheaper", "cheapest",
+                                     "better", "pricier", "priciest", "only", "new", "one", "this", "that", "last",
+                                     "more", "expensive", "most", "least", "second", "third"}
 # "is it unlocked?", "does the second one have 5g", "can they do wireless charging", "how much storage does it have"
 _QUESTION = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|wait|oh)[,\s]+)*"
@@ -174,6 +180,10 @@ def classify(text: str) -> Intent:
                       or len(words) <= 4):
         return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1,
                       question=question)
+    dm = _DESCRIBED.search(t)
+    describe = dm.group(1) if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS else None
+    if describe and not positions and not compare and (question or _ABOUT.search(t) or len(words) <= 4):
+        return Intent("details", describe=describe, question=question)
     if question and not compare:
         return Intent("details", use_focus=True, pick=pick, question=question)
     if compare:

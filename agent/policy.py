@@ -91,6 +91,8 @@ class OfflinePolicy(BaseChatModel):
                     args["pick"] = intent.pick
                 if intent.question:
                     args["question"] = intent.question
+                if intent.describe:
+                    args["describe"] = intent.describe
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:
@@ -102,6 +104,8 @@ class OfflinePolicy(BaseChatModel):
         extraction = results.get(EXTRACT) or {}
         if extraction.get("reset") and not extraction.get("filters") and not extraction.get("topic"):
             return _say(answers.t("reset"))
+        if "nothing to undo yet" in (extraction.get("warnings") or []):
+            return _say(answers.t("nothing_to_undo_turn"))
         args = {"k": self.page_size}
         if intent.sort:
             args["sort"] = intent.sort

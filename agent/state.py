@@ -14,6 +14,7 @@ version of Sift reads back in another, and no class has to be allow-listed for d
     turn_cards   product ids whose cards this turn displays (reset at the start of every turn)
     relaxations  relaxation offers of this turn's empty search (reset every turn)
     sort         the order the shopper asked for (`retrieval.search.SORTS`), kept until changed or reset
+    undo         the filters before the last change ("undo" / "go back" restores them; said again, it redoes)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class SiftState(AgentState):
     turn_cards: NotRequired[list[str]]
     relaxations: NotRequired[list[dict[str, Any]]]
     sort: NotRequired[str]
+    undo: NotRequired[dict[str, Any]]
 
 
 def filters_of(state: dict[str, Any]) -> Filters:

@@ -61,6 +61,18 @@ def content_words(topic: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", topic.lower()) if w not in _GENERIC]
 
 
+_UNDO = re.compile(r"^\W*(?:(?:ok|okay|no|nah|hmm+|oops|sorry|actually|wait|please|pls)\W+)*(?:undo(?: that| it| the last(?: change| step| one)?)?"
+                   r"|go back(?: to (?:the )?(?:previous|last|earlier|prior|old|what i had|before|the way it was)"
+                   r"(?: (?:one|ones|results?|search|filters?|list))?)?|revert(?: that| it)?|take that back"
+                   r"|back to (?:the )?(?:previous|last|earlier) (?:results?|search|filters?|list)"
+                   r"|previous (?:results|search|filters))(?:\W+(?:please|pls|thanks))?\W*$")
+
+
+def is_undo(utterance: str) -> bool:
+    """"undo", "go back", "back to the previous results": restore the constraints before the last change."""
+    return bool(_UNDO.match((utterance or "").lower().replace("’", "'")))
+
+
 def is_filler_topic(topic: str) -> bool:
     """True for a topic of filler and question words only ("does it come", "what's", "300")."""
     words = re.findall(r"[a-z0-9']+", topic.lower())
@@ -90,11 +102,20 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         state = runtime.state
         before = filters_of(state)
         shown = products(state.get("shown") or [])
-        try:
-            result = extractor.extract(utterance, before, shown)
-            after, warnings = result.filters, list(result.warnings)
-        except Exception as exc:  # an extractor must not raise; if one does, keep the state and say so
-            result, after, warnings = None, before, [f"extraction failed ({type(exc).__name__}); state kept"]
+        undone = False
+        if is_undo(utterance):
+            # "undo", "go back": the constraints before the last change (said again, it redoes).
+            result = None
+            if state.get("undo") is not None:
+                after, warnings, undone = filters_of({"filters": state["undo"]}), [], True
+            else:
+                after, warnings = before, ["nothing to undo yet"]
+        else:
+            try:
+                result = extractor.extract(utterance, before, shown)
+                after, warnings = result.filters, list(result.warnings)
+            except Exception as exc:  # an extractor must not raise; if one does, keep the state and say so
+                result, after, warnings = None, before, [f"extraction failed ({type(exc).__name__}); state kept"]
         reset = bool(result and result.reset)
         old_topic = "" if reset else (state.get("topic") or "")
         new_topic = result.topic if result and result.topic else None
@@ -107,12 +128,13 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         update: dict[str, Any] = {"filters": after_active, "topic": topic}
         if reset or changed or removed:
             update["page"] = 0
+            update["undo"] = before_active
         if reset:
             # Nothing is searched until the next request; with no filters every product matches.
             update.update(shown=[], focus=[], searches=0, sort="relevance", matched=engine.table.count(after) if after_active else engine.size)
         payload = {"filters": after_active, "chips": constraint_labels(after, engine.table.levels),
                    "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
-                   "reset": reset,
+                   "reset": reset, "undone": undone,
                    "spans": dict(result.spans) if result else {}, "warnings": warnings}
         update["messages"] = [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]
         return Command(update=update)
@@ -169,7 +191,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     @tool(DETAILS, args_schema=ProductDetailsArgs)
     def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
                         product_ids: list[str] | None = None, use_focus: bool = False,
-                        pick: str | None = None, question: str | None = None) -> Command:
+                        pick: str | None = None, question: str | None = None,
+                        describe: str | None = None) -> Command:
         """Full details (features, specs, price, rating) of products already shown, for questions and
         comparisons: refer to them by position in the last result list, by id, or as 'those'."""
         state = runtime.state
@@ -188,11 +211,18 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             else:
                 missing.append(pos)
         ids += [i for i in product_ids or [] if engine.product(i) is not None]
+        not_described = None
+        if not ids and describe:
+            found = _described(products(shown), describe)
+            if found:
+                ids = [found.id]
+            else:
+                not_described = describe
         if not ids and pick == "recommended":  # a pick among everything on screen (or the pair discussed)
             ids = focus if len(focus) >= 2 else shown
         if not ids and use_focus:
             ids = focus if len(focus) >= 2 or not pick else shown[:2]
-        if not ids and not missing:
+        if not ids and not missing and not not_described:
             ids = (focus or shown)[: 2 if pick else 1]
         ids = list(dict.fromkeys(ids))
         filters = filters_of(state)
@@ -209,13 +239,15 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if question:
             payload["question"] = question
             for rec, p in zip(payload["products"], items, strict=True):
-                rec["answer"] = answer_question(p, question)
+                rec["answer"] = answer_question(p, question, skip=describe or "")
         if stale:
             payload["no_longer_match"] = [
                 {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],
                  "fails": _failed(engine, p, filters)} for p in stale]
         if missing:
             payload["missing_positions"] = missing
+        if not_described:
+            payload["not_described"] = not_described
         if pick:
             payload["pick"] = pick
             payload["picked_from"] = ids
@@ -226,6 +258,18 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         return Command(update=update)
 
     return [extract_filters, search_products, product_details]
+
+
+def _described(items: list[Product], describe: str) -> Product | None:
+    """The first product whose title, brand, color or storage holds every word of `describe`."""
+    words = re.findall(r"[a-z0-9+]+", describe.lower())
+    for p in items:
+        hay = " ".join(filter(None, [p.title, p.brand, p.color, f"{p.storage_gb:g}gb" if p.storage_gb else None,
+                                     f"{p.storage_gb:g} gb" if p.storage_gb else None])).lower()
+        tokens = set(re.findall(r"[a-z0-9+]+", hay))
+        if words and all(w in tokens or (w.endswith("gb") and w in hay.replace(" gb", "gb")) for w in words):
+            return p
+    return None
 
 
 _PICKERS = {

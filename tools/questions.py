@@ -85,8 +85,13 @@ def _attr_evidence(p: Product, term: str) -> str | None:
 
 def question_terms(question: str) -> list[str]:
     """Content words of a question ("does it have wireless charging?" -> ["wireless", "charging"])."""
-    words = re.findall(r"[a-z0-9][a-z0-9+.\-]*", (question or "").lower().replace("’", "'"))
-    return list(dict.fromkeys(w.strip(".") for w in words if w.strip(".") and w not in _STOP))
+    low = (question or "").lower().replace("’", "'")
+    words = re.findall(r"[a-z0-9][a-z0-9+.\-]*", low)
+    terms = [w.strip(".") for w in words if w.strip(".") and w not in _STOP]
+    # "how much is the pink one?" asks for the price (unless it is "how much storage")
+    if re.search(r"\bhow much\b", low) and not re.search(r"\b(?:storage|space|memory|gb|ram|battery)\b", low):
+        terms.insert(0, "price")
+    return list(dict.fromkeys(terms))
 
 
 def _texts(p: Product) -> list[str]:
@@ -116,9 +121,12 @@ def _evidence(texts: list[str], needles: tuple[str, ...]) -> str | None:
     return None
 
 
-def answer(p: Product, question: str) -> dict[str, Any]:
-    """{"terms", "found": [{"term", "evidence"}], "unknown": [terms the listing does not mention]}."""
-    terms = question_terms(question)
+def answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
+    """{"terms", "found": [{"term", "evidence"}], "unknown": [terms the listing does not mention]}.
+
+    `skip`: words that named the product ("the black one") rather than asked about it."""
+    skipped = set(re.findall(r"[a-z0-9+]+", skip.lower()))
+    terms = [w for w in question_terms(question) if w not in skipped]
     texts = _texts(p)
     found, unknown = [], []
     for term in terms:

@@ -64,11 +64,15 @@ class ProductDetailsArgs(BaseModel):
         None, description="Choose one of the referenced products: 'the cheaper of those two' -> cheapest; "
                           "'which one would you recommend?' -> recommended (rating weighted by how many rated it, "
                           "among all shown products when none are referenced).")
+    describe: str | None = Field(
+        None, description="A shown product named by what it is rather than where: 'the black one' -> 'black', "
+                          "'the samsung one' -> 'samsung'. The first shown product whose title, brand, color or "
+                          "storage has all these words is used.")
     question: str | None = Field(
         None, description="The shopper's question about the product, verbatim ('is it waterproof?'): its words are "
                           "looked up in the product's listing and quoted back as evidence.")
 
-    @field_validator("question")
+    @field_validator("question", "describe")
     @classmethod
     def _cut_question(cls, v: str | None) -> str | None:
         return v[:MAX_QUERY_CHARS] if isinstance(v, str) else v

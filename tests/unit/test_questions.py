@@ -107,3 +107,29 @@ def test_filler_words_left_by_a_refinement_do_not_replace_the_topic(assistant):
     assert '"does it come"' not in r.answer and "wireless" in first.answer
     r = assistant.turn("topic", "hmm, go back to any color")
     assert '"back"' not in r.answer and r.filters.color == []
+
+
+@pytest.mark.parametrize("text,describe", [("is the black one unlocked?", "black"),
+                                           ("tell me about the samsung one", "samsung"),
+                                           ("how much is the pink one", "pink"), ("the 128gb one", "128gb")])
+def test_a_shown_product_named_by_what_it_is(text, describe):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.describe == describe and intent.positions == []
+
+
+@pytest.mark.parametrize("text", ["the first one", "the cheaper one", "show me the other one", "only black ones"])
+def test_ordinals_comparatives_and_refinements_are_not_descriptions(text):
+    assert classify(text).describe is None
+
+
+def test_the_described_product_is_the_first_shown_one_that_fits(assistant):
+    first = assistant.turn("desc", "samsung phones")
+    shown = [assistant.engine.product(i) for i in first.shown]
+    target = next(p for p in shown if p.color)
+    word = target.color.split()[-1].lower()
+    expected = next(p for p in shown if word in (p.title + " " + (p.color or "")).lower().split())
+    r = assistant.turn("desc", f"how much is the {word} one?")
+    assert r.filters == first.filters and r.shown == [expected.id]
+    assert "price" in r.answer.lower()
+    r = assistant.turn("desc", "is the zebra one unlocked?")
+    assert r.filters == first.filters and "None of the" in r.answer and '"zebra"' in r.answer
