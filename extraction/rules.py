@@ -1813,6 +1813,61 @@ def _parse_budget_correction(doc: _Doc, update: StateUpdate, spans: dict[str, st
     doc.take(0, len(doc.low))
 
 
+# A constraint in force said to be unnecessary is lifted: "no need for 128gb", "i don't need it to be black",
+# "without the samsung filter", "lose the 300 cap". What the words would set is what gets removed.
+_NOT_NEEDED = re.compile(
+    r"^\W*(?:(?:ok|okay|actually|hmm+|well|and|also|oh)\W+)*(?:"
+    r"(?:(?:i|we)\s+)?(?:no need for|(?:do\s*n'?o?t|do not|don't|dont)\s+(?:really\s+)?(?:need|require)|"
+    r"(?:it\s+)?(?:does\s*n'?t|doesn't|doesnt|does not)\s+(?:need|have)\s+to\s+(?:be|have)|not\s+(?:necessarily\s+)?needed:?)"
+    r"\s+(?:it\s+to\s+(?:be|have)\s+|them\s+to\s+(?:be|have)\s+|the\s+|a\s+|an\s+)?(?P<x>[\w$.,&+' -]{1,40}?)"
+    r"(?:\s+(?:filter|limit|cap|requirement|anymore|any more|after all))?"
+    r"|(?:without|lose|drop|remove|ditch|get rid of|take off|lift)\s+the\s+(?P<y>[\w$.,&+' -]{1,40}?)\s+"
+    r"(?:filter|limit|cap|requirement|constraint|restriction)s?)\W*$")
+
+
+def _parse_not_needed(doc: _Doc, update: StateUpdate, spans: dict[str, str], vocab: Vocabulary,
+                      state: Filters | None) -> None:
+    if state is None or state.is_empty():
+        return
+    m = _NOT_NEEDED.match(doc.low)
+    if not m:
+        return
+    words = (m.group("x") or m.group("y") or "").strip()
+    said = _parse(words, vocab, None).update.set if words else {}
+    if not said and re.fullmatch(r"\$?\s?\d[\d,.]*k?(?:\s*(?:dollars?|bucks|usd))?", words):
+        said = {"price_max": 0.0}  # "lose the 300 cap": a bare amount is the budget
+    lifted = False
+    for name, value in said.items():
+        if name == "subcategory" or getattr(state, name) in (None, [], "new") and name != "condition":
+            continue
+        if isinstance(value, list):
+            for v in value:
+                lifted |= _drop_value(update, spans, name, state, v, words)
+        elif name in NUMERIC_GROUP:
+            group = NUMERIC_GROUP[name]
+            in_force = [getattr(state, f) for f, g in NUMERIC_GROUP.items() if g == group]
+            if value != 0.0 and value not in in_force:
+                continue  # "no need for 256gb" while 128 GB+ is asked: nothing of that is in force
+            if group not in update.remove:
+                update.remove.append(group)
+            spans[name] = words
+            lifted = True
+        elif getattr(state, name) == value:
+            update.remove.append(name)
+            spans[name] = words
+            lifted = True
+    if not said:
+        return  # words this reading does not know ("new", "anything fancy"): the other parsers may
+    if not lifted:
+        doc.warnings.append(f"{words!r} is not a constraint in force; nothing to lift")
+    doc.take(0, len(doc.low))  # a message about what is not needed asks for nothing new
+
+
+NUMERIC_GROUP = {"price_min": "price", "price_max": "price", "average_rating_min": "rating",
+                 "average_rating_max": "rating", "review_count_min": "reviews", "review_count_max": "reviews",
+                 "storage_gb_min": "storage", "storage_gb_max": "storage"}
+
+
 def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtterance:
     low, cased, warnings = _normalise(utterance)
     g = _gazetteer(vocab)
@@ -1842,6 +1897,8 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
     if update.reset:
         state = None
     _parse_budget_correction(doc, update, spans, state)
+    if not doc.consumed:
+        _parse_not_needed(doc, update, spans, vocab, state)
     _parse_moves(doc, update, spans)
     _parse_ram_storage(doc, update, spans)
     _parse_ranges(doc, update, spans)

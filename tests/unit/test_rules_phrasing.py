@@ -832,3 +832,24 @@ def test_a_number_with_its_own_unit_is_not_a_budget_correction(ex, text):
 
 def test_without_a_budget_in_force_a_bare_number_sets_no_floor(ex):
     assert "price_min" not in _active(ex, "make it 450", Filters(subcategory=PHONES, brand=["Samsung"]))
+
+
+_NEEDS = Filters(subcategory=PHONES, brand=["Samsung", "Google"], storage_gb_min=128, color=["black"], price_max=300,
+                 carrier=["Verizon"])
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("no need for 256gb", None), ("we don't need 128 gb after all", "storage_gb_min"),
+    ("i don't need it to be black", "color"), ("it doesn't have to be on verizon", "carrier"),
+    ("without the google filter", None), ("ditch the 300 limit", "price_max"), ("lose the price cap", "price_max"),
+])
+def test_a_constraint_said_to_be_unneeded_is_lifted(ex, text, gone):
+    got = _active(ex, text, _NEEDS)
+    if gone:
+        assert gone not in got, got
+    if "google" in text:
+        assert got["brand"] == ["Samsung"] and "brand_exclude" not in got, got
+    if "256gb" in text:  # a size that is not in force: nothing to lift, and no new storage bound
+        assert got.get("storage_gb_min") == 128.0 and "storage_gb_max" not in got, got
+    for kept in ("subcategory",):
+        assert kept in got
