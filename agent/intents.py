@@ -69,7 +69,10 @@ _NOT_DESCRIPTORS = set(_ORDINALS) | {"other", "same", "next", "previous", "right
 _QUESTION = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|wait|oh)[,\s]+)*"
     r"(?:(?:is|are|was|does|do|did|can|could|will|would|has|have)\s+" + _REF + r"\b"
-    r"|(?:how (?:much|many|big|long|good)|what|which)\b.*\b(?:does|do|is|are|can)\s+" + _REF + r"(?:\s+\w+){0,3}\s*\??$)")
+    r"|(?:how (?:much|many|big|long|good)|what|which)\b.*\b(?:does|do|is|are|can)\s+" + _REF + r"(?:\s+\w+){0,3}\s*\??$"
+    # "what's the battery like on the first one?", "how's the camera on it", "what about the screen of that one"
+    r"|(?:what'?s|what is|how'?s|how is|how are|what are|what about)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:like\s+)?"
+    r"(?:on|of|for|in|with)\s+" + _REF + r"\s*\??$)")
 # ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
 _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
                               r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")

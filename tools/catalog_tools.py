@@ -47,7 +47,7 @@ _FILLER_TOPIC = set("""what what's whats is are was does do did can could would 
 this these those them they their come comes back go going prefer i'd id i'm im like more less about how which first
 last then now also too ok okay yes no not so well hmm actually instead rather really maybe sure right wait oh
 recommend suggest pick choose think thought say said tell know mean let's lets lol thanks thank there here
-up down again other else still same only""".split())
+up down again other else still same only save saving money""".split())
 BROAD_MIN_MATCHED = 20
 FACETS_SHOWN = ("subcategory", "brand", "color", "price", "average_rating", "storage_gb", "carrier", "condition")
 

@@ -30,7 +30,8 @@ _STOP = {
     "also", "too", "really", "actually", "please", "pls", "thanks", "tell", "me", "you", "know", "in",
     "on", "for", "to", "if", "by", "from", "include", "includes", "included", "offer", "feature", "features",
     "hmm", "ok", "okay", "so", "but", "just", "still", "number", "option", "item", "good", "well", "at", "all",
-    "use", "able", "like", "about", "i", "my", "we", "our", "your", "not", "yet", "enough", "kind",
+    "use", "able", "like", "about", "i", "my", "we", "our", "your", "not", "yet", "enough", "kind", "easy",
+    "hard", "nice", "great", "decent", "what's", "whats", "how's", "hows", "let", "lets",
 }
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -86,8 +87,8 @@ def _attr_evidence(p: Product, term: str) -> str | None:
 def question_terms(question: str) -> list[str]:
     """Content words of a question ("does it have wireless charging?" -> ["wireless", "charging"])."""
     low = (question or "").lower().replace("’", "'")
-    words = re.findall(r"[a-z0-9][a-z0-9+.\-]*", low)
-    terms = [w.strip(".") for w in words if w.strip(".") and w not in _STOP]
+    words = re.findall(r"[a-z0-9][a-z0-9+.'\-]*", low)
+    terms = [w.strip(".'") for w in words if w.strip(".'") and w not in _STOP and w.strip(".'") not in _STOP]
     # "how much is the pink one?" asks for the price (unless it is "how much storage")
     if re.search(r"\bhow much\b", low) and not re.search(r"\b(?:storage|space|memory|gb|ram|battery)\b", low):
         terms.insert(0, "price")

@@ -133,3 +133,17 @@ def test_the_described_product_is_the_first_shown_one_that_fits(assistant):
     assert "price" in r.answer.lower()
     r = assistant.turn("desc", "is the zebra one unlocked?")
     assert r.filters == first.filters and "None of the" in r.answer and '"zebra"' in r.answer
+
+
+@pytest.mark.parametrize("text", ["what's the battery like on the first one?", "hows the camera on it",
+                                  "what is the price of the second one"])
+def test_what_is_x_like_on_a_shown_product_is_a_question(text):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.question
+
+
+def test_battery_question_quotes_the_battery_line():
+    p = Product(id="b", title="Phone B", features=["Huge 5000mAh battery lasts two days", "Fast charging"])
+    a = answer(p, "what's the battery like on the first one?")
+    assert a["found"] == [{"term": "battery", "evidence": "Huge 5000mAh battery lasts two days"}]
+    assert a["unknown"] == []
