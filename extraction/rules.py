@@ -1929,17 +1929,14 @@ def _parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUt
 
 
 def parse_update(utterance: str, vocab: Vocabulary, state: Filters | None = None) -> tuple[StateUpdate, dict[str, str]]:
-    """What one utterance asks to change, and for each field the words it came from. Never raises."""
-    try:
-        parsed = _parse(utterance, vocab, state)
-        return parsed.update, parsed.spans
-    except Exception:  # noqa: BLE001 - contract: never raises; RuleExtractor.extract reports the error
-        return StateUpdate(), {}
+    """What one utterance asks to change, and for each field the words it came from."""
+    parsed = _parse(utterance, vocab, state)
+    return parsed.update, parsed.spans
 
 
 # ---------------------------------------------------------------------------------------------- extractor
 class RuleExtractor(Extractor):
-    """Rules + gazetteers from a `Vocabulary`; about a millisecond per utterance, never raises."""
+    """Rules + gazetteers from a `Vocabulary`; about a millisecond per utterance (errors: see `base.py`)."""
 
     name = "rules"
 
@@ -1950,17 +1947,13 @@ class RuleExtractor(Extractor):
     def extract(self, utterance: str, state: Filters | None = None,
                 shown: Sequence[Product] = ()) -> ExtractionResult:
         before = state if isinstance(state, Filters) else Filters()
-        try:
-            parsed = _parse(utterance, self.vocab, before)
-            new, w_update = apply_update(before, parsed.update, shown)
-            snapped, w_snap = self.vocab.snap(new)
-            changed = [f for f in Filters.model_fields if getattr(snapped, f) != getattr(before, f)]
-            spans = {f: _span_for(f, parsed.spans) for f in changed}
-            return ExtractionResult(filters=snapped, spans=spans, warnings=parsed.warnings + w_update + w_snap,
-                                    reset=parsed.update.reset, topic=parsed.topic)
-        except Exception as exc:  # noqa: BLE001 - contract: never raises
-            return ExtractionResult(filters=before, warnings=[f"rule extraction failed ({type(exc).__name__}: "
-                                                              f"{exc}); filters unchanged"])
+        parsed = _parse(utterance, self.vocab, before)
+        new, w_update = apply_update(before, parsed.update, shown)
+        snapped, w_snap = self.vocab.snap(new)
+        changed = [f for f in Filters.model_fields if getattr(snapped, f) != getattr(before, f)]
+        spans = {f: _span_for(f, parsed.spans) for f in changed}
+        return ExtractionResult(filters=snapped, spans=spans, warnings=parsed.warnings + w_update + w_snap,
+                                reset=parsed.update.reset, topic=parsed.topic)
 
 
 def _span_for(name: str, spans: dict[str, str]) -> str:

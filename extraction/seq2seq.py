@@ -58,10 +58,7 @@ def _snap(vocab: Any, data: dict[str, Any]) -> tuple[Filters, list[str]]:
     filters, warnings = to_filters(data)
     if vocab is None:
         return filters, warnings
-    try:
-        snapped, more = vocab.snap(filters)
-    except Exception as exc:  # noqa: BLE001 - snapping is best effort; never lose the whole turn
-        return filters, warnings + [f"could not snap values to the catalog: {exc}"]
+    snapped, more = vocab.snap(filters)
     return snapped, warnings + list(more)
 
 
@@ -72,10 +69,7 @@ def _apply_moves(state: Filters, moves: list[str], shown: Sequence[Product]) -> 
         from .state import apply_moves
     except ImportError:
         return state, [f"relative moves {moves} not applied (extraction.state missing)"]
-    try:
-        new, warnings = apply_moves(state, moves, shown)
-    except Exception as exc:  # noqa: BLE001
-        return state, [f"relative moves {moves} not applied: {exc}"]
+    new, warnings = apply_moves(state, moves, shown)
     return new, list(warnings)
 
 

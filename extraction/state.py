@@ -22,12 +22,13 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from retrieval.catalog import Product
 from retrieval.filters import (
     ACCESSORIES,
     DEFAULT_LEVELS,
+    FIELD_GROUPS,
     LEVELS,
     LIST_FIELDS,
     NUMERIC_FIELDS,
@@ -35,27 +36,10 @@ from retrieval.filters import (
     fit_limits,
 )
 
-MOVES = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage", "other_brands")
+# Relative moves, anchored to the products shown last turn ("cheaper" = cheaper than what you saw).
+Move = Literal["cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage", "other_brands"]
+MOVES: tuple[str, ...] = get_args(Move)
 
-# Names a shopper (or a model) may use for a group of fields in `remove`.
-FIELD_GROUPS: dict[str, tuple[str, ...]] = {
-    "price": ("price_min", "price_max"),
-    "budget": ("price_min", "price_max"),
-    "rating": ("average_rating_min", "average_rating_max"),
-    "average_rating": ("average_rating_min", "average_rating_max"),
-    "reviews": ("review_count_min", "review_count_max"),
-    "review_count": ("review_count_min", "review_count_max"),
-    "storage": ("storage_gb_min", "storage_gb_max"),
-    "storage_gb": ("storage_gb_min", "storage_gb_max"),
-    "brand": ("brand", "brand_exclude"),
-    "brands": ("brand", "brand_exclude"),
-    "color": ("color",),
-    "colour": ("color",),
-    "carrier": ("carrier",),
-    "condition": ("condition",),
-    "subcategory": ("subcategory",),
-    "all": tuple(Filters.model_fields),
-}
 # On a switch between subcategories these survive: they mean the same for a case as for a phone
 # (rating, review count) or re-resolve per subcategory (price levels). Everything else is dropped
 # unless the same utterance states it again.
@@ -409,4 +393,4 @@ _MOVE_FUNCS = {
     "other_brands": _move_other_brands,
 }
 
-__all__ = ["MOVES", "StateUpdate", "apply_moves", "apply_update", "FIELD_GROUPS"]
+__all__ = ["MOVES", "Move", "StateUpdate", "apply_moves", "apply_update", "FIELD_GROUPS"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -26,6 +26,16 @@ PHONES = "Cell Phones"
 ACCESSORIES = "Cell Phone Accessories"
 
 NumberOrLevel = float | Level
+# The paper's seven fields (arXiv 2601.16492, Table 1), under the paper's names.
+PAPER_FIELDS: tuple[str, ...] = (
+    "price_min",
+    "price_max",
+    "review_count_min",
+    "review_count_max",
+    "average_rating_min",
+    "average_rating_max",
+    "subcategory",
+)
 
 # Size limits. A `Filters` travels through prompts, tool results, checkpoints and URLs, and its values
 # come from LLMs and HTTP clients, so nothing in it is unbounded. The limits sit far above any real
@@ -38,38 +48,18 @@ MAX_RAW_ITEMS = 1000  # raw list items inspected at all (duplicates included) be
 # product costs more than $10M, has more than 1e9 ratings or 1 PB of storage.
 NUMERIC_LIMITS: dict[str, float] = {"price": 1e7, "review_count": 1e9, "rating": 5.0, "storage_gb": 1e6}
 
-# Fields whose values are numbers or levels, with the product attribute they bound and the direction.
-NUMERIC_FIELDS: dict[str, tuple[str, str]] = {
-    "price_min": ("price", "min"),
-    "price_max": ("price", "max"),
-    "review_count_min": ("review_count", "min"),
-    "review_count_max": ("review_count", "max"),
-    "average_rating_min": ("rating", "min"),
-    "average_rating_max": ("rating", "max"),
-    "storage_gb_min": ("storage_gb", "min"),
-    "storage_gb_max": ("storage_gb", "max"),
-}
-LIST_FIELDS: tuple[str, ...] = ("brand", "brand_exclude", "color", "carrier")
-SCALAR_FIELDS: tuple[str, ...] = ("subcategory", "condition")
-PAPER_FIELDS: tuple[str, ...] = (
-    "price_min",
-    "price_max",
-    "review_count_min",
-    "review_count_max",
-    "average_rating_min",
-    "average_rating_max",
-    "subcategory",
-)
-# Canonical order: the paper's seven, then Sift's facets. Serialisation (seq2seq targets, JSON) uses it.
-FIELD_ORDER: tuple[str, ...] = PAPER_FIELDS + (
-    "brand",
-    "brand_exclude",
-    "color",
-    "storage_gb_min",
-    "storage_gb_max",
-    "carrier",
-    "condition",
-)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Marks a numeric `Filters` field: which product attribute it bounds, and from which side.
+
+    The tables below (`NUMERIC_FIELDS`, `NUMERIC_PAIRS`, `LIST_FIELDS`, `FIELD_GROUPS`...) are derived from
+    these markers, so a new attribute is one pair of annotated fields on `Filters` and nothing else.
+    """
+
+    attribute: str  # the key of `NUMERIC_LIMITS` and of the `LevelTable` attributes
+    side: Literal["min", "max"]
 
 
 class Filters(BaseModel):
@@ -83,25 +73,35 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    price_min: NumberOrLevel | None = Field(None, description="Lowest acceptable price in USD, or a level.")
-    price_max: NumberOrLevel | None = Field(None, description="Highest acceptable price in USD, or a level.")
-    review_count_min: NumberOrLevel | None = Field(None, description="At least this many ratings, or a level.")
-    review_count_max: NumberOrLevel | None = Field(None, description="At most this many ratings, or a level.")
-    average_rating_min: NumberOrLevel | None = Field(None, description="Star rating at least (0-5), or a level.")
-    average_rating_max: NumberOrLevel | None = Field(None, description="Star rating at most (0-5), or a level.")
+    price_min: Annotated[NumberOrLevel | None, Bound("price", "min")] = Field(
+        None, description="Lowest acceptable price in USD, or a level.")
+    price_max: Annotated[NumberOrLevel | None, Bound("price", "max")] = Field(
+        None, description="Highest acceptable price in USD, or a level.")
+    review_count_min: Annotated[NumberOrLevel | None, Bound("review_count", "min")] = Field(
+        None, description="At least this many ratings, or a level.")
+    review_count_max: Annotated[NumberOrLevel | None, Bound("review_count", "max")] = Field(
+        None, description="At most this many ratings, or a level.")
+    average_rating_min: Annotated[NumberOrLevel | None, Bound("rating", "min")] = Field(
+        None, description="Star rating at least (0-5), or a level.")
+    average_rating_max: Annotated[NumberOrLevel | None, Bound("rating", "max")] = Field(
+        None, description="Star rating at most (0-5), or a level.")
     subcategory: str | None = Field(None, max_length=MAX_VALUE_CHARS,
                                     description='"Cell Phones" or "Cell Phone Accessories" (or a catalog leaf).')
     brand: list[str] = Field(default_factory=list, description="Any of these brands.")
     brand_exclude: list[str] = Field(default_factory=list, description="None of these brands.")
     color: list[str] = Field(default_factory=list, description="Any of these base colors (black, blue...).")
-    storage_gb_min: NumberOrLevel | None = Field(None, description="Storage at least this many GB.")
-    storage_gb_max: NumberOrLevel | None = Field(None, description="Storage at most this many GB.")
+    storage_gb_min: Annotated[NumberOrLevel | None, Bound("storage_gb", "min")] = Field(
+        None, description="Storage at least this many GB (1 TB = 1024). Not RAM.")
+    storage_gb_max: Annotated[NumberOrLevel | None, Bound("storage_gb", "max")] = Field(
+        None, description="Storage at most this many GB.")
     carrier: list[str] = Field(default_factory=list, description="Any of these carriers (Unlocked, AT&T...).")
     condition: Literal["new", "renewed"] | None = Field(None, description='"new" or "renewed" (refurbished).')
 
-    @field_validator(*NUMERIC_FIELDS, mode="before")
+    @field_validator("*", mode="before")
     @classmethod
     def _number_or_level(cls, v: Any, info: Any) -> Any:
+        if info.field_name not in NUMERIC_FIELDS:
+            return v
         if v is None or isinstance(v, bool):
             return None if v is None else _bad(v)
         if isinstance(v, str):
@@ -123,9 +123,11 @@ class Filters(BaseModel):
             return float(min(v, NUMERIC_LIMITS[NUMERIC_FIELDS[info.field_name][0]]))
         return _bad(v)
 
-    @field_validator(*LIST_FIELDS, mode="before")
+    @field_validator("*", mode="before")
     @classmethod
     def _as_list(cls, v: Any, info: Any) -> Any:
+        if info.field_name not in LIST_FIELDS:
+            return v
         if v is None:
             return []
         if isinstance(v, str):
@@ -172,6 +174,65 @@ class Filters(BaseModel):
         data = self.model_dump()
         data.update(changes)
         return Filters(**data)
+
+
+# ------------------------------------------------------------------------------------------ derived schema
+# Everything below is read off `Filters`; nothing here is written down a second time.
+def _numeric_fields() -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for name, info in Filters.model_fields.items():
+        for marker in info.metadata:
+            if isinstance(marker, Bound):
+                out[name] = (marker.attribute, marker.side)
+    return out
+
+
+def _is_list_field(annotation: Any) -> bool:
+    return annotation is list or get_origin(annotation) is list or any(
+        _is_list_field(a) for a in get_args(annotation) if get_origin(annotation) is Annotated)
+
+
+# Canonical order = declaration order on `Filters`: the paper's seven first, then Sift's facets.
+# Serialisation (seq2seq targets, JSON, chips) uses it.
+FIELD_ORDER: tuple[str, ...] = tuple(Filters.model_fields)
+assert FIELD_ORDER[: len(PAPER_FIELDS)] == PAPER_FIELDS, "declare the paper's fields first on Filters"
+# Field -> (product attribute it bounds, "min" | "max"): {"price_min": ("price", "min"), ...}
+NUMERIC_FIELDS: dict[str, tuple[str, str]] = _numeric_fields()
+# Attribute -> its (min field, max field): {"price": ("price_min", "price_max"), ...}
+NUMERIC_PAIRS: dict[str, tuple[str, str]] = {
+    attr: (next(f for f, (a, s) in NUMERIC_FIELDS.items() if a == attr and s == "min"),
+           next(f for f, (a, s) in NUMERIC_FIELDS.items() if a == attr and s == "max"))
+    for attr in dict.fromkeys(a for a, _ in NUMERIC_FIELDS.values())
+}
+LIST_FIELDS: tuple[str, ...] = tuple(n for n, i in Filters.model_fields.items() if _is_list_field(i.annotation))
+SCALAR_FIELDS: tuple[str, ...] = tuple(n for n in Filters.model_fields if n not in NUMERIC_FIELDS
+                                       and n not in LIST_FIELDS)
+# A wanted-values list and its exclusion list form one group: "any brand" clears both.
+EXCLUSION_OF: dict[str, str] = {n[: -len("_exclude")]: n for n in LIST_FIELDS
+                                if n.endswith("_exclude") and n[: -len("_exclude")] in LIST_FIELDS}
+
+
+def _field_groups() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for attr, pair in NUMERIC_PAIRS.items():
+        groups[attr] = pair
+        groups[pair[0][: -len("_min")]] = pair  # the field stem: "average_rating", "storage_gb"
+    for name in LIST_FIELDS + SCALAR_FIELDS:
+        if not name.endswith("_exclude"):
+            groups[name] = (name, EXCLUSION_OF[name]) if name in EXCLUSION_OF else (name,)
+    for alias, target in GROUP_ALIASES.items():
+        groups[alias] = groups[target]
+    groups["all"] = tuple(Filters.model_fields)
+    return groups
+
+
+# Other names a shopper or a model uses for a group in `remove` ("any budget", "forget the reviews").
+GROUP_ALIASES: dict[str, str] = {"budget": "price", "reviews": "review_count", "storage": "storage_gb",
+                                 "brands": "brand", "colour": "color"}
+# Group name -> the fields it clears: {"price": ("price_min", "price_max"), "brand": ("brand", "brand_exclude"), ...}
+FIELD_GROUPS: dict[str, tuple[str, ...]] = _field_groups()
+FieldGroup = Literal["price", "budget", "rating", "average_rating", "review_count", "reviews", "storage",
+                     "storage_gb", "brand", "brands", "color", "colour", "carrier", "condition", "subcategory", "all"]
 
 
 def fit_limits(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
