@@ -19,9 +19,12 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import chainlit as cl
+from chainlit.server import app as server
 
-from sift import ui
+from sift import ui, wiring
+from sift.http_api import make_router, mount
 from sift.settings import Settings
+from tools.describe import product_record
 from transcripts.datalayer import ensure_schema, make_data_layer
 from transcripts.store import TURN_KEY
 
@@ -43,6 +46,7 @@ MAX_CARDS = 6
 class Runtime(NamedTuple):  # not a dataclass: chainlit loads this file outside sys.modules
     engine: Any
     assistant: Any
+    extractor: Any = None  # the `sift.extractor_choice.Choice` (which extractor serves, and why)
 
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sift-build")
@@ -50,19 +54,12 @@ _runtime: Future | None = None
 
 
 def _build_runtime() -> Runtime:
-    from agent.factory import make_assistant
-    from sift import wiring
-
     engine = wiring.build_engine(SETTINGS, show_progress=False)
-    extractor = None
-    build_extractor = getattr(wiring, "build_extractor", None)
-    if build_extractor is not None:
-        extractor = build_extractor(SETTINGS, engine)
     # SQLite in SIFT_HOME, or PostgreSQL when SIFT_DATABASE_URL names one (replicas then share conversations).
-    assistant = make_assistant(engine, extractor, llm=SETTINGS.llm or None,
-                               checkpoint_path=SETTINGS.checkpoint_target(), base_url=SETTINGS.llm_base_url)
+    assistant, choice = wiring.build_assistant(SETTINGS, engine, SETTINGS.checkpoint_target(), llm=SETTINGS.llm)
+    log.info("%s", choice.line())  # which extractor serves the window and the HTTP API, and why
     log.info("assistant ready over %d products", len(engine.products))
-    return Runtime(engine, assistant)
+    return Runtime(engine, assistant, choice)
 
 
 def _start_runtime() -> Future:
@@ -88,10 +85,6 @@ def _runtime_ready() -> Runtime | None:
 
 def _mount_http_api() -> None:
     """POST /api/chat etc. (sift/http_api.py) on Chainlit's server, ahead of its catch-all page route."""
-    from chainlit.server import app as server
-
-    from sift.http_api import make_router, mount
-
     if not getattr(server.state, "sift_http_api", False):  # once, even if chainlit loads this file again
         mount(server, make_router(runtime, SETTINGS, runtime_ready=_runtime_ready))
         server.state.sift_http_api = True
@@ -276,8 +269,6 @@ async def _more_like_this(action: cl.Action) -> None:
     step.input = f"similar to {product.id} within {json.dumps(filters.active(), ensure_ascii=False)}"
     step.output = f"matched {result.matched}; showing {', '.join(h.product.id for h in hits) or 'none'}"
     await step.send()
-    from tools.describe import product_record
-
     cards = [product_record(h.product) for h in hits]
     elements = [cl.CustomElement(name="ProductCard", display="inline", props=ui.card_props(c, i + 1))
                 for i, c in enumerate(cards)]

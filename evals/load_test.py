@@ -12,8 +12,8 @@ Rate limiting is switched off in the server this starts (SIFT_RATE_LIMIT_PER_MIN
 sends every turn here, so a per-client limit would measure the limiter, not the app. With `--url` the
 server's own setting applies; the report says which.
 
-    python -m evals.load_test --short                      # CI: N=1,8,32, 2 turns each, 200 products, seconds
-    python -m evals.load_test --concurrency 1,8,32,64 --json evals/results/load.json     # the full run
+    sift bench load --short                                # CI: N=1,8,32, 2 turns each, 200 products, seconds
+    sift bench load --concurrency 1,8,32,64 --json evals/results/load.json     # the full run
     sift bench load --url http://127.0.0.1:8000 --concurrency 1,8
 
 `AppServer` and `app_env` are also what tests/system/ use to start, kill and restart the app.
@@ -430,17 +430,3 @@ def markdown(result: dict[str, Any]) -> str:
 
 SHORT = dict(concurrency=[1, 8, 32], turns_per_user=2, min_turns=4, max_seconds=60.0, demo_size=200,
              warmup_turns=2)
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from .load_cli import add_arguments, run
-
-    parser = argparse.ArgumentParser(prog="python -m evals.load_test", description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,29 +4,38 @@
     sift index build [--catalog FILE] [--rebuild]
     sift search "QUERY" [--catalog FILE] [--filter price_max=300 --filter brand=Samsung] [--k 10] [--json]
     sift demo                     # the assistant on the embedded demo catalog (terminal)
+
+The other commands live by domain in `sift/commands/` (extract, chat, transcripts, train, eval, bench);
+`build_parser` registers them all.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from retrieval.catalog import CatalogError, LoadReport, iter_products
+from retrieval.filters import FilterError, parse_filter_args
+
+from .commands import bench, chat, conversations, extraction, load, retrieval, transcripts
+from .commands.common import print_json as _print_json
+from .commands.common import subcommands
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from retrieval.search import SearchEngine
 
-def _print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+# Start-up: `sift --help` imports this module and every `sift/commands/` module, so what only one command
+# needs (the index store, the extractors, the agent, Chainlit, the evaluations) is imported inside that
+# command's handler, each marked `# lazy:` with its reason.
 
 
 # ---------------------------------------------------------------------------------------------- catalog
 def cmd_catalog_stats(args: argparse.Namespace) -> int:
-    from retrieval.catalog import CatalogError, LoadReport, iter_products
-
     report = LoadReport(max_listed=args.max_errors)
     n = 0
     present: Counter[str] = Counter()
@@ -75,10 +84,14 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- index/search
-def cmd_index_build(args: argparse.Namespace) -> int:
-    from .wiring import build_engine
+def _engine(args: argparse.Namespace, **options: bool) -> SearchEngine:
+    from .wiring import build_engine  # lazy: the index store, extractors and demo catalog generator (~25 ms)
 
-    engine = build_engine(args.settings, args.catalog, rebuild=args.rebuild)
+    return build_engine(args.settings, args.catalog, **options)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    engine = _engine(args, rebuild=args.rebuild)
     m = engine.manifest
     print(f"index ready: {m.get('count')} products, {m.get('index_kind')} index, model {m.get('model')}, "
           f"build seconds {m.get('build_seconds', 'reused from cache')}")
@@ -86,16 +99,12 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from retrieval.filters import FilterError, parse_filter_args
-
-    from .wiring import build_engine
-
     try:
         filters = parse_filter_args(args.filter or [])
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = build_engine(args.settings, args.catalog, show_progress=not args.json)
+    engine = _engine(args, show_progress=not args.json)
     result = engine.search(args.query, filters, k=args.k)
     if args.json:
         _print_json(result.to_json())
@@ -112,11 +121,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Terminal search prompt on the demo catalog: a query, optionally followed by `| key=value ...` filters."""
-    from retrieval.filters import FilterError, parse_filter_args
-
-    from .wiring import build_engine
-
-    engine = build_engine(args.settings, args.catalog)
+    engine = _engine(args)
     print(f"Sift search on {engine.size} products. Type a query, optionally `| price_max=300 brand=Samsung`; "
           "empty line or Ctrl-D quits.")
     for line in sys.stdin:
@@ -137,9 +142,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .ui import serve
+    from . import ui  # lazy: chat-window glue (~7 ms), only for `sift serve`
 
-    return serve(args.settings, host=args.host, port=args.port)
+    return ui.serve(args.settings, host=args.host, port=args.port)
 
 
 # ---------------------------------------------------------------------------------------------- parser
@@ -184,25 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
 
-    # Each domain adds its own sub-commands; `train` and `eval` groups are shared.
-    from agent.cli import register as register_chat
-    from evals.bench_cli import register as register_bench
-    from evals.conversation_eval import add_eval_conversations
-    from evals.load_cli import register as register_load
-    from evals.retrieval_cli import add_eval_retrieval, add_train_embedder
-    from extraction.cli import register as register_extraction
-    from transcripts.cli import register as register_transcripts
-
-    register_chat(sub)
-    register_transcripts(sub)
-    train = sub.add_parser("train", help="train models").add_subparsers(dest="train_cmd", required=True)
-    add_train_embedder(train)
-    evals = sub.add_parser("eval", help="evaluations").add_subparsers(dest="eval_cmd", required=True)
-    add_eval_conversations(evals)
-    add_eval_retrieval(evals)
-    register_extraction(sub)
-    register_bench(sub)
-    register_load(sub)
+    # Each domain adds its own sub-commands; the `train`, `eval` and `bench` groups are shared.
+    chat.register(sub)
+    transcripts.register(sub)
+    retrieval.add_train_embedder(subcommands(sub, "train", "train models"))
+    evals = subcommands(sub, "eval", "evaluations")
+    conversations.add_eval_conversations(evals)
+    retrieval.add_eval_retrieval(evals)
+    extraction.register(sub)
+    bench.register(sub)
+    load.register(sub)
     return parser
 
 
@@ -222,8 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        from retrieval.catalog import CatalogError
-        from retrieval.store import IndexCacheError
+        from retrieval.store import IndexCacheError  # lazy: the index store (~10 ms), only on this error path
 
         if isinstance(exc, CatalogError | IndexCacheError):  # a bad SIFT_CATALOG or cache folder: say what to do
             print(f"error: {exc}", file=sys.stderr)

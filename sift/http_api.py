@@ -45,8 +45,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPBasic
+from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import create_engine, text
+
+from transcripts.datalayer import ensure_schema
+from transcripts.export import to_html, to_jsonl
+from transcripts.store import TranscriptStore, sync_url
 
 from . import ui
 from .ratelimit import TokenBucketLimiter
@@ -67,8 +74,6 @@ class ChatRequest(BaseModel):
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any):
-    from fastapi.responses import JSONResponse
-
     return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
 
 
@@ -108,22 +113,14 @@ class TranscriptWriter:
         self._schema_ready = False
 
     def _conn(self):
-        from sqlalchemy import create_engine
-
-        from transcripts.store import sync_url
-
         if self._engine is None:
             self._engine = create_engine(sync_url(self.url))
         if not self._schema_ready:
-            from transcripts.datalayer import ensure_schema
-
             ensure_schema(self.url)
             self._schema_ready = True
         return self._engine.begin()
 
     def write(self, thread_id: str, user: str, record: ui.TurnRecord) -> None:
-        from sqlalchemy import text
-
         now = _utc_now()
         with self._conn() as conn:
             conn.execute(text('INSERT INTO threads ("id", "createdAt", "name", "userIdentifier", "metadata") '
@@ -144,8 +141,6 @@ class TranscriptWriter:
 
 def checkpoint_transcript(assistant: Any, thread_id: str) -> dict[str, Any] | None:
     """The agent-side view of a conversation (kept messages + state), when the chat history has no rows."""
-    from langchain_core.messages import AIMessage, HumanMessage
-
     state = assistant.state(thread_id)
     if not state:
         return None
@@ -329,16 +324,10 @@ def make_router(get_runtime: Callable[[], Awaitable[Any]], settings: Settings | 
 
     def store():
         if not store_box:
-            from transcripts.store import TranscriptStore
-
             store_box.append(TranscriptStore(settings.resolved_database_url()))
         return store_box[0]
 
     def export(conversations: list[Any], fmt: str, rt: Any | None):
-        from fastapi.responses import HTMLResponse, PlainTextResponse
-
-        from transcripts.export import to_html, to_jsonl
-
         if fmt == "jsonl":
             return PlainTextResponse(to_jsonl(conversations), media_type="application/x-ndjson")
         if fmt == "html":

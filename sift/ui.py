@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.filters import ACCESSORIES, PHONES, Filters
+from tools.describe import constraint_label
 
 from .settings import Settings
 
@@ -158,8 +159,6 @@ def _money(x: float) -> str:
 
 def _bound(field_name: str, value: Any, filters: Filters) -> str:
     """One bound in chip words: numbers as "<= $300", levels in the words the agent uses ("cheap")."""
-    from tools.describe import constraint_label
-
     if isinstance(value, str):
         return constraint_label(field_name, value, filters)
     op = ">=" if field_name.endswith("_min") else "<="

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from extraction.vocabulary import Vocabulary
+from retrieval.demo_catalog import write_demo_catalog
 from retrieval.search import SearchEngine
 from retrieval.store import BuildOptions, open_engine
 
+from .extractor_choice import Choice, choose_extractor
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from agent.assistant import Assistant
 
 log = logging.getLogger(__name__)
 
 
 def demo_catalog_path(settings: Settings) -> Path:
     """The embedded default catalog, generated once (deterministically) into the data folder."""
-    from retrieval.demo_catalog import write_demo_catalog
-
     path = settings.data_dir / f"demo_catalog_{settings.demo_size}.jsonl.gz"
     if not path.exists():
         log.info("generating the demo catalog (%d products) at %s", settings.demo_size, path)
@@ -31,7 +36,7 @@ def catalog_path(settings: Settings, catalog: str | Path | None = None) -> Path:
 
 def configure_runtime(settings: Settings) -> None:
     """Process-wide torch settings for serving; called once before models load."""
-    import torch
+    import torch  # lazy: torch takes ~1 s to import; commands that never load a model skip it
 
     torch.set_num_threads(max(1, settings.torch_threads))
     torch.set_flush_denormal(True)
@@ -44,56 +49,22 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
     return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild)
 
 
-def _trained_model_is_better(folder: Path) -> bool:
-    """Use a trained model automatically only when its own evaluation beat the rules on held-out phrasings.
+def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | None = None) -> Choice:
+    """The extractor for this catalog (`extractor_choice.choose_extractor`), snapped to its products' values."""
+    return choose_extractor(settings, Vocabulary.from_products(engine.products), model)
 
-    `sift eval extraction` writes `eval_extraction.json` next to the model; without it, or when the
-    model lost to the rule baseline, "auto" keeps the rules (a weak model would make every answer worse).
+
+def build_assistant(settings: Settings, engine: SearchEngine, checkpoint: str | Path | None,
+                    llm: str | None = None) -> tuple[Assistant, Choice]:
+    """The agent over `engine` with the chosen extractor, for `sift chat` and the app (and so the HTTP API).
+
+    `checkpoint`: a SQLite file or `postgresql://` URL for conversation state, None for memory; `llm`: the
+    agent's chat model (None: the offline policy).
     """
-    import json
+    # lazy: LangChain + LangGraph take ~1 s; `sift search` needs neither
+    from agent.factory import make_assistant
 
-    if not (folder / "config.json").exists():
-        return False
-    try:
-        report = json.loads((folder / "eval_extraction.json").read_text())
-        em = report["single_turn"]
-        better = em["seq2seq"]["exact_match"] >= em["rules"]["exact_match"]
-    except (OSError, ValueError, KeyError, TypeError):
-        log.warning("%s has no readable eval_extraction.json; using the rules (run `sift eval extraction`)", folder)
-        return False
-    if not better:
-        log.warning("trained extractor in %s scored below the rules on held-out phrasings; using the rules "
-                    "(set SIFT_EXTRACTOR=%s to force it)", folder, folder)
-    return better
-
-
-def build_extractor(settings: Settings, engine: SearchEngine):
-    """The filter extractor named by SIFT_EXTRACTOR.
-
-    auto (default): the trained seq2seq model in `<models_dir>/extractor` when its evaluation beat the
-    rules, else the rules;
-    rules; llm (the chat model of SIFT_LLM with structured output); or a path / hub id of a seq2seq model.
-    Every extractor snaps to this catalog's vocabulary.
-    """
-    from extraction.vocabulary import Vocabulary
-
-    choice = settings.extractor.strip()
-    if choice == "auto":
-        trained = settings.models_dir / "extractor"
-        choice = str(trained) if _trained_model_is_better(trained) else "rules"
-    if choice == "rules":
-        from agent.factory import default_extractor
-
-        return default_extractor(engine)
-    vocab = Vocabulary.from_products(engine.products)
-    if choice == "llm":
-        from agent.llm import make_chat_model
-        from extraction.llm import LLMExtractor
-
-        if not settings.llm:
-            raise ValueError("SIFT_EXTRACTOR=llm needs SIFT_LLM (e.g. openai:gpt-4o-mini); or use auto/rules")
-        return LLMExtractor(make_chat_model(settings.llm, settings.llm_base_url), vocab)
-    from extraction.seq2seq import Seq2SeqExtractor
-
-    log.info("filter extractor: seq2seq model %s", choice)
-    return Seq2SeqExtractor.load(choice, vocab=vocab)
+    choice = choose_for_engine(settings, engine)
+    assistant = make_assistant(engine, choice.extractor, llm=llm or None, checkpoint_path=checkpoint,
+                               base_url=settings.llm_base_url)
+    return assistant, choice

@@ -74,7 +74,7 @@ def poll(fn, timeout_s: float = 20.0, every_s: float = 0.5):
 
 
 def test_refinement_conversation_chips_reload_feedback_export(server, page, shots, artifacts):
-    from transcripts.cli import register
+    from sift.commands.transcripts import register
     from transcripts.store import TranscriptStore
 
     login(page, server["url"])

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from evals.load_cli import add_arguments, register, run
 from evals.load_test import compare, load_scripts, markdown, percentile
+from sift.commands.load import add_arguments, register, run
 
 
 def test_percentile_nearest_rank():
@@ -43,7 +43,7 @@ def test_compare_against_the_first_level_and_table():
 
 
 def test_bench_load_is_added_to_the_bench_command():
-    from evals.bench_cli import register as register_bench
+    from sift.commands.bench import register as register_bench
 
     parser = argparse.ArgumentParser(prog="sift")
     sub = parser.add_subparsers(dest="command")

@@ -1,4 +1,4 @@
-"""`sift chat` (agent/cli.py) and `sift eval conversations` (evals/conversation_eval.py) entry points."""
+"""`sift chat` (sift/commands/chat.py) and `sift eval conversations` (sift/commands/conversations.py) entry points."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import json
 import pytest
 
 from agent.assistant import Assistant
-from agent.cli import JSON_FIELDS, ScriptError, interactive, load_script, register, run_script
-from evals.conversation_eval import DEFAULT_DATA, add_eval_conversations, open_demo_engine, rule_extractor
+from evals.conversation_eval import DEFAULT_DATA, open_demo_engine, rule_extractor
 from retrieval.filters import PHONES
+from sift.commands.chat import JSON_FIELDS, ScriptError, interactive, load_script, register, run_script
+from sift.commands.conversations import add_eval_conversations
 
 
 @pytest.fixture(scope="module")

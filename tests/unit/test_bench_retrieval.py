@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from evals import bench_retrieval as br
-from evals.bench_cli import register
 from retrieval.attributes import AttributeTable
 from retrieval.filters import Filters
+from sift.commands.bench import register
 from tests.fakes import HashingEmbedder
 
 

@@ -166,7 +166,7 @@ def test_cli_handler_runs_and_prints_json(devset, tmp_path, monkeypatch, capsys)
     import argparse
 
     import evals.retrieval_eval as re_mod
-    from evals.retrieval_cli import add_eval_retrieval
+    from sift.commands.retrieval import add_eval_retrieval
 
     monkeypatch.setattr(re_mod, "_open", fake_open)
     parser = argparse.ArgumentParser()

@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from extraction import cli
 from extraction.seq2seq import Seq2SeqExtractor
 from retrieval.filters import Filters
+from sift.commands import extraction as cli
+from sift.extractor_choice import decide
+from sift.settings import Settings
 from training.train_extractor import TrainExtractorConfig, main
 
 
@@ -68,8 +70,8 @@ def test_cli_extract_file_loads_the_model_once(tiny_model, tmp_path, monkeypatch
             lines.append(json.dumps({"id": i, "text": "only blue ones", "state": "not json"}))
     f = tmp_path / "q.jsonl"
     f.write_text("\n".join(lines) + "\n\n")
-    args = argparse.Namespace(text=None, file=str(f), state=None, model=None, json=True, models_dir=str(out.parent),
-                              catalog=None)
+    args = argparse.Namespace(text=None, file=str(f), state=None, model=None, json=True, catalog=None,
+                              settings=Settings(models_dir=out.parent))
     # models_dir/<name> is the fixture folder, not "extractor": point --model at it explicitly.
     args.model = str(out)
     assert cli.cmd_extract(args) == 0
@@ -83,7 +85,7 @@ def test_cli_extract_file_loads_the_model_once(tiny_model, tmp_path, monkeypatch
 
 def test_cli_falls_back_to_rules_without_a_model(tmp_path, capsys) -> None:
     args = argparse.Namespace(text="a cheap samsung phone", file=None, state='{"color": ["black"]}', model=None,
-                              json=True, models_dir=str(tmp_path), catalog=None)
+                              json=True, catalog=None, settings=Settings(models_dir=tmp_path))
     assert cli.cmd_extract(args) == 0
     cap = capsys.readouterr()
     row = json.loads(cap.out)
@@ -100,9 +102,8 @@ def test_register_adds_commands_and_shares_train_and_eval() -> None:
     a = parser.parse_args(["extract", "cheap phone", "--json"])
     assert a.func is cli.cmd_extract and a.json is True
     a = parser.parse_args(["train", "extractor", "--quick", "--out", "x"])
-    assert cli.find_model(argparse.Namespace(model=None, models_dir="nowhere",
-                                             settings=argparse.Namespace(extractor="some/ckpt"))) == "some/ckpt"
-    assert cli.find_model(argparse.Namespace(model=None, settings=argparse.Namespace(extractor="rules"))) is None
+    assert decide(Settings(models_dir="nowhere", extractor="some/ckpt")).model == "some/ckpt"
+    assert decide(Settings(extractor="rules")).model is None
     assert a.func is cli.cmd_train and a.quick
     assert parser.parse_args(["train", "embedder"]).train_command == "embedder"
     a = parser.parse_args(["eval", "extraction", "--out", "r.json"])

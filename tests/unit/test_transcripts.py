@@ -177,7 +177,7 @@ def test_unmet_demand_ranks_failing_combinations():
 
 
 def test_cli_list_show_export_report(db, tmp_path, capsys):
-    from transcripts.cli import register
+    from sift.commands.transcripts import register
 
     _, url = db
     parser = argparse.ArgumentParser()

@@ -16,9 +16,9 @@ def _fake_model(folder, seq2seq_em, rules_em=0.7):
 
 def test_auto_uses_rules_without_a_model_or_with_a_worse_one(tmp_path, demo_engine, monkeypatch):
     settings = Settings(models_dir=tmp_path / "models")
-    assert isinstance(wiring.build_extractor(settings, demo_engine), RuleExtractor)
+    assert isinstance(wiring.choose_for_engine(settings, demo_engine).extractor, RuleExtractor)
     _fake_model(tmp_path / "models" / "extractor", seq2seq_em=0.3)
-    assert isinstance(wiring.build_extractor(settings, demo_engine), RuleExtractor)
+    assert isinstance(wiring.choose_for_engine(settings, demo_engine).extractor, RuleExtractor)
 
 
 def test_auto_uses_a_model_that_beat_the_rules(tmp_path, demo_engine, monkeypatch):
@@ -26,14 +26,14 @@ def test_auto_uses_a_model_that_beat_the_rules(tmp_path, demo_engine, monkeypatc
     loaded = []
     monkeypatch.setattr("extraction.seq2seq.Seq2SeqExtractor.load",
                         classmethod(lambda cls, path, vocab=None, **kw: loaded.append(path) or "model"))
-    assert wiring.build_extractor(Settings(models_dir=tmp_path / "models"), demo_engine) == "model"
+    assert wiring.choose_for_engine(Settings(models_dir=tmp_path / "models"), demo_engine).extractor == "model"
     assert loaded == [str(tmp_path / "models" / "extractor")]
 
 
 def test_explicit_rules_and_llm_without_model(tmp_path, demo_engine):
-    assert isinstance(wiring.build_extractor(Settings(extractor="rules"), demo_engine), RuleExtractor)
+    assert isinstance(wiring.choose_for_engine(Settings(extractor="rules"), demo_engine).extractor, RuleExtractor)
     try:
-        wiring.build_extractor(Settings(extractor="llm", llm=None), demo_engine)
+        wiring.choose_for_engine(Settings(extractor="llm", llm=None), demo_engine)
     except ValueError as exc:
         assert "SIFT_LLM" in str(exc)
     else:

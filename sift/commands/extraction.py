@@ -1,10 +1,9 @@
-"""Command-line entry points of the extraction domain: `sift extract`, `sift train extractor`,
-`sift eval extraction`. The shell (`sift/cli.py`) calls `register(subparsers)`.
+"""`sift extract`, `sift train extractor`, `sift eval extraction`: the extraction domain's commands.
 
-Arguments the shell sets on the namespace (all optional here): `args.catalog` (catalog file; the
-demo catalog otherwise), `args.models_dir` (folder holding `extractor/`, the trained model),
-`args.settings.extractor` ("auto" | "rules" | a checkpoint path or hub id). Each sub-command also
-defines its own `--catalog` and `--json`, like the shell's other commands; handlers are `func`.
+Arguments the shell sets on the namespace: `args.settings` (SIFT_EXTRACTOR, the models folder...) and
+`args.catalog` (catalog file whose values filters snap to; the default vocabulary otherwise). Which
+extractor `sift extract` runs is decided by `sift.extractor_choice` (the same function the chat and the app
+use), and printed on stderr with the reason.
 
     $ sift extract "a cheap samsung phone with lots of reviews" --json
     {"id": "1", "text": "a cheap samsung phone ...", "filters": {"price_max": "low", ...}, "spans": {...}}
@@ -14,75 +13,52 @@ defines its own `--catalog` and `--json`, like the shell's other commands; handl
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from retrieval.catalog import load_catalog
 from retrieval.filters import Filters
 
-DEFAULT_MODEL_SUBDIR = "extractor"
+from ..extractor_choice import Choice, choose_extractor, decide, eval_command, trained_folder
+from ..settings import Settings
+from .common import subcommands
+
+if TYPE_CHECKING:
+    from extraction.vocabulary import Vocabulary
+
 BATCH = 64
 
 
-# ------------------------------------------------------------------------------------------------ helpers
-def _subcommands(subparsers: Any, name: str, help_text: str) -> Any:
-    """The nested sub-command action of `name` (e.g. `train`), created if no other domain made it yet."""
-    parser = subparsers.choices.get(name) if hasattr(subparsers, "choices") else None
-    if parser is None:
-        parser = subparsers.add_parser(name, help=help_text)
-    for action in parser._actions:  # noqa: SLF001 - argparse keeps nested sub-commands only here
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            return action
-    return parser.add_subparsers(dest=f"{name}_command", metavar="WHAT")
-
-
-def _vocab(args: argparse.Namespace) -> Any:
+def _vocab(args: argparse.Namespace) -> Vocabulary:
+    # lazy: gazetteers and word lists (~5 ms), only for extraction
     from extraction.vocabulary import Vocabulary
 
     catalog = getattr(args, "catalog", None)
-    if catalog:
-        from retrieval.catalog import load_catalog
-
-        return Vocabulary.from_products(load_catalog(catalog))
-    return Vocabulary.default()
+    return Vocabulary.from_products(load_catalog(catalog)) if catalog else Vocabulary.default()
 
 
-def find_model(args: argparse.Namespace) -> str | None:
-    """The trained model to use: --model, SIFT_EXTRACTOR (a path/hub id), or `<models_dir>/extractor` if present.
+def load_extractor(args: argparse.Namespace) -> Choice:
+    """The extractor `sift.extractor_choice` picks for these settings and `--model`, said on stderr with why."""
+    choice = choose_extractor(args.settings, _vocab(args), getattr(args, "model", None))
+    print(choice.line(), file=sys.stderr)
+    return choice
 
-    None means the rules: nothing found, or the settings say `rules`.
-    """
-    if getattr(args, "model", None):
-        return str(args.model)
-    choice = str(getattr(getattr(args, "settings", None), "extractor", "auto") or "auto")
-    if choice == "rules":
+
+def evaluation_candidate(settings: Settings, model: str | None = None) -> str | None:
+    """The seq2seq model `sift eval extraction` compares with the rules: `--model`, a model SIFT_EXTRACTOR
+    names, else the trained model in the models folder if there is one (its evaluation decides `auto`);
+    None with SIFT_EXTRACTOR=rules or without a model (the rules alone are evaluated)."""
+    decision = decide(settings, model)
+    if decision.kind == "seq2seq":
+        return decision.model
+    if (settings.extractor or "auto").strip() == "rules":
         return None
-    if choice not in ("auto", "llm", "seq2seq"):
-        return choice
-    models_dir = getattr(args, "models_dir", None)
-    if models_dir:
-        for candidate in (Path(models_dir) / DEFAULT_MODEL_SUBDIR, Path(models_dir)):
-            if (candidate / "config.json").exists():
-                return str(candidate)
-    return None
-
-
-def load_extractor(args: argparse.Namespace) -> Any:
-    """Load the extractor once: the seq2seq model when one is configured/present, else the rules."""
-    vocab = _vocab(args)
-    path = find_model(args)
-    if path:
-        from extraction.seq2seq import Seq2SeqExtractor
-
-        ex = Seq2SeqExtractor.load(path, vocab=vocab)
-        print(f"extractor: seq2seq model {path}", file=sys.stderr)
-        return ex
-    from extraction.rules import RuleExtractor
-
-    print("extractor: rules (no trained model found; train one with `sift train extractor`)", file=sys.stderr)
-    return RuleExtractor(vocab)
+    folder = trained_folder(settings)
+    return str(folder) if (folder / "config.json").exists() else None
 
 
 def _parse_state(raw: Any, vocab: Any) -> tuple[Filters, list[str]]:
@@ -98,11 +74,7 @@ def _parse_state(raw: Any, vocab: Any) -> tuple[Filters, list[str]]:
 
 def iter_inputs(path: str) -> Iterator[tuple[str, str, Any]]:
     """(id, text, state) per non-empty line: JSONL objects with id/text/state, or plain text lines."""
-    opener = open
-    if path.endswith(".gz"):
-        import gzip
-
-        opener = gzip.open  # type: ignore[assignment]
+    opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
         for n, line in enumerate(fh, 1):
             line = line.strip()
@@ -138,7 +110,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.file and not Path(args.file).exists():
         print(f"file not found: {args.file}", file=sys.stderr)
         return 2
-    extractor = load_extractor(args)
+    try:
+        extractor = load_extractor(args).extractor
+    except (ValueError, OSError) as exc:  # SIFT_EXTRACTOR=llm without SIFT_LLM, a model folder that is not one
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     vocab = getattr(extractor, "vocab", None)
     if args.text:
         state, warnings = _parse_state(args.state, vocab)
@@ -167,22 +143,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from training.train_extractor import config_from_args, main
+    from training.train_extractor import config_from_args, main  # lazy: keeps other commands' start-up short
 
     if not args.out:
-        models_dir = getattr(args, "models_dir", None) or "models"
-        args.out = str(Path(models_dir) / DEFAULT_MODEL_SUBDIR)
+        args.out = str(trained_folder(args.settings))
     metrics = main(config_from_args(args))
     summary = {k: v for k, v in metrics.items() if k not in ("dev", "test")}
     summary["test_exact_match"] = metrics["test"]["exact_match"]
     print(json.dumps(summary, indent=2))
+    # `auto` serves a trained model only once its evaluation shows it as good as the rules.
+    print(f"next: `{eval_command(Path(args.out))}`; SIFT_EXTRACTOR=auto uses the model only if it matches "
+          f"or beats the rules there", file=sys.stderr)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.extraction_eval import ExtractionEvalConfig, markdown, run
+    from evals.extraction_eval import ExtractionEvalConfig, markdown, run  # lazy: keeps start-up short
 
-    model = find_model(args)
+    model = evaluation_candidate(args.settings, getattr(args, "model", None))
     catalog = getattr(args, "catalog", None)
     report = run(ExtractionEvalConfig(model=model, catalog=str(catalog) if catalog else None,
                                       max_examples=args.max_examples))
@@ -199,12 +177,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("text", nargs="?", help="the utterance")
     p.add_argument("--state", default=None, help='current filter state as JSON, e.g. \'{"brand": ["Samsung"]}\'')
     p.add_argument("--file", default=None, help="one utterance per line, or JSONL with id, text, optional state")
-    p.add_argument("--model", default=None, help="trained seq2seq model folder or hub id (default: models dir)")
+    p.add_argument("--model", default=None, help="seq2seq model folder or hub id to use whatever its evaluation says "
+                        "(default: SIFT_EXTRACTOR, see `sift.extractor_choice`)")
     p.add_argument("--catalog", type=Path, default=None, help="catalog whose values filters snap to")
     p.add_argument("--json", action="store_true", help="print one JSON object per input")
     p.set_defaults(func=cmd_extract)
 
-    train = _subcommands(subparsers, "train", "train models")
+    train = subcommands(subparsers, "train", "train models")
     t = train.add_parser("extractor", help="train the seq2seq filter extractor (from scratch or --base)")
     t.add_argument("--base", default=None, help="pretrained checkpoint to fine-tune, e.g. google/flan-t5-small")
     t.add_argument("--out", default=None, help="output folder (default: <models dir>/extractor)")
@@ -217,9 +196,10 @@ def register(subparsers: Any) -> None:
     t.add_argument("--catalog", type=Path, default=None, help="catalog to draw values from (default: demo)")
     t.set_defaults(func=cmd_train)
 
-    ev = _subcommands(subparsers, "eval", "evaluations")
+    ev = subcommands(subparsers, "eval", "evaluations")
     e = ev.add_parser("extraction", help="per-field accuracy / exact match of rules vs the trained model")
-    e.add_argument("--model", default=None)
+    e.add_argument("--model", default=None,
+                   help="seq2seq model to compare with the rules (default: the trained model in the models dir)")
     e.add_argument("--out", default=None, help="write the JSON report here")
     e.add_argument("--max-examples", type=int, default=1500, dest="max_examples")
     e.add_argument("--catalog", type=Path, default=None)

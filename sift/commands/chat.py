@@ -1,5 +1,8 @@
 """`sift chat`: the assistant in a terminal, interactive or from a script.
 
+The extractor is the one `sift.extractor_choice` picks (as for `sift extract` and the app); which one and
+why is printed on stderr at start.
+
     sift chat                                  # interactive: one message per line, Ctrl-D or "quit" ends
     sift chat --conversation my-id             # continue a stored conversation (SQLite, survives restarts)
     sift chat --script turns.json [--json]     # a JSON list of messages, or JSONL of {"id", "turns"}
@@ -81,7 +84,8 @@ def turn_json(conversation: str, turn: int, user: str, result: Any) -> dict[str,
 
 
 def run_script(assistant: Any, conversations: Iterable[dict[str, Any]], as_json: bool = False,
-               out: TextIO = sys.stdout) -> int:
+               out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # read at call time, so a redirected stdout is honoured
     for conv in conversations:
         if not as_json:
             out.write(f"=== {conv['id']}\n")
@@ -103,8 +107,9 @@ def _print_turn(out: TextIO, text: str, result: Any) -> None:
     out.write("\n")
 
 
-def interactive(assistant: Any, conversation: str, as_json: bool = False, stdin: TextIO = sys.stdin,
-                out: TextIO = sys.stdout) -> int:
+def interactive(assistant: Any, conversation: str, as_json: bool = False, stdin: TextIO | None = None,
+                out: TextIO | None = None) -> int:
+    stdin, out = stdin or sys.stdin, out or sys.stdout
     if not as_json:
         out.write(f"Sift chat (conversation {conversation}). Type what you're looking for; "
                   "'quit' or Ctrl-D ends.\n")
@@ -128,21 +133,16 @@ def interactive(assistant: Any, conversation: str, as_json: bool = False, stdin:
 
 
 # ---------------------------------------------------------------------------------------------- command
-def assistant_from_args(args: argparse.Namespace, checkpoint_path: Path | None):
-    """Engine, extractor and chat model from the shell's settings (the lead's wiring) and `args`."""
-    from sift import wiring
-
-    from .factory import make_assistant
+def assistant_from_args(args: argparse.Namespace, checkpoint_path: Path | str | None) -> Any:
+    """Engine, extractor and chat model from the shell's settings and `args`; says which extractor runs and why."""
+    from .. import wiring  # lazy: the index store, extractors and agent (~1 s with LangChain), only for chat
 
     settings = args.settings
     engine = wiring.build_engine(settings, getattr(args, "catalog", None), show_progress=not args.json)
-    extractor = None
-    build_extractor = getattr(wiring, "build_extractor", None)
-    if build_extractor is not None:
-        extractor = build_extractor(settings, engine)
-    llm = getattr(args, "llm", None) or getattr(settings, "llm", None)
-    return make_assistant(engine, extractor, llm=llm, checkpoint_path=checkpoint_path,
-                          base_url=getattr(settings, "llm_base_url", None))
+    llm = getattr(args, "llm", None) or settings.llm
+    assistant, choice = wiring.build_assistant(settings, engine, checkpoint_path, llm=llm)
+    print(choice.line(), file=sys.stderr)
+    return assistant
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

@@ -3,25 +3,24 @@
     sift bench retrieval                       # real catalog when present, else the demo catalog (~5-8 min)
     sift bench retrieval --quick               # tiny everything, seconds (what the unit test runs)
     sift bench retrieval --catalog my.jsonl.gz --out results.json --json
-
-Wire it in `sift/cli.py` with ``evals.bench_cli.register(subparsers)``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
+from evals.bench_retrieval import DEFAULT_OUT, DEFAULT_PLOT, BenchConfig, markdown, run_benchmark
+
+from .common import subcommands
+
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add `bench` with its `retrieval` sub-command; returns the `bench` parser."""
-    from .bench_retrieval import DEFAULT_OUT, DEFAULT_PLOT
-
-    bench = subparsers.add_parser("bench", help="performance benchmarks (retrieval)")
-    sub = bench.add_subparsers(dest="bench_command", metavar="{retrieval}")
-    sub.required = True
+    """Add `bench retrieval` (creating the `bench` group if needed); returns the `retrieval` parser."""
+    sub = subcommands(subparsers, "bench", "performance benchmarks (retrieval, HTTP load)")
     p = sub.add_parser("retrieval", help="index build, query latency, memory, recall vs a LangChain FAISS baseline",
                        description="Measure Sift retrieval: build throughput (fp32 vs bf16), query latency at 1%%/10%%/50%%"
                                    " filter selectivity, memory, recall@10 against exact search, the LangChain FAISS"
@@ -42,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=str, default=None,
                    help="comma-separated synthetic sizes (default 100000,1000000; quick 20000)")
     p.set_defaults(func=run_bench_retrieval)
-    return bench
+    return p
 
 
 def _none_or_path(p: Path | None) -> Path | None:
@@ -50,10 +49,6 @@ def _none_or_path(p: Path | None) -> Path | None:
 
 
 def run_bench_retrieval(args: argparse.Namespace) -> int:
-    import logging
-
-    from .bench_retrieval import BenchConfig, markdown, run_benchmark
-
     if args.catalog is not None and not Path(args.catalog).exists():
         print(f"catalog not found: {args.catalog} (pass an existing file, or leave --catalog out)", file=sys.stderr)
         return 2
@@ -62,12 +57,9 @@ def run_bench_retrieval(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"--sizes must be comma-separated integers, got {args.sizes!r}", file=sys.stderr)
         return 2
-    try:
-        import torch
+    import torch  # lazy: ~1 s to import, only for the benchmark itself
 
-        torch.set_flush_denormal(True)
-    except ImportError:
-        pass
+    torch.set_flush_denormal(True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     config = BenchConfig(catalog=args.catalog, quick=args.quick, out=_none_or_path(args.out),
                          plot=_none_or_path(args.plot), cache_dir=_none_or_path(args.cache_dir),

@@ -1,7 +1,7 @@
 """`sift eval retrieval` and `sift train embedder`.
 
-The lead wires them: `add_eval_retrieval(eval_subparsers)` and `add_train_embedder(train_subparsers)`.
-Handlers expect `args.cache_dir` and `args.models_dir` (global options) and return an exit code.
+`sift/cli.py` wires them: `add_eval_retrieval(eval_subparsers)` and `add_train_embedder(train_subparsers)`.
+Handlers expect `args.cache_dir` and `args.models_dir` (set by the shell) and return an exit code.
 
     sift train embedder --catalog ../shared/data/catalogs/amazon_us_phones.jsonl.gz
     sift eval retrieval --catalog ../shared/data/catalogs/amazon_us_phones.jsonl.gz \\
@@ -16,6 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from retrieval.embedder import DEFAULT_MODEL
+from training.train_embedder import EmbedderTrainConfig
+from training.train_embedder import main as train_embedder
+
 DEFAULT_FINETUNED = "embedder-finetuned"
 
 
@@ -27,7 +31,7 @@ def _catalogs(args: argparse.Namespace) -> list[str]:
         return [str(cat)]
     settings = getattr(args, "settings", None)
     if settings is not None:
-        from sift.wiring import catalog_path  # the demo catalog, generated on first use
+        from ..wiring import catalog_path  # lazy: the index store and demo catalog generator (~25 ms)
 
         return [str(catalog_path(settings))]
     raise SystemExit("no catalog given: pass --catalog FILE")
@@ -35,9 +39,6 @@ def _catalogs(args: argparse.Namespace) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ train
 def add_train_embedder(train_subparsers: Any) -> argparse.ArgumentParser:
-    from retrieval.embedder import DEFAULT_MODEL
-    from training.train_embedder import EmbedderTrainConfig
-
     d = EmbedderTrainConfig(catalogs=["-"])
     p = train_subparsers.add_parser("embedder", help="fine-tune the product embedder on synthetic queries",
                                     description="Fine-tune a sentence-transformer on (synthetic query, product) "
@@ -64,8 +65,6 @@ def add_train_embedder(train_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def cmd_train_embedder(args: argparse.Namespace) -> int:
-    from training.train_embedder import EmbedderTrainConfig, main
-
     out = args.out or str(Path(args.models_dir) / DEFAULT_FINETUNED)
     subs = args.subcategory
     cfg_kwargs: dict[str, Any] = {}
@@ -79,7 +78,7 @@ def cmd_train_embedder(args: argparse.Namespace) -> int:
         bf16=None if args.bf16 == "auto" else args.bf16 == "on", **cfg_kwargs,
     )
     try:
-        metrics = main(config)
+        metrics = train_embedder(config)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -98,8 +97,6 @@ def cmd_train_embedder(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------------ eval
 def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
-    from retrieval.embedder import DEFAULT_MODEL
-
     p = eval_subparsers.add_parser("retrieval", help="retrieval quality on labelled queries (paper Table 5 layout)",
                                    description="BM25, pretrained and fine-tuned embedders, with and without filters, "
                                                "hybrid fusion; P@k/R@k (k=1,2,3,5,10), MRR@10, nDCG@10, CP@k.")
@@ -125,7 +122,7 @@ def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def cmd_eval_retrieval(args: argparse.Namespace) -> int:
-    from evals.retrieval_eval import EvalConfig, evaluate, markdown, plot
+    from evals.retrieval_eval import EvalConfig, evaluate, markdown, plot  # lazy: keeps start-up short
 
     catalogs = _catalogs(args)
     if len(catalogs) == 1 and len(args.qrels) > 1:
@@ -137,8 +134,6 @@ def cmd_eval_retrieval(args: argparse.Namespace) -> int:
     if finetuned is None:
         cand = Path(args.models_dir) / DEFAULT_FINETUNED
         settings = getattr(args, "settings", None)
-        from retrieval.embedder import DEFAULT_MODEL
-
         if settings is not None and getattr(settings, "embedder", DEFAULT_MODEL) != DEFAULT_MODEL:
             finetuned = str(settings.embedder)
         elif cand.exists():

@@ -14,20 +14,26 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from retrieval.catalog import iter_products
+
+from ..settings import Settings
+from .common import print_json as _print_json
+
+if TYPE_CHECKING:
+    from transcripts.store import TranscriptStore
 
 
-def _store(args: argparse.Namespace):
-    from sift.ui import UISettings
-
-    from .store import TranscriptStore
-
-    url = args.db or UISettings().resolved_database_url()
-    return TranscriptStore(url)
+def _settings(args: argparse.Namespace) -> Settings:
+    return getattr(args, "settings", None) or Settings()
 
 
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+def _store(args: argparse.Namespace) -> TranscriptStore:
+    # lazy: SQLAlchemy-backed store (~5 ms), only for this group
+    from transcripts.store import TranscriptStore
+
+    return TranscriptStore(args.db or _settings(args).resolved_database_url())
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -63,14 +69,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _title_lookup():
+def _title_lookup(settings: Settings):
     """Product titles for the HTML export when the catalog is at hand (without building an index)."""
-    try:
-        from retrieval.catalog import iter_products
-        from sift.settings import Settings
-        from sift.wiring import catalog_path
+    from ..wiring import catalog_path  # lazy: the index store and demo catalog generator (~25 ms)
 
-        path = catalog_path(Settings())
+    try:
+        path = catalog_path(settings)
         if not path.exists():
             return None
         titles = {p.id: p.title for p in iter_products(path)}
@@ -80,7 +84,7 @@ def _title_lookup():
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import to_html, to_jsonl
+    from transcripts.export import to_html, to_jsonl  # lazy: only `sift transcripts export` writes these
 
     convs = _store(args).all_conversations(args.ids or None)
     if args.ids and len(convs) < len(args.ids):
@@ -88,7 +92,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"error: no conversation {', '.join(sorted(missing))} (see `sift transcripts list`)",
               file=sys.stderr)
         return 1
-    text = to_jsonl(convs) if args.format == "jsonl" else to_html(convs, _title_lookup() if args.titles else None)
+    titles = _title_lookup(_settings(args)) if args.titles and args.format == "html" else None
+    text = to_jsonl(convs) if args.format == "jsonl" else to_html(convs, titles)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(text, encoding="utf-8")
@@ -100,7 +105,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import report_markdown, unmet_demand
+    from transcripts.report import report_markdown, unmet_demand  # lazy: only `sift transcripts report`
 
     rows = unmet_demand(_store(args).all_conversations(), top=args.top)
     if args.json:

@@ -4,8 +4,7 @@
     sift bench load --concurrency 1,8,32,64 --json evals/results/load.json
     sift bench load --url http://127.0.0.1:8000 --concurrency 1,8
 
-Wire it in `sift/cli.py` after `register_bench(sub)` with ``evals.load_cli.register(sub)``: it adds `load`
-to the existing `bench` command (or creates `bench` when it is missing).
+`register(sub)` adds `load` to the `bench` group (creating it when `bench retrieval` is not there yet).
 """
 
 from __future__ import annotations
@@ -15,17 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-
-def _bench_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    bench = subparsers.choices.get("bench")
-    if bench is None:
-        bench = subparsers.add_parser("bench", help="performance benchmarks")
-    for action in bench._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    sub = bench.add_subparsers(dest="bench_command")
-    sub.required = True
-    return sub
+from .common import subcommands
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -53,20 +42,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `bench load`; returns its parser."""
-    sub = _bench_subparsers(subparsers)
+    sub = subcommands(subparsers, "bench", "performance benchmarks (retrieval, HTTP load)")
     p = sub.add_parser("load", help="concurrent scripted conversations against the HTTP chat endpoint",
                        description="Run N concurrent scripted conversations against the app's POST /api/chat "
                                    "(started here on 127.0.0.1, rate limiting off) and report turns/s, latency "
                                    "p50/p95/p99 and errors per N, compared with the first N.")
-    if sub.metavar and "load" not in sub.metavar:
-        sub.metavar = sub.metavar.rstrip("}") + ",load}"
     add_arguments(p)
     p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    from .load_test import SHORT, LoadConfig, markdown, run_load
+    # lazy: HTTP client stack, only for the run
+    from evals.load_test import SHORT, LoadConfig, markdown, run_load
 
     cfg = LoadConfig(**SHORT) if args.short else LoadConfig()
     if args.concurrency:

@@ -1,0 +1,132 @@
+"""Which filter extractor serves: the one decision behind `sift extract`, `sift chat`, the app and its HTTP API.
+
+SIFT_EXTRACTOR (or `--model` where a command has it) names the extractor:
+
+    auto (default)   the trained model in `<models_dir>/extractor`, but only when its `eval_extraction.json`
+                     (written by `sift eval extraction --out`) shows it matched or beat the rules on held-out
+                     phrasings; otherwise the rules. A weak model would make every answer worse.
+    rules            the rule extractor
+    llm              the chat model of SIFT_LLM with structured output
+    seq2seq          the trained model in `<models_dir>/extractor`, whatever its evaluation says
+    PATH or hub id   that seq2seq model, whatever its evaluation says
+
+Every entry point says which extractor runs and why (`Choice.line()`), so nobody wonders why
+`sift extract` and the chat window disagree:
+
+    >>> decide(Settings(extractor="rules")).line()
+    'extractor: rules (forced by SIFT_EXTRACTOR=rules)'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from extraction.base import Extractor
+    from extraction.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+TRAINED_SUBDIR = "extractor"  # `sift train extractor` writes here by default
+EVAL_REPORT = "eval_extraction.json"  # `sift eval extraction --out` writes here
+Kind = Literal["rules", "seq2seq", "llm"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which extractor to build, and why, before anything is loaded."""
+
+    kind: Kind
+    reason: str
+    model: str | None = None  # the seq2seq checkpoint (a folder or hub id) when kind == "seq2seq"
+
+    def line(self) -> str:
+        """One line for stderr or the log: `extractor: seq2seq models/extractor (forced by --model)`."""
+        what = f"{self.kind} {self.model}" if self.model else self.kind
+        return f"extractor: {what} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Choice(Decision):
+    """A `Decision` with its extractor built."""
+
+    extractor: Extractor | None = None
+
+
+def trained_folder(settings: Settings) -> Path:
+    return Path(settings.models_dir) / TRAINED_SUBDIR
+
+
+def eval_command(folder: Path) -> str:
+    return f"sift eval extraction --model {folder} --out {folder / EVAL_REPORT}"
+
+
+def decide(settings: Settings, model: str | None = None) -> Decision:
+    """The extractor that `settings` (and a command's `--model`) ask for; see the module docstring."""
+    if model:
+        return Decision("seq2seq", "forced by --model", str(model))
+    choice = (settings.extractor or "auto").strip()
+    if choice == "rules":
+        return Decision("rules", "forced by SIFT_EXTRACTOR=rules")
+    if choice == "llm":
+        return Decision("llm", f"forced by SIFT_EXTRACTOR=llm; chat model SIFT_LLM={settings.llm or '(unset)'}")
+    if choice == "seq2seq":
+        return Decision("seq2seq", "forced by SIFT_EXTRACTOR=seq2seq", str(trained_folder(settings)))
+    if choice != "auto":
+        return Decision("seq2seq", f"forced by SIFT_EXTRACTOR={choice}", choice)
+    return _auto(trained_folder(settings))
+
+
+def _auto(folder: Path) -> Decision:
+    """The trained model when its own evaluation shows it at least as good as the rules, else the rules."""
+    if not (folder / "config.json").exists():
+        return Decision("rules", f"no trained model at {folder}")
+    report_path = folder / EVAL_REPORT
+    if not report_path.exists():
+        return Decision("rules", f"no {EVAL_REPORT} next to the trained model at {folder}, so it is unproven; "
+                                 f"run `{eval_command(folder)}`")
+    try:
+        scores = json.loads(report_path.read_text())["single_turn"]
+        model_em = float(scores["seq2seq"]["exact_match"])
+        rules_em = float(scores["rules"]["exact_match"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Decision("rules", f"{report_path} is unreadable ({type(exc).__name__}: {exc}); "
+                                 f"run `{eval_command(folder)}` again")
+    scored = (f"trained model at {folder} scored {model_em:.2f} exact match vs rules {rules_em:.2f} "
+              f"on held-out phrasings")
+    if model_em >= rules_em:
+        return Decision("seq2seq", scored, str(folder))
+    return Decision("rules", f"{scored}; using rules (SIFT_EXTRACTOR={folder} forces the model)")
+
+
+def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None) -> Choice:
+    """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values).
+
+    Raises `ValueError` for SIFT_EXTRACTOR=llm without SIFT_LLM, `OSError` for a model that cannot be loaded.
+    """
+    d = decide(settings, model)
+    if d.kind == "rules":
+        # lazy: only the chosen extractor is imported (rules ~0.2 s)
+        from extraction.rules import RuleExtractor
+
+        extractor: Extractor = RuleExtractor(vocab)
+    elif d.kind == "llm":
+        if not settings.llm:
+            raise ValueError("SIFT_EXTRACTOR=llm needs SIFT_LLM (e.g. openai:gpt-4o-mini); or use auto/rules")
+        from agent.llm import make_chat_model  # lazy: LangChain's client stack (~1 s) only for the LLM
+        from extraction.llm import LLMExtractor  # lazy: see above
+
+        extractor = LLMExtractor(make_chat_model(settings.llm, settings.llm_base_url), vocab)
+    else:
+        from extraction.seq2seq import Seq2SeqExtractor  # lazy: only the chosen extractor is imported
+
+        extractor = Seq2SeqExtractor.load(str(d.model), vocab=vocab)
+    choice = Choice(d.kind, d.reason, d.model, extractor)
+    log.info("%s", choice.line())
+    return choice
