@@ -27,9 +27,10 @@ from retrieval.filters import Filters
 from retrieval.search import SearchEngine
 from tools.catalog_tools import SEARCH
 from tools.describe import constraint_labels, product_record, why_it_fits
+from tools.state import filters_of
 
 from .builder import KEEP_TURNS, build_agent
-from .state import PER_TURN_RESET, filters_of
+from .state import PER_TURN_RESET
 
 log = logging.getLogger(__name__)
 # Upper bound on graph steps per turn (model and tool nodes); the policy needs 6, an LLM a few more.

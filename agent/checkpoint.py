@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ PG_SETUP_LOCK = 0x5EF7_C4EC
 def database_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that mean "the database failed" (locked, full, down), not "the code is wrong"."""
     errors: list[type[BaseException]] = [sqlite3.Error, OSError]
-    try:
+    try:  # lazy: the PostgreSQL driver (~0.1 s) is loaded once, here or by `open_postgres`, not for SQLite users
         import psycopg
         from psycopg_pool import PoolTimeout
 
@@ -88,8 +90,6 @@ def open_checkpointer(target: str | Path | None, *, resilient: bool = True,
     raises a clear `RuntimeError` when the server cannot be reached at startup.
     """
     if target is None:
-        from langgraph.checkpoint.memory import InMemorySaver
-
         return InMemorySaver()  # cannot fail: no wrapper
     if is_postgres_url(target):
         saver = open_postgres(str(target), pool_max=pool_max, pool_timeout_s=pool_timeout_s)
@@ -99,8 +99,6 @@ def open_checkpointer(target: str | Path | None, *, resilient: bool = True,
 
 
 def open_sqlite(path: Path | None, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S) -> BaseCheckpointSaver:
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     # One connection shared by the facade's worker threads; SqliteSaver serialises access with a lock.
@@ -114,7 +112,7 @@ def open_sqlite(path: Path | None, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S
 
 def open_postgres(url: str, pool_max: int = PG_POOL_MAX, pool_timeout_s: float = PG_POOL_TIMEOUT_S):
     """`PostgresSaver` over a psycopg pool (`check` revalidates a connection after a server restart)."""
-    try:
+    try:  # lazy: the PostgreSQL driver (~0.1 s) only when SIFT_DATABASE_URL names PostgreSQL
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool

@@ -1,4 +1,7 @@
-"""`make_assistant`: what the shell (sift/wiring.py) calls to get a ready `Assistant`."""
+"""`make_assistant`: what the shell (sift/wiring.py) calls to get a ready `Assistant`.
+
+The extractor comes from the shell (`sift/extractor_choice.py` decides which); without one, the rules.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from extraction.base import Extractor
+from extraction.rules import RuleExtractor
+from extraction.vocabulary import Vocabulary
 from retrieval.search import SearchEngine
 
 from .assistant import Assistant
@@ -17,9 +22,6 @@ def default_extractor(engine: SearchEngine) -> Extractor:
     Built from the products (not only the attribute table) so brands that are really a title's first word
     ("Pack", "USB" in some catalogs) are recognised as weak and need product context to match.
     """
-    from extraction.rules import RuleExtractor
-    from extraction.vocabulary import Vocabulary
-
     return RuleExtractor(Vocabulary.from_products(engine.products))
 
 

@@ -28,7 +28,7 @@ def make_chat_model(spec: str | BaseChatModel | None = None, base_url: str | Non
         return spec
     if spec is None or spec.strip().lower() in OFFLINE_NAMES:
         return OfflinePolicy()
-    from langchain.chat_models import init_chat_model
+    from langchain.chat_models import init_chat_model  # lazy: ~0.5 s, only when SIFT_LLM names a model
 
     provider = spec.split(":", 1)[0] if ":" in spec else ""
     kwargs: dict[str, object] = {"temperature": temperature}

@@ -15,6 +15,8 @@ version of Sift reads back in another, and no class has to be allow-listed for d
     relaxations  relaxation offers of this turn's empty search (reset every turn)
     sort         the order the shopper asked for (`retrieval.search.SORTS`), kept until changed or reset
     undo         the filters before the last change ("undo" / "go back" restores them; said again, it redoes)
+
+`tools.state.filters_of(state)` reads `filters` back as a `Filters` (the tools and the agent both need it).
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from __future__ import annotations
 from typing import Any, NotRequired
 
 from langchain.agents import AgentState
-
-from retrieval.filters import Filters, fit_limits
 
 PER_TURN_RESET: dict[str, Any] = {"turn_cards": [], "relaxations": []}
 
@@ -42,11 +42,3 @@ class SiftState(AgentState):
     sort: NotRequired[str]
     undo: NotRequired[dict[str, Any]]
 
-
-def filters_of(state: dict[str, Any]) -> Filters:
-    """The state's filters as a `Filters` (an unreadable stored value becomes no constraint)."""
-    try:
-        # A state stored before the size limits existed may exceed them: fit it rather than lose it all.
-        return Filters(**fit_limits(dict(state.get("filters") or {}))[0])
-    except (ValueError, TypeError):
-        return Filters()

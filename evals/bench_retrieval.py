@@ -33,21 +33,27 @@ import logging
 import math
 import os
 import platform
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import Product, load_catalog
-from retrieval.embedder import product_text
+from retrieval.demo_catalog import write_demo_catalog
+from retrieval.embedder import Embedder, product_text
 from retrieval.facets import brand_key
 from retrieval.filters import Filters
 from retrieval.index import IndexConfig, VectorIndex
+from retrieval.store import BuildOptions, open_engine
 
 log = logging.getLogger(__name__)
 
@@ -161,8 +167,6 @@ def load_products(config: BenchConfig, workdir: Path) -> tuple[list[Product], Pa
         return load_catalog(path), path, path.name
     if not config.quick and REAL_CATALOG.exists():
         return load_catalog(REAL_CATALOG), REAL_CATALOG, REAL_CATALOG.name
-    from retrieval.demo_catalog import write_demo_catalog
-
     n = config.demo_products if config.quick else 3000
     path = write_demo_catalog(workdir / "demo_catalog.jsonl.gz", n_products=n, seed=7)
     return load_catalog(path), path, f"demo catalog ({n} products)"
@@ -172,8 +176,6 @@ def catalog_vectors(products: list[Product], path: Path, embedder: Any, config: 
                     use_cache: bool) -> tuple[np.ndarray, str]:
     """fp32 product vectors for the whole catalog: from the index cache when allowed, else embedded now."""
     if use_cache and config.cache_dir is not None:
-        from retrieval.store import BuildOptions, open_engine
-
         engine = open_engine(path, config.cache_dir, BuildOptions(model=embedder.name, show_progress=False),
                              embedder=embedder)
         if engine.size == len(products):
@@ -282,8 +284,6 @@ def langchain_filter(f: Filters) -> dict[str, Any]:
 
 
 def _langchain_embeddings(embedder: Any):
-    from langchain_core.embeddings import Embeddings
-
     class SiftEmbeddings(Embeddings):
         """Our embedder behind LangChain's `Embeddings` interface."""
 
@@ -298,7 +298,7 @@ def _langchain_embeddings(embedder: Any):
 
 def build_langchain_store(products: Sequence[Product], vectors: np.ndarray, embedder: Any):
     """`FAISS.from_embeddings` with the defaults a LangChain user gets (flat L2 index, post-filtering)."""
-    from langchain_community.vectorstores import FAISS
+    from langchain_community.vectorstores import FAISS  # lazy: a dev extra, only for the LangChain baseline
 
     texts = [product_text(p) for p in products]
     metas = [product_metadata(i, p) for i, p in enumerate(products)]
@@ -368,8 +368,6 @@ def memory_bytes(index: VectorIndex, table: AttributeTable | None) -> dict[str, 
     if index.kind == "flat":
         faiss_b = int(fi.ntotal) * index.dim * 4
     else:
-        import faiss
-
         ivf = faiss.extract_index_ivf(fi)
         # IVF-Flat: each vector's code (d floats) + its 8-byte id, plus the centroids.
         faiss_b = int(ivf.ntotal) * (int(ivf.code_size) + 8) + int(ivf.nlist) * index.dim * 4
@@ -576,8 +574,6 @@ def selector_ablation(index: VectorIndex, allowed: np.ndarray, mask: np.ndarray,
                       ) -> dict[str, Any]:
     """Same FAISS search and parameters with `IDSelectorBatch` (current) vs `IDSelectorBitmap`, per query,
     selector construction included (VectorIndex builds one per call)."""
-    import faiss
-
     out: dict[str, Any] = {}
     bits = None
     for name in ("IDSelectorBatch", "IDSelectorBitmap"):
@@ -607,10 +603,10 @@ def selector_ablation(index: VectorIndex, allowed: np.ndarray, mask: np.ndarray,
 
 # ------------------------------------------------------------------------------------------ plot
 def plot_latency(result: dict[str, Any], path: Path) -> Path:
-    import matplotlib
+    import matplotlib  # lazy: an optional dev extra, only for the plot
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: after choosing the Agg backend above
 
     points: list[tuple[int, str, dict[str, Any]]] = []
     cat = result["catalog_search"]
@@ -795,16 +791,10 @@ def run_benchmark(config: BenchConfig, embedder: Any = None, bf16_embedder: Any 
     load_start = _load_average()
     custom = embedder is not None
     if embedder is None:
-        from retrieval.embedder import Embedder
-
         embedder = Embedder.load(dtype="float32")
     if bf16_embedder is None:
-        from retrieval.embedder import Embedder
-
         # A custom fp32 embedder without a bf16 twin is compared with itself (cosine 1, speedup 1).
         bf16_embedder = embedder if custom else Embedder.load(embedder.name, dtype="bfloat16")
-    import faiss
-
     queries = list(SHOPPER_QUERIES)
     with tempfile.TemporaryDirectory(prefix="sift-bench-") as tmp:
         products, path, label = load_products(config, Path(tmp))
@@ -860,8 +850,6 @@ def _json_default(x: Any) -> Any:
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version()}
     for dist in ("numpy", "faiss-cpu", "torch", "sentence-transformers", "langchain-community"):
         try:
@@ -873,7 +861,5 @@ def _versions() -> dict[str, str]:
 
 def _torch_threads() -> int | None:
     # Only ask torch when it is loaded already (a test's hashing embedder never imports it).
-    import sys
-
     torch = sys.modules.get("torch")
     return int(torch.get_num_threads()) if torch is not None else None

@@ -14,17 +14,25 @@ search + checkpoint) on a real catalog, against the same turns run as bare extra
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
-import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.assistant import Assistant
+from agent.factory import default_extractor
+from retrieval.attributes import AttributeTable
+from retrieval.catalog import load_catalog
+from retrieval.demo_catalog import write_demo_catalog
 from retrieval.filters import Filters
+from retrieval.hashing_embedder import HashingEmbedder
+from retrieval.index import VectorIndex
+from retrieval.search import SearchEngine
+from tools.catalog_tools import content_words
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
 DEMO_SIZE, DEMO_SEED = 400, 7
@@ -195,13 +203,6 @@ def open_demo_engine(workdir: str | Path, n_products: int = DEMO_SIZE, seed: int
                      embedder: Any = None):
     """The demo catalog the committed conversations are written against, indexed in memory with
     `embedder` (default: `HashingEmbedder`, so evaluation needs no model and takes about a second)."""
-    from retrieval.attributes import AttributeTable
-    from retrieval.catalog import load_catalog
-    from retrieval.demo_catalog import write_demo_catalog
-    from retrieval.hashing_embedder import HashingEmbedder
-    from retrieval.index import VectorIndex
-    from retrieval.search import SearchEngine
-
     catalog = Path(workdir) / f"demo_catalog_{n_products}_{seed}.jsonl.gz"
     if not catalog.exists():
         catalog.parent.mkdir(parents=True, exist_ok=True)
@@ -214,8 +215,6 @@ def open_demo_engine(workdir: str | Path, n_products: int = DEMO_SIZE, seed: int
 
 
 def rule_extractor(engine: Any):
-    from agent.factory import default_extractor
-
     return default_extractor(engine)
 
 
@@ -228,9 +227,6 @@ def benchmark_latency(engine: Any, extractor: Any, utterances: Sequence[Sequence
     conversation ids after one warm-up pass. Wall and CPU (process) time are both reported: on a
     shared machine wall time includes waiting for a core, CPU time does not.
     """
-    from agent.assistant import Assistant
-    from tools.catalog_tools import content_words
-
     db = Path(workdir) / f"bench-{time.time_ns()}.sqlite"
     assistant = Assistant(engine, extractor, checkpointer_path=db)
     agent_wall, agent_cpu, base_wall, base_cpu, embed = [], [], [], [], []
@@ -324,10 +320,6 @@ def markdown(reports: Sequence[Report], bench: dict[str, Any] | None = None) -> 
 def run(data: str | Path = DEFAULT_DATA, workdir: str | Path | None = None, engine: Any = None,
         extractor: Any = None) -> tuple[Report, Report]:
     """Evaluate the offline agent and the single-turn baseline on the committed conversations."""
-    import tempfile
-
-    from agent.assistant import Assistant
-
     conversations = load_conversations(data)
     workdir = Path(workdir or tempfile.mkdtemp(prefix="sift-eval-"))
     engine = engine or open_demo_engine(workdir)

@@ -16,7 +16,7 @@ From the shell: ``sift eval extraction [--model PATH] [--json] [--out FILE]``.
 
 from __future__ import annotations
 
-import json
+import gzip
 import random
 import statistics
 import time
@@ -25,7 +25,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.catalog import Product
+import torch
+
+from extraction.rules import RuleExtractor
+from extraction.seq2seq import Seq2SeqExtractor
+from extraction.state import apply_moves
+from extraction.vocabulary import Vocabulary
+from retrieval.catalog import Product, load_catalog
 from retrieval.filters import FIELD_ORDER, Filters
 from training.synth import (
     Example,
@@ -71,8 +77,6 @@ def _shown_for(rng: random.Random, products: Sequence[Product], state: Filters, 
 
 
 def _gold(vocab: Any, ex: Example, shown: Sequence[Product]) -> Filters:
-    from extraction.state import apply_moves
-
     gold, _ = vocab.snap(ex.target_state)
     if ex.moves:
         gold, _ = apply_moves(gold, ex.moves, shown)
@@ -175,8 +179,6 @@ def real_text_smoke(extractor: Any, lines: Sequence[str]) -> dict[str, Any]:
 def _real_lines(path: str | None, n: int, seed: int) -> list[str]:
     if not path or not Path(path).exists():
         return []
-    import gzip
-
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
         lines = [ln.strip() for ln in fh if ln.strip()]
@@ -185,16 +187,9 @@ def _real_lines(path: str | None, n: int, seed: int) -> list[str]:
 
 def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate the rule extractor (baseline) and, if configured, the seq2seq model; returns the report."""
-    import torch
-
-    from extraction.rules import RuleExtractor
-    from extraction.vocabulary import Vocabulary
-
     torch.set_flush_denormal(True)
     torch.set_num_threads(config.threads)
     if config.catalog:
-        from retrieval.catalog import load_catalog
-
         products = load_catalog(config.catalog)
     else:
         products = demo_products()
@@ -202,8 +197,6 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
     if extractors is None:
         extractors = {"rules": RuleExtractor(vocab)}
         if config.model:
-            from extraction.seq2seq import Seq2SeqExtractor
-
             extractors["seq2seq"] = Seq2SeqExtractor.load(config.model, vocab=vocab, device="cpu")
             extractors["seq2seq"].batch_size = 64  # batched inference for the accuracy sets; latency is batch of 1
     test, where = _load_test(config, products)
@@ -247,24 +240,3 @@ def markdown(report: dict[str, Any]) -> str:
              f"baseline: {report['baseline']}\n\n")
     return title + head + "\n".join(rows) + "\n"
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(description="Evaluate filter extractors (Table 4 layout).")
-    p.add_argument("--model", default=None)
-    p.add_argument("--catalog", default=None)
-    p.add_argument("--out", default=None)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--max-examples", type=int, default=1000)
-    a = p.parse_args(argv)
-    report = run(ExtractionEvalConfig(model=a.model, catalog=a.catalog, max_examples=a.max_examples))
-    if a.out:
-        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.out).write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2) if a.json else markdown(report))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -37,6 +37,10 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "tests" / "data" / "conversations" / "shoppers.jsonl"
@@ -217,8 +221,6 @@ def _cpu_seconds(pids: list[int]) -> float | None:
     if not pids:
         return None
     try:
-        import psutil
-
         total = 0.0
         for pid in pids:
             proc = psutil.Process(pid)
@@ -226,7 +228,7 @@ def _cpu_seconds(pids: list[int]) -> float | None:
                 t = p.cpu_times()
                 total += t.user + t.system
         return total
-    except Exception:  # psutil missing or the process gone: the figure is optional
+    except Exception:  # the process is gone (or psutil cannot read it): the figure is optional
         return None
 
 
@@ -269,8 +271,6 @@ async def _shopper(client: Any, urls: list[str], user: int, level: int, scripts:
 
 async def run_level(urls: list[str], n: int, cfg: LoadConfig, scripts: list[dict[str, Any]],
                     server_pids: list[int] | None = None) -> dict[str, Any]:
-    import httpx
-
     per_user = max(cfg.turns_per_user, -(-cfg.min_turns // n))
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -310,8 +310,6 @@ async def run_level(urls: list[str], n: int, cfg: LoadConfig, scripts: list[dict
 
 
 async def _warm_up(url: str, cfg: LoadConfig, scripts: list[dict[str, Any]]) -> None:
-    import httpx
-
     async with httpx.AsyncClient(timeout=cfg.request_timeout_s, trust_env=False) as client:
         for i in range(cfg.warmup_turns):
             script = scripts[i % len(scripts)]
@@ -334,8 +332,6 @@ def compare(levels: list[dict[str, Any]]) -> None:
 
 
 def _check_loopback(url: str) -> None:
-    from urllib.parse import urlparse
-
     host = urlparse(url).hostname or ""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"the load test only drives a loopback server (127.0.0.1), not {host!r}")

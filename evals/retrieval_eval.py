@@ -36,10 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import bm25s
 import numpy as np
 
 from evals.metrics import KS, macro_average, query_metrics
+from extraction.rules import RuleExtractor
+from extraction.vocabulary import Vocabulary
+from retrieval.embedder import product_text
 from retrieval.filters import FIELD_ORDER, Filters
+from retrieval.rerank import CrossEncoderReranker
+from retrieval.store import BuildOptions, open_engine
 
 log = logging.getLogger(__name__)
 RRF_K = 60
@@ -128,13 +134,8 @@ def filters_as_text(f: Filters) -> str:
     return ". ".join(parts)
 
 
-def make_rule_extractor(table: Any) -> Callable[[str], Filters] | None:
-    """The rule extractor over this catalog's vocabulary, or None when it is not installed."""
-    try:
-        from extraction.rules import RuleExtractor
-        from extraction.vocabulary import Vocabulary
-    except ImportError:
-        return None
+def make_rule_extractor(table: Any) -> Callable[[str], Filters]:
+    """The rule extractor over this catalog's vocabulary, as a text -> `Filters` function."""
     ex = RuleExtractor(Vocabulary.from_table(table))
 
     def extract(text: str) -> Filters:
@@ -152,8 +153,6 @@ class BM25Ranker:
     """bm25s over `product_text`; scores of disallowed products masked to -inf."""
 
     def __init__(self, texts: Sequence[str]):
-        import bm25s
-
         self._bm25s = bm25s
         self.retriever = bm25s.BM25()
         self.retriever.index(bm25s.tokenize(list(texts), stopwords="en", show_progress=False), show_progress=False)
@@ -210,8 +209,6 @@ class ConfigResult:
 
 
 def _open(catalog: str, cache_dir: str, model: str, max_seq_length: int):
-    from retrieval.store import BuildOptions, open_engine
-
     return open_engine(catalog, cache_dir, BuildOptions(model=model, show_progress=False,
                                                         max_seq_length=max_seq_length))
 
@@ -222,8 +219,6 @@ def evaluate(cfg: EvalConfig, open_fn: Callable[[str, str, str, int], Any] | Non
     `open_fn(catalog, cache_dir, model, max_seq_length) -> SearchEngine` (tests pass a fake-embedder one).
     """
     open_fn = open_fn or _open
-    from retrieval.embedder import product_text
-
     t_start = time.perf_counter()
     queries, errors = parse_qrels(cfg.qrels)
     if not queries:
@@ -241,8 +236,6 @@ def evaluate(cfg: EvalConfig, open_fn: Callable[[str, str, str, int], Any] | Non
     # Filters per query.
     source = cfg.filters_source
     extractor = make_rule_extractor(table) if source in ("auto", "rules") else None
-    if source == "rules" and extractor is None:
-        raise ValueError("--filters rules needs extraction.rules (not installed); use --filters csv")
     if extractor is not None:
         source = "rules"
         used = [extractor(q.query) for q in queries]
@@ -310,8 +303,6 @@ def evaluate(cfg: EvalConfig, open_fn: Callable[[str, str, str, int], Any] | Non
     score(f"hybrid RRF (BM25 + {label}) + filters", [rrf([a, b]) for a, b in zip(bm25_f, r_f, strict=True)],
           time.perf_counter() - t + s)
     if cfg.reranker:
-        from retrieval.rerank import CrossEncoderReranker
-
         rr = CrossEncoderReranker(cfg.reranker, max_length=cfg.max_seq_length)
         d = cfg.rerank_depth
         t = time.perf_counter()
@@ -372,10 +363,10 @@ def markdown(result: dict[str, Any]) -> str:
 
 def plot(result: dict[str, Any], path: str | Path) -> Path:
     """Precision@k and recall@k per configuration, two panels."""
-    import matplotlib
+    import matplotlib  # lazy: an optional dev extra, only for the plot (the table and JSON do not need it)
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: after choosing the Agg backend above
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

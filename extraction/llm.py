@@ -16,74 +16,61 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from prompts import load_prompt
 from retrieval.catalog import Product
-from retrieval.filters import LIST_FIELDS, Filters
+from retrieval.filters import EXCLUSION_OF, FIELD_GROUPS, LIST_FIELDS, FieldGroup, Filters
 
 from .base import ExtractionResult, Extractor
-from .state import FIELD_GROUPS, MOVES, StateUpdate, apply_update
+from .state import MOVES, Move, StateUpdate, apply_update
 from .vocabulary import Vocabulary
 
 USER_MARKER = "<!-- user -->"
 MAX_PROMPT_BRANDS = 200  # a big catalog has thousands; snapping catches the rest
 MAX_UTTERANCE_CHARS = 2000
 
-NumberOrLevel = float | Literal["low", "medium", "high"]
+
+# ---------------------------------------------------------------------------------------------- output schema
+# Generated from `Filters`, so a field added there reaches the model's schema with its description. Only the
+# types are kept (no size limits or validators): a value the model gets wrong is dropped on its own by
+# `to_update` and `Vocabulary.snap`, instead of failing the whole structured output.
+ADDABLE_FIELDS: tuple[str, ...] = tuple(n for n in LIST_FIELDS if n not in EXCLUSION_OF.values())
 
 
-class FilterChanges(BaseModel):
-    """Fields to add or replace. Leave a field out (null) when the message does not mention it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    price_min: NumberOrLevel | None = Field(None, description="Lowest price in USD, or low/medium/high.")
-    price_max: NumberOrLevel | None = Field(None, description="Highest price in USD, or low/medium/high.")
-    review_count_min: NumberOrLevel | None = Field(None, description="At least this many ratings, or a level.")
-    review_count_max: NumberOrLevel | None = Field(None, description="At most this many ratings, or a level.")
-    average_rating_min: NumberOrLevel | None = Field(None, description="Stars at least (0-5), or a level.")
-    average_rating_max: NumberOrLevel | None = Field(None, description="Stars at most (0-5), or a level.")
-    subcategory: str | None = Field(None, description='"Cell Phones" or "Cell Phone Accessories".')
-    brand: list[str] | None = Field(None, description="Brands wanted; replaces the current brands.")
-    brand_exclude: list[str] | None = Field(None, description="Brands the shopper does not want.")
-    color: list[str] | None = Field(None, description="Base colors; replaces the current colors.")
-    storage_gb_min: float | None = Field(None, description="Storage at least, in GB (1 TB = 1024). Not RAM.")
-    storage_gb_max: float | None = Field(None, description="Storage at most, in GB.")
-    carrier: list[str] | None = Field(None, description="Carriers (Unlocked, AT&T, Verizon, T-Mobile...).")
-    condition: Literal["new", "renewed"] | None = Field(None, description='"renewed" for refurbished/used.')
+def _change_field(name: str) -> tuple[Any, Any]:
+    info = Filters.model_fields[name]
+    description = info.description or name
+    if name in LIST_FIELDS:
+        more = f" Replaces the current list; add_{name} adds to it." if name in ADDABLE_FIELDS else ""
+        return list[str] | None, Field(None, description=description + more)
+    return info.annotation, Field(None, description=description)  # already `X | None`
 
 
-class FilterUpdate(BaseModel):
-    """The changes one shopper message asks for (the current state is kept for everything else)."""
+FilterChanges = create_model(
+    "FilterChanges", __config__=ConfigDict(extra="forbid"),
+    __doc__="Fields to add or replace. Leave a field out (null) when the message does not mention it.",
+    **{name: _change_field(name) for name in Filters.model_fields},
+)
 
-    model_config = ConfigDict(extra="forbid")
-
-    set: FilterChanges = Field(default_factory=FilterChanges, description="Fields to add or replace.")
-    add_brand: list[str] = Field(default_factory=list, description='Brands to add ("or Apple", "also Motorola").')
-    add_color: list[str] = Field(default_factory=list, description='Colors to add ("blue too").')
-    add_carrier: list[str] = Field(default_factory=list, description="Carriers to add.")
-    remove: list[str] = Field(default_factory=list, description=(
-        'Fields or groups to clear: "brand", "color", "price", "rating", "reviews", "storage", "carrier", '
-        '"condition" ("any brand", "forget the color").'))
-    moves: list[str] = Field(default_factory=list, description=(
-        "Relative changes against the products shown last: " + ", ".join(MOVES) + "."))
-    reset: bool = Field(False, description='True when the shopper starts over ("new search").')
-    topic: str | None = Field(None, description="What the shopper is looking for without constraint words.")
-
-
-def _load_prompt(name: str) -> str:
-    """`prompts.load_prompt` when present; otherwise read `prompts/<name>.md` next to the package."""
-    try:
-        from prompts import load_prompt
-
-        return load_prompt(name)
-    except ImportError:
-        import prompts
-
-        return (Path(prompts.__file__).parent / f"{name}.md").read_text(encoding="utf-8")
+FilterUpdate = create_model(
+    "FilterUpdate", __config__=ConfigDict(extra="forbid"),
+    __doc__="The changes one shopper message asks for (the current state is kept for everything else).",
+    set=(FilterChanges, Field(default_factory=FilterChanges, description="Fields to add or replace.")),
+    **{f"add_{name}": (list[str], Field(default_factory=list, description=(
+        f"Values to add to the current {name} list when the wording is additive (\"or ...\", \"... too\")."
+    ))) for name in ADDABLE_FIELDS},
+    remove=(list[FieldGroup], Field(default_factory=list, description=(
+        'Fields or groups to clear ("any brand" -> "brand", "forget the color" -> "color", "no price limit" -> '
+        '"price").'))),
+    moves=(list[Move], Field(default_factory=list, description=(
+        "Relative changes against the products shown last: " + ", ".join(MOVES) + "."))),
+    reset=(bool, Field(False, description='True when the shopper starts over ("new search").')),
+    topic=(str | None, Field(None, description="What the shopper is looking for without constraint words.")),
+)
 
 
 class LLMExtractor(Extractor):
@@ -104,7 +91,7 @@ class LLMExtractor(Extractor):
             v = self.vocab
             brands = v.brands[:MAX_PROMPT_BRANDS]
             more = f" (and {len(v.brands) - len(brands)} more)" if len(v.brands) > len(brands) else ""
-            text = _load_prompt(self.prompt_name)
+            text = load_prompt(self.prompt_name)
             for key, value in {
                 "brands": ", ".join(brands) + more or "any",
                 "colors": ", ".join(v.colors) or "any",
@@ -121,8 +108,6 @@ class LLMExtractor(Extractor):
 
     def messages(self, utterance: str, state: Filters | None) -> list[Any]:
         """The chat messages sent for one utterance (public so a prompt can be inspected)."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
         system, user = self._prompt_parts()
         state_json = json.dumps((state or Filters()).active(), ensure_ascii=False)
         text = str(utterance if utterance is not None else "")[:MAX_UTTERANCE_CHARS]

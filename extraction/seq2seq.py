@@ -17,10 +17,12 @@ folder written by `training.train_extractor`).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from retrieval.catalog import Product
@@ -31,6 +33,8 @@ from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
+from .state import apply_moves
+from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +50,11 @@ class RawPrediction:
     warnings: list[str] = field(default_factory=list)
 
 
-def _default_vocab() -> Any:
-    try:
-        from .vocabulary import Vocabulary
-    except ImportError:  # the vocabulary module is optional for parsing; values then stay as written
-        return None
-    return Vocabulary.default()
+def snap_target(vocab: Vocabulary | None, data: dict[str, Any]) -> tuple[Filters, list[str]]:
+    """A parsed flat target (`serialize.parse_target`) as `Filters` snapped to `vocab`, with warnings.
 
-
-def _snap(vocab: Any, data: dict[str, Any]) -> tuple[Filters, list[str]]:
+    Training scores its gold targets through this too, so prediction and gold are snapped alike.
+    """
     filters, warnings = to_filters(data)
     if vocab is None:
         return filters, warnings
@@ -65,10 +65,6 @@ def _snap(vocab: Any, data: dict[str, Any]) -> tuple[Filters, list[str]]:
 def _apply_moves(state: Filters, moves: list[str], shown: Sequence[Product]) -> tuple[Filters, list[str]]:
     if not moves:
         return state, []
-    try:
-        from .state import apply_moves
-    except ImportError:
-        return state, [f"relative moves {moves} not applied (extraction.state missing)"]
     new, warnings = apply_moves(state, moves, shown)
     return new, list(warnings)
 
@@ -119,9 +115,6 @@ def find_spans(utterance: str, before: Filters, after: Filters) -> dict[str, str
 def _trained_with_placeholders(path: str, key: str = "delexicalise") -> bool:
     """Whether a checkpoint folder was trained on number (`delexicalise`) or entity (`entities`) placeholders,
     as its `train_config.json` says."""
-    import json
-    from pathlib import Path
-
     cfg = Path(str(path)) / "train_config.json"
     try:
         return bool(json.loads(cfg.read_text()).get(key, False))
@@ -143,7 +136,7 @@ class Seq2SeqExtractor(Extractor):
         self.delexicalise = delexicalise
         self.entities = entities
         self.tokenizer = tokenizer
-        self.vocab = vocab if vocab is not None else _default_vocab()
+        self.vocab = vocab if vocab is not None else Vocabulary.default()
         self.device = device
         self.max_new_tokens = max_new_tokens
         self.max_input_tokens = max_input_tokens
@@ -155,6 +148,7 @@ class Seq2SeqExtractor(Extractor):
     def load(cls, path_or_hub_id: str, vocab: Any = None, device: str | None = None,
              max_new_tokens: int = 64) -> Seq2SeqExtractor:
         """Load any Hugging Face seq2seq checkpoint (a local folder or a hub id available offline)."""
+        # lazy: torch + transformers take ~3 s to import; the rules and the LLM extractor never need them
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -174,7 +168,7 @@ class Seq2SeqExtractor(Extractor):
     # ------------------------------------------------------------------------------------------ decoding
     def generate_texts(self, inputs: Sequence[str]) -> list[str]:
         """Raw model output text for each model input (batched; one `generate` call per batch)."""
-        import torch
+        import torch  # lazy: as in `load` (a scripted test model needs no torch until it generates)
 
         out: list[str] = [""] * len(inputs)
         # Batches of similar length: less padding, and a batch stops when its longest output ends.
@@ -202,7 +196,7 @@ class Seq2SeqExtractor(Extractor):
         numbers: list[NumberMap | None] = [None] * len(states)
         entities: list[EntityMap | None] = [None] * len(states)
         if self.entities:
-            vocab = self.vocab if self.vocab is not None else _default_vocab()
+            vocab = self.vocab if self.vocab is not None else Vocabulary.default()
             typed = [encode_typed(u if isinstance(u, str) else "", s, vocab) for u, s in zip(utterances, states, strict=True)]
             inputs = [text for text, _, _ in typed]
             numbers = [nums for _, nums, _ in typed]
@@ -227,7 +221,7 @@ class Seq2SeqExtractor(Extractor):
                 text, more = relexicalise_entities(text, ents)
                 relex_warnings += more
             data, moves, reset, warnings = parse_target(text)
-            state, snap_warnings = _snap(self.vocab, data)
+            state, snap_warnings = snap_target(self.vocab, data)
             preds.append(RawPrediction(text, state, moves, reset, relex_warnings + warnings + snap_warnings))
         return preds
 

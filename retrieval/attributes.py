@@ -23,20 +23,12 @@ import numpy as np
 
 from .catalog import Product
 from .facets import brand_key, brand_keys, color_families, parse_carriers
-from .filters import DEFAULT_LEVELS, NUMERIC_FIELDS, Filters, LevelTable
+from .filters import DEFAULT_LEVELS, FIELD_GROUPS, NUMERIC_FIELDS, Filters, LevelTable
 
 # Which Filters fields each facet owns (cleared when counting that facet, as faceted search does).
-FACET_FIELDS: dict[str, tuple[str, ...]] = {
-    "subcategory": ("subcategory",),
-    "brand": ("brand", "brand_exclude"),
-    "color": ("color",),
-    "carrier": ("carrier",),
-    "condition": ("condition",),
-    "storage_gb": ("storage_gb_min", "storage_gb_max"),
-    "price": ("price_min", "price_max"),
-    "average_rating": ("average_rating_min", "average_rating_max"),
-    "review_count": ("review_count_min", "review_count_max"),
-}
+FACETS: tuple[str, ...] = ("subcategory", "brand", "color", "carrier", "condition", "storage_gb", "price",
+                           "average_rating", "review_count")
+FACET_FIELDS: dict[str, tuple[str, ...]] = {facet: FIELD_GROUPS[facet] for facet in FACETS}
 PRICE_BANDS: tuple[tuple[float, float], ...] = ((0, 25), (25, 50), (50, 100), (100, 300), (300, 600), (600, math.inf))
 RATING_BANDS: tuple[float, ...] = (4.5, 4.0, 3.5)
 
@@ -120,9 +112,9 @@ class AttributeTable:
         if filters.condition:
             m &= self.condition if filters.condition == "renewed" else ~self.condition
         if filters.brand:
-            m &= self._any_of("brand", self._brand_lookup(filters.brand))
+            m &= self._any_of("brand", self.brand_lookup(filters.brand))
         if filters.brand_exclude:
-            m &= ~self._any_of("brand", self._brand_lookup(filters.brand_exclude))
+            m &= ~self._any_of("brand", self.brand_lookup(filters.brand_exclude))
         if filters.color:
             m &= self._any_of("color", [c for v in filters.color for c in (color_families(v) or [v.lower()])])
         if filters.carrier:
@@ -151,7 +143,8 @@ class AttributeTable:
         per_sub = np.array([self.levels.bound(field_name, value, s) for s in self.subcategories])
         return per_sub[self.subcategory_codes]
 
-    def _brand_lookup(self, values: list[str]) -> list[str]:
+    def brand_lookup(self, values: list[str]) -> list[str]:
+        """The brand keys (postings) that `values` name, tolerating store suffixes ("samsungus")."""
         keys: list[str] = []
         for v in values:
             k = brand_key(v)

@@ -19,15 +19,22 @@ from typing import Any
 
 import numpy as np
 
+try:  # the `scale` extra: this module is only imported when the Qdrant backend is asked for
+    from qdrant_client import QdrantClient, models
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError("the Qdrant backend needs qdrant-client: pip install 'sift[scale]' "
+                      "(or pip install qdrant-client)") from exc
+
 from .attributes import AttributeTable
 from .catalog import Product
 from .facets import brand_keys, color_families, parse_carriers
-from .filters import NUMERIC_FIELDS, Filters
+from .filters import NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 from .index import SearchOutput
 
-# Payload keys that carry a filterable attribute, with their Qdrant index type.
+# Payload keys that carry a filterable attribute, with their Qdrant index type: every numeric attribute of
+# `Filters` (a float range), then the facets (keywords).
 PAYLOAD_SCHEMA = {
-    "price": "float", "rating": "float", "review_count": "float", "storage_gb": "float",
+    **dict.fromkeys(NUMERIC_PAIRS, "float"),
     "subcategory": "keyword", "brand_keys": "keyword", "colors": "keyword", "carriers": "keyword",
     "condition": "keyword",
 }
@@ -69,8 +76,6 @@ class QdrantBackend:
     def build(cls, vectors: np.ndarray, products: Sequence[Product], table: AttributeTable,
               location: str = ":memory:", url: str | None = None, collection: str = "sift_products",
               batch: int = 1024) -> QdrantBackend:
-        from qdrant_client import QdrantClient, models
-
         client = QdrantClient(url=url) if url else QdrantClient(location=location) if location == ":memory:" \
             else QdrantClient(path=location)
         n, d = vectors.shape
@@ -90,8 +95,6 @@ class QdrantBackend:
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
                filters: Filters | None = None) -> SearchOutput:
         """`allowed` is ignored: the filter is evaluated by Qdrant from `filters`."""
-        from qdrant_client import models
-
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         k = max(1, int(k))
         qfilter = self.payload_filter(filters) if filters is not None and not filters.is_empty() else None
@@ -109,8 +112,6 @@ class QdrantBackend:
 
     def payload_filter(self, filters: Filters):
         """Translate `Filters` to a Qdrant `Filter`. Levels become one branch per subcategory."""
-        from qdrant_client import models
-
         must: list[Any] = []
         must_not: list[Any] = []
         for name, (attribute, direction) in NUMERIC_FIELDS.items():
@@ -127,9 +128,9 @@ class QdrantBackend:
         if filters.condition:
             must.append(models.FieldCondition(key="condition", match=models.MatchValue(value=filters.condition)))
         if filters.brand:
-            must.append(_any("brand_keys", self.table._brand_lookup(filters.brand)))
+            must.append(_any("brand_keys", self.table.brand_lookup(filters.brand)))
         if filters.brand_exclude:
-            must_not.append(_any("brand_keys", self.table._brand_lookup(filters.brand_exclude)))
+            must_not.append(_any("brand_keys", self.table.brand_lookup(filters.brand_exclude)))
         if filters.color:
             must.append(_any("colors", [c for v in filters.color for c in (color_families(v) or [v.lower()])]))
         if filters.carrier:
@@ -137,8 +138,6 @@ class QdrantBackend:
         return models.Filter(must=must or None, must_not=must_not or None)
 
     def _level_condition(self, name: str, attribute: str, direction: str, level: str):
-        from qdrant_client import models
-
         branches = []
         for sub in self.table.subcategories:
             bound = self.table.levels.bound(name, level, sub)
@@ -149,8 +148,6 @@ class QdrantBackend:
 
 
 def _range(attribute: str, direction: str, bound: float):
-    from qdrant_client import models
-
     if np.isinf(bound):  # "price_max: high" is unbounded above: only "has a known value" remains
         return models.FieldCondition(key=attribute, range=models.Range(gte=0.0))
     rng = models.Range(gte=bound) if direction == "min" else models.Range(lte=bound)
@@ -158,7 +155,5 @@ def _range(attribute: str, direction: str, bound: float):
 
 
 def _any(key: str, values: list[str]):
-    from qdrant_client import models
-
     # An empty value list must match nothing (an unknown brand), not everything.
     return models.FieldCondition(key=key, match=models.MatchAny(any=values or ["\x00none"]))

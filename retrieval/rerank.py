@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import replace
@@ -57,6 +58,7 @@ class CrossEncoderReranker(Reranker):
     def __init__(self, model_name_or_path: str, max_length: int = 256, batch_size: int = 32,
                  device: str | None = None, model: Any = None):
         if model is None:
+            # lazy: sentence-transformers takes ~3.5 s to import; tests pass a scripted model instead
             from sentence_transformers import CrossEncoder
 
             model = CrossEncoder(resolve_model_path(model_name_or_path), max_length=max_length, device=device or "cpu")
@@ -79,6 +81,7 @@ def train_cross_encoder(base_model: str, queries: Sequence[str], positives: Sequ
 
     Negatives are other queries' positives (random, seeded). Returns the saved model folder.
     """
+    # lazy: torch, datasets and sentence-transformers' trainer (~4 s) only when a reranker is trained
     import torch
     from datasets import Dataset
     from sentence_transformers.cross_encoder import (
@@ -114,7 +117,5 @@ def train_cross_encoder(base_model: str, queries: Sequence[str], positives: Sequ
                                   loss=BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(float(negatives_per_query))))
     trainer.train()
     model.save(str(out))
-    import shutil
-
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return out

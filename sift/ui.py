@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrieval.filters import ACCESSORIES, PHONES, Filters
+from retrieval.filters import ACCESSORIES, FIELD_GROUPS, NUMERIC_FIELDS, PHONES, Filters
 from tools.describe import constraint_label
 
 from .settings import Settings
@@ -93,6 +93,7 @@ def mint_shopper_token(identifier: str, ui: UISettings | None = None) -> str:
 
     The shop signs it with the same `CHAINLIT_AUTH_SECRET` as the app; the widget posts it to `/auth/jwt`.
     """
+    # lazy: importing Chainlit takes ~1 s and has side effects; only token minting needs it here
     from chainlit.auth import create_jwt
     from chainlit.user import User
 
@@ -161,28 +162,30 @@ def _bound(field_name: str, value: Any, filters: Filters) -> str:
     """One bound in chip words: numbers as "<= $300", levels in the words the agent uses ("cheap")."""
     if isinstance(value, str):
         return constraint_label(field_name, value, filters)
-    op = ">=" if field_name.endswith("_min") else "<="
-    if field_name.startswith("price"):
+    attribute, side = NUMERIC_FIELDS[field_name]
+    op = ">=" if side == "min" else "<="
+    if attribute == "price":
         return f"{op} {_money(value)}"
-    if field_name.startswith("review_count"):
+    if attribute == "review_count":
         return f"{op} {value:,.0f}"
-    if field_name.startswith("storage"):
+    if attribute == "storage_gb":
         return f"{op} {value:g} GB"
     return f"{op} {value:g}"
 
 
-# Chip groups: (group, fields, chip name, what the remove button says for the shopper).
-CHIP_GROUPS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
-    ("price", ("price_min", "price_max"), "price", "any price"),
-    ("rating", ("average_rating_min", "average_rating_max"), "rating", "any rating"),
-    ("reviews", ("review_count_min", "review_count_max"), "reviews", "drop the reviews filter"),
-    ("subcategory", ("subcategory",), "category", "any category"),
-    ("brand", ("brand", "brand_exclude"), "brand", "any brand"),
-    ("color", ("color",), "color", "any color"),
-    ("storage", ("storage_gb_min", "storage_gb_max"), "storage", "any storage"),
-    ("carrier", ("carrier",), "carrier", "any carrier"),
-    ("condition", ("condition",), "condition", "any condition"),
-)
+# Chip groups: (group, its fields from `FIELD_GROUPS`, chip name, what the remove button says for the shopper).
+CHIP_GROUPS: tuple[tuple[str, tuple[str, ...], str, str], ...] = tuple(
+    (group, FIELD_GROUPS[group], name, remove) for group, name, remove in (
+        ("price", "price", "any price"),
+        ("rating", "rating", "any rating"),
+        ("reviews", "reviews", "drop the reviews filter"),
+        ("subcategory", "category", "any category"),
+        ("brand", "brand", "any brand"),
+        ("color", "color", "any color"),
+        ("storage", "storage", "any storage"),
+        ("carrier", "carrier", "any carrier"),
+        ("condition", "condition", "any condition"),
+    ))
 
 
 def chips_for(filters: Filters) -> list[dict[str, str]]:

@@ -24,7 +24,6 @@ from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
 from langgraph.types import Command
 
-from agent.state import filters_of
 from extraction.base import Extractor
 from retrieval.catalog import Product
 from retrieval.filters import Filters
@@ -34,6 +33,7 @@ from .describe import constraint_labels, product_record, verified, why_it_fits
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
+from .state import filters_of
 
 EXTRACT, SEARCH, DETAILS = "extract_filters", "search_products", "product_details"
 # A first request with no constraint beyond the department and no product words is "broad": worth a question.

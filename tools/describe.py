@@ -13,7 +13,15 @@ from typing import Any
 
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import Product
-from retrieval.filters import ACCESSORIES, DEFAULT_LEVELS, PHONES, Filters, LevelTable
+from retrieval.filters import (
+    ACCESSORIES,
+    DEFAULT_LEVELS,
+    NUMERIC_FIELDS,
+    NUMERIC_PAIRS,
+    PHONES,
+    Filters,
+    LevelTable,
+)
 
 _LEVEL_WORDS: dict[str, dict[str, str]] = {
     "price_max": {"low": "cheap", "medium": "mid-priced or less", "high": "any price"},
@@ -36,11 +44,12 @@ def money(x: float | None) -> str:
 
 
 def _num(field: str, v: float) -> str:
-    if field.startswith("price"):
+    attribute = NUMERIC_FIELDS[field][0]
+    if attribute == "price":
         return money(v)
-    if field.startswith("average_rating"):
+    if attribute == "rating":
         return f"{v:g} stars"
-    if field.startswith("review_count"):
+    if attribute == "review_count":
         return f"{v:,.0f} reviews"
     return f"{v:g} GB"
 
@@ -58,16 +67,19 @@ def constraint_label(field: str, value: Any, filters: Filters | None = None,
         return " or ".join(value)
     if field == "condition":
         return "renewed" if value == "renewed" else "new (not renewed)"
+    if field not in NUMERIC_FIELDS:  # a facet added to `Filters` that has no words of its own here yet
+        return " or ".join(value) if isinstance(value, list) else str(value)
+    attribute, side = NUMERIC_FIELDS[field]
     if isinstance(value, str):  # a level
         word = _LEVEL_WORDS.get(field, {}).get(value, f"{value} {field}")
         sub = filters.subcategory if filters else None
-        if field.startswith("price") and sub in (PHONES, ACCESSORIES):
+        if attribute == "price" and sub in (PHONES, ACCESSORIES):
             bound = levels.bound(field, value, sub)
-            word += f" (under {money(bound)})" if field.endswith("_max") else f" ({money(bound)}+)"
+            word += f" (under {money(bound)})" if side == "max" else f" ({money(bound)}+)"
         return word
-    if field.endswith("_min"):
-        return f"{_num(field, value)}+" if not field.startswith("price") else f"over {money(value)}"
-    return f"under {money(value)}" if field.startswith("price") else f"at most {_num(field, value)}"
+    if side == "min":
+        return f"{_num(field, value)}+" if attribute != "price" else f"over {money(value)}"
+    return f"under {money(value)}" if attribute == "price" else f"at most {_num(field, value)}"
 
 
 def constraint_labels(filters: Filters, levels: LevelTable = DEFAULT_LEVELS) -> list[str]:
@@ -103,21 +115,25 @@ def why_it_fits(p: Product, filters: Filters, topic: str = "") -> list[str]:
     """
     out: list[str] = []
     active = filters.active()
+
+    def bounded(attribute: str) -> bool:
+        return any(f in active for f in NUMERIC_PAIRS[attribute])
+
     if "brand" in active and p.brand:
         out.append(p.brand)
     if "color" in active and p.color:
         out.append(p.color)
-    if ("storage_gb_min" in active or "storage_gb_max" in active) and p.storage_gb:
+    if bounded("storage_gb") and p.storage_gb:
         out.append(f"{p.storage_gb:g} GB")
     if "carrier" in active and p.carriers:
         out.append(", ".join(p.carriers))
     if "condition" in active:
         out.append(p.condition)
-    if ("price_min" in active or "price_max" in active) and p.price is not None:
+    if bounded("price") and p.price is not None:
         out.append(money(p.price))
-    if ("average_rating_min" in active or "average_rating_max" in active) and p.average_rating is not None:
+    if bounded("rating") and p.average_rating is not None:
         out.append(f"{p.average_rating:.1f} stars")
-    if ("review_count_min" in active or "review_count_max" in active) and p.rating_number is not None:
+    if bounded("review_count") and p.rating_number is not None:
         out.append(f"{p.rating_number:,} ratings")
     words = [w for w in topic.lower().split() if len(w) > 2 and w not in _STOP]
     title = p.title.lower()

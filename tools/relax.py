@@ -33,22 +33,22 @@ def _nice(x: float) -> float:
 
 def _loosened(field: str, value: float | str) -> list[float | str]:
     """Candidate values for a numeric field, one step looser each, smallest step first."""
-    direction = NUMERIC_FIELDS[field][1]
+    attribute, direction = NUMERIC_FIELDS[field]
     if isinstance(value, str):
         # The loosest level of a bound ("high" for a max, "low" for a min) is no bound: that is a drop.
         i = LEVELS.index(value)
         return list(LEVELS[i + 1:-1]) if direction == "max" else list(reversed(LEVELS[1:i]))
-    if field.startswith("average_rating"):
+    if attribute == "rating":
         steps = [value - 0.5, value - 1.0] if direction == "min" else [value + 0.5, value + 1.0]
         return [round(s, 1) for s in steps if 0 < s <= 5]
-    if field.startswith("storage"):
+    if attribute == "storage_gb":
         # Storage comes in standard sizes: "256 GB+" relaxes to "128 GB+", never to "51 GB+".
         if direction == "max":
             return [float(x) for x in STORAGE_SIZES if x > value][:2]
         return [float(x) for x in reversed(STORAGE_SIZES) if x < value][:2]
     if direction == "max":
         return [_nice(value * f) for f in (1.25, 1.5, 2.0, 3.0)]
-    factors = (0.75, 0.5) if field.startswith("price") else (0.5, 0.1)
+    factors = (0.75, 0.5) if attribute == "price" else (0.5, 0.1)
     return [float(math.floor(value * f)) for f in factors if value * f >= 1]
 
 
@@ -159,6 +159,6 @@ def _drop_label(field: str, value: Any, filters: Filters) -> str:
             return f"any {word}"
     if field == "subcategory":
         return "phones and accessories"
-    word = {"price": "any price", "average": "any rating", "review": "any number of reviews"}
-    fallback = f"without {constraint_label(field, value, filters)}"
-    return next((w for k, w in word.items() if field.startswith(k)), fallback)
+    word = {"price": "any price", "rating": "any rating", "review_count": "any number of reviews"}
+    attribute = NUMERIC_FIELDS[field][0] if field in NUMERIC_FIELDS else None
+    return word.get(attribute or "", f"without {constraint_label(field, value, filters)}")

@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import prompts
 from retrieval.catalog import Product
 from retrieval.facets import brand_key
 from retrieval.filters import ACCESSORIES, PHONES
@@ -420,9 +421,7 @@ PROMPT_NAME = "synth_product_queries"
 
 
 def load_prompt(name: str = PROMPT_NAME) -> str:
-    import prompts
-
-    return (Path(prompts.__file__).parent / f"{name}.md").read_text(encoding="utf-8")
+    return prompts.load_prompt(name)
 
 
 def product_card(product: Product, max_features: int = 5) -> str:
@@ -454,6 +453,7 @@ class LLMQueryGenerator:
         self.prompt = prompt or load_prompt()
 
     def generate(self, product: Product) -> list[ProductQuery]:
+        # lazy: LangChain's message types (~0.2 s) only for LLM-written queries; `sift --help` imports this module
         from langchain_core.messages import HumanMessage, SystemMessage
 
         system = self.prompt.replace("{n}", str(self.per_product))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from evals.metrics import macro_average, query_metrics
 from retrieval.catalog import LoadReport, Product, load_catalog
 from retrieval.embedder import DEFAULT_MODEL, product_text, resolve_model_path
 from retrieval.filters import ACCESSORIES, PHONES
@@ -65,7 +67,7 @@ class EmbedderTrainConfig(BaseModel):
 
 def bf16_supported() -> bool:
     """Native bf16 only: CUDA with bf16, or a CPU whose capability names AVX512 (BF16/AMX-class)."""
-    import torch
+    import torch  # lazy: ~1 s; `sift --help` imports this module for its defaults
 
     if torch.cuda.is_available():
         return bool(torch.cuda.is_bf16_supported())
@@ -113,8 +115,6 @@ def build_pairs(products: list[Product], config: EmbedderTrainConfig) -> tuple[l
 
 def heldout_eval(model: Any, held_out: list[Product], config: EmbedderTrainConfig) -> dict[str, float]:
     """R@1/R@10/MRR@10 of template queries against held-out products only (the model never saw them)."""
-    from evals.metrics import macro_average, query_metrics
-
     rng = random.Random(config.seed + 1)
     prods = list(held_out)
     rng.shuffle(prods)
@@ -140,6 +140,7 @@ def heldout_eval(model: Any, held_out: list[Product], config: EmbedderTrainConfi
 
 def main(config: EmbedderTrainConfig) -> dict[str, Any]:
     """Train, evaluate on held-out products, save. Returns the metrics written to `metrics.json`."""
+    # lazy: torch, datasets and sentence-transformers take ~4 s; `sift --help` imports this module for its defaults
     import torch
     from datasets import Dataset
     from sentence_transformers import (
@@ -220,7 +221,5 @@ def main(config: EmbedderTrainConfig) -> dict[str, Any]:
     }
     (out / "train_config.json").write_text(config.model_dump_json(indent=2))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    import shutil
-
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return metrics

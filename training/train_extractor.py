@@ -1,6 +1,6 @@
 """Train the seq2seq filter extractor: fine-tune a pretrained checkpoint, or train a small T5 from scratch.
 
-Steps run inside `main(config)` so tests and the CLI import them; the output folder gets the model and
+Steps run inside `main(config)` so tests and the CLI (`sift train extractor`) import them; the output folder gets the model and
 tokenizer (Hugging Face format, loadable with `Seq2SeqExtractor.load`), `train_config.json` (this
 config; `config.json` is the model's own) and `metrics.json`.
 
@@ -29,11 +29,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from transformers import (
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+    PreTrainedTokenizerFast,
+    T5Config,
+    T5ForConditionalGeneration,
+)
+
+from extraction.seq2seq import Seq2SeqExtractor, snap_target
 from extraction.serialize import encode_input, encode_typed, format_input, format_state
+from extraction.vocabulary import Vocabulary
+from retrieval.catalog import load_catalog
 from training.synth import (
     Example,
     SynthConfig,
     SynthVocab,
+    demo_products,
     generate_dialogues,
     generate_examples,
     load_vocab,
@@ -137,9 +151,6 @@ def tokenizer_corpus(train: Sequence[Example], vocab: SynthVocab, extra_files: S
 
 def train_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
     """A Unigram tokenizer like T5's (pad=0, eos=1, unk=2), digits split one by one so numbers copy well."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
-
     tok = Tokenizer(models.Unigram())
     tok.normalizer = normalizers.NFKC()
     tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -158,8 +169,6 @@ def train_tokenizer(corpus: Iterator[str], vocab_size: int) -> Any:
 
 # ------------------------------------------------------------------------------------------------ model
 def build_model(cfg: TrainExtractorConfig, tokenizer: Any) -> Any:
-    from transformers import T5Config, T5ForConditionalGeneration
-
     config = T5Config(
         vocab_size=len(tokenizer), d_model=cfg.d_model, d_ff=cfg.d_ff, d_kv=cfg.d_kv, num_layers=cfg.num_layers,
         num_decoder_layers=cfg.num_decoder_layers, num_heads=cfg.num_heads, dropout_rate=cfg.dropout,
@@ -175,14 +184,12 @@ def build_model(cfg: TrainExtractorConfig, tokenizer: Any) -> Any:
 # ------------------------------------------------------------------------------------------------ evaluation
 def exact_match(extractor: Any, examples: Sequence[Example], vocab: Any = None) -> dict[str, Any]:
     """State + moves exact match of a `Seq2SeqExtractor` (before moves are applied), and per-field accuracy."""
-    from extraction.seq2seq import _snap
-
     preds = extractor.predict_raw([e.utterance for e in examples], [e.input_state for e in examples])
     hits = 0
     field_hits: dict[str, int] = {}
     errors = []
     for ex, pred in zip(examples, preds, strict=True):
-        gold, _ = _snap(extractor.vocab, ex.target_state.active())
+        gold, _ = snap_target(extractor.vocab, ex.target_state.active())
         ok = pred.state == gold and sorted(pred.moves) == sorted(ex.moves)
         hits += ok
         for name in type(gold).model_fields:
@@ -211,8 +218,6 @@ def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> Ite
 
 
 def main(config: TrainExtractorConfig) -> dict[str, Any]:
-    import torch
-
     torch.set_flush_denormal(True)  # gated-gelu T5 on CPU is ~4x slower with denormals
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
@@ -221,11 +226,7 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
     t_start = time.time()
 
     # 1. data: synthetic examples from the catalog, split by template family (test families unseen)
-    from training.synth import demo_products
-
     if config.catalog:
-        from retrieval.catalog import load_catalog
-
         products = load_catalog(config.catalog)
     else:
         products = demo_products()
@@ -243,10 +244,6 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
         write_jsonl([t for d in dialogues for t in d], out / "data" / "dialogues.jsonl")
 
     # 2. tokenizer (on the model's own input/target text)
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    from extraction.vocabulary import Vocabulary
-
     ex_vocab = Vocabulary.from_products(products)
     pairs = [encode_pair(e, config.delexicalise, ex_vocab if config.entities else None) for e in train]
     if config.base:
@@ -317,8 +314,6 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
     _log(f"trained {step} steps in {train_s / 60:.1f} min (final loss {sum(losses[-50:]) / max(len(losses[-50:]), 1):.4f})")
 
     # 5. evaluate on dev and held-out test families (exact match of state + moves)
-    from extraction.seq2seq import Seq2SeqExtractor
-
     model.eval()
     extractor = Seq2SeqExtractor(model, tokenizer, vocab=ex_vocab, max_new_tokens=config.max_target_tokens,
                                  max_input_tokens=config.max_input_tokens, batch_size=64,
@@ -354,19 +349,3 @@ def config_from_args(args: Any) -> TrainExtractorConfig:
         kw["lr"] = args.lr
     return TrainExtractorConfig.quick(**kw) if getattr(args, "quick", False) else TrainExtractorConfig(**kw)
 
-
-if __name__ == "__main__":
-    import argparse
-
-    p = argparse.ArgumentParser(description="Train the seq2seq filter extractor.")
-    p.add_argument("--out", default="models/extractor")
-    p.add_argument("--base", default=None)
-    p.add_argument("--catalog", default=None)
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--steps", type=int, default=None)
-    p.add_argument("--epochs", type=float, default=None)
-    p.add_argument("--max-minutes", type=float, default=None)
-    p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--quick", action="store_true")
-    a = p.parse_args()
-    print(json.dumps({k: v for k, v in main(config_from_args(a)).items() if k not in ("dev", "test")}, indent=2))

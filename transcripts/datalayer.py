@@ -27,6 +27,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_S = 5.0  # a brief lock waits this long before a write gives up (and is logged)
 SCHEMA_LOCK = 0x5EF7_DA7A  # PostgreSQL advisory lock key held while the tables are created
@@ -117,9 +120,6 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 async def _create(url: str) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -161,7 +161,7 @@ def ensure_schema(url: str) -> None:
 @functools.cache
 def local_file_storage_class():
     """`LocalFileStorage` (built on first use: importing chainlit has side effects, so not at import)."""
-    from chainlit.data.storage_clients.base import BaseStorageClient
+    from chainlit.data.storage_clients.base import BaseStorageClient  # lazy: see the docstring
 
     class LocalFileStorage(BaseStorageClient):
         """Element payloads as files under `root` (object keys are sanitised; nothing outside root is touched)."""
@@ -260,6 +260,7 @@ def _guarded(default: Any = None):
 
 @functools.cache
 def _data_layer_class():
+    # lazy: Chainlit's data layer takes ~1.6 s to import and has side effects; `ensure_schema` needs none of it
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
     class SiftDataLayer(SQLAlchemyDataLayer):
@@ -268,8 +269,6 @@ def _data_layer_class():
 
         async def execute_sql(self, query: str, parameters: dict):  # type: ignore[override]
             """Chainlit's contract (rows, a row count, or None when the statement failed), logged here."""
-            from sqlalchemy import text
-
             async with self.async_session() as session:
                 try:
                     await session.begin()

@@ -16,6 +16,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
 TURN_KEY = "sift_turn"
 
 
@@ -108,15 +111,10 @@ class TranscriptStore:
     """Read-only view of the chat-history database (any SQLAlchemy URL; async URLs are mapped to sync)."""
 
     def __init__(self, url: str):
-        from sqlalchemy import create_engine
-
         self.url = url
         self.engine = create_engine(sync_url(url))
 
     def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError, ProgrammingError
-
         try:
             with self.engine.connect() as conn:
                 return [dict(r._mapping) for r in conn.execute(text(sql), params or {})]

@@ -13,8 +13,6 @@ import logging
 import sys
 from pathlib import Path
 
-from evals.bench_retrieval import DEFAULT_OUT, DEFAULT_PLOT, BenchConfig, markdown, run_benchmark
-
 from .common import subcommands
 
 
@@ -30,9 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         "../shared/data when present, else the demo catalog")
     p.add_argument("--quick", action="store_true", help="tiny run (300 demo products, 20k synthetic vectors)")
     p.add_argument("--json", action="store_true", help="print the result JSON instead of Markdown tables")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write the JSON (default {DEFAULT_OUT})")
-    p.add_argument("--plot", type=Path, default=DEFAULT_PLOT,
-                   help=f"latency-vs-size PNG (default {DEFAULT_PLOT}); 'none' to skip")
+    p.add_argument("--out", type=Path, default=None,
+                   help="where to write the JSON (default evals/results/bench_retrieval.json); 'none' to skip")
+    p.add_argument("--plot", type=Path, default=None,
+                   help="latency-vs-size PNG (default docs/img/latency_vs_size.png); 'none' to skip")
     p.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "sift",
                    help="index cache for the catalog's vectors (default ~/.cache/sift); 'none' to embed every run")
     p.add_argument("--queries", type=int, default=None, help="queries per measurement (default 200, quick 40)")
@@ -49,6 +48,9 @@ def _none_or_path(p: Path | None) -> Path | None:
 
 
 def run_bench_retrieval(args: argparse.Namespace) -> int:
+    # lazy: the benchmark's FAISS, LangChain and index store (~0.3 s) stay out of every other command's start-up
+    from evals.bench_retrieval import DEFAULT_OUT, DEFAULT_PLOT, BenchConfig, markdown, run_benchmark
+
     if args.catalog is not None and not Path(args.catalog).exists():
         print(f"catalog not found: {args.catalog} (pass an existing file, or leave --catalog out)", file=sys.stderr)
         return 2
@@ -61,8 +63,9 @@ def run_bench_retrieval(args: argparse.Namespace) -> int:
 
     torch.set_flush_denormal(True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    config = BenchConfig(catalog=args.catalog, quick=args.quick, out=_none_or_path(args.out),
-                         plot=_none_or_path(args.plot), cache_dir=_none_or_path(args.cache_dir),
+    out = DEFAULT_OUT if args.out is None else _none_or_path(args.out)
+    plot = DEFAULT_PLOT if args.plot is None else _none_or_path(args.plot)
+    config = BenchConfig(catalog=args.catalog, quick=args.quick, out=out, plot=plot, cache_dir=_none_or_path(args.cache_dir),
                          n_queries=args.queries, throughput_n=args.throughput_n, scale_sizes=sizes)
     result = run_benchmark(config, progress=lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
     if args.json:

@@ -108,8 +108,7 @@ def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--finetuned", default=None,
                    help=f"fine-tuned model path (default: MODELS_DIR/{DEFAULT_FINETUNED} if it exists)")
     p.add_argument("--filters", choices=["auto", "csv", "rules"], default="auto",
-                   help="where query filters come from: the qrels column or the rule extractor (auto: rules if "
-                        "installed)")
+                   help="where query filters come from: the qrels column or the rule extractor (auto: the rules)")
     p.add_argument("--reranker", default=None, help="cross-encoder path or hub id for a rerank row")
     p.add_argument("--rerank-depth", type=int, default=20, help="hits the reranker reorders")
     p.add_argument("--max-seq-length", type=int, default=256,

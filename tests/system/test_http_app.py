@@ -3,6 +3,7 @@ SIFT_HOME (the same checkpoint and chat-history databases) serve one conversatio
 
 from __future__ import annotations
 
+import json
 import signal
 import uuid
 
@@ -63,3 +64,21 @@ def test_two_replicas_serve_one_conversation_alternately(start_app):
     views = [httpx.get(s.url + f"/api/transcripts/{cid}", auth=("staff", "load-test-staff"), timeout=30,
                        trust_env=False).json() for s in (a, b)]
     assert views[0]["turns"] == views[1]["turns"] and len(views[0]["turns"]) == len(script)
+
+
+def test_the_app_says_which_extractor_serves_and_why(start_app, tmp_path):
+    """The app decides through `sift.extractor_choice` like `sift extract` and `sift chat`: a trained model
+    whose evaluation lost to the rules is not served, and the log says so at start."""
+    folder = tmp_path / "models" / "extractor"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}")  # `auto` reads the evaluation before it would load anything
+    report = {"single_turn": {"seq2seq": {"exact_match": 0.39}, "rules": {"exact_match": 0.93}}}
+    (folder / "eval_extraction.json").write_text(json.dumps(report))
+    app = start_app(SIFT_EXTRACTOR="auto", SIFT_MODELS_DIR=str(tmp_path / "models"))
+    reply = post_chat(app.url, "a cheap samsung phone")
+    assert reply["filters"]["price_max"] == "low" and reply["filters"]["brand"] == ["Samsung"]
+    log = app.log_path.read_text()
+    assert (f"extractor: rules (trained model at {folder} scored 0.39 exact match vs rules 0.93 on held-out "
+            f"phrasings; using rules") in log
+    other = start_app()  # the fixture's SIFT_EXTRACTOR=rules
+    assert "extractor: rules (forced by SIFT_EXTRACTOR=rules)" in other.log_path.read_text()

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from agent.state import filters_of
 from extraction.llm import LLMExtractor
 from extraction.state import StateUpdate, apply_moves, apply_update
 from extraction.vocabulary import Vocabulary
@@ -32,6 +31,7 @@ from retrieval.filters import (
     parse_filter_args,
 )
 from tools.schemas import MAX_QUERY_CHARS, MAX_REFERENCES, ProductDetailsArgs, SearchProductsArgs
+from tools.state import filters_of
 
 MEGABYTE = "9" * (1 << 20)
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "catalogs"

@@ -163,10 +163,29 @@ def test_batch_keeps_failures_per_utterance(vocab):
     assert results[2].filters.active() == {"color": ["green"]}
 
 
-def test_prompt_loader_fallback(monkeypatch, vocab):
-    import prompts
-
-    monkeypatch.delattr(prompts, "load_prompt", raising=True)
+def test_prompt_is_loaded_by_name(vocab):
     model = _model(FilterUpdate())
     LLMExtractor(model, vocab).extract("x")
     assert "Fields (names exactly as written)" in model.seen[0][0].content
+
+
+def test_output_schema_is_generated_from_filters():
+    """Every `Filters` field reaches the model's schema with its description; groups and moves are enums."""
+    from typing import get_args
+
+    from extraction.state import MOVES
+    from retrieval.filters import FIELD_GROUPS, LIST_FIELDS, FieldGroup
+
+    schema = FilterUpdate.model_json_schema()
+    changes = schema["$defs"]["FilterChanges"]["properties"]
+    assert list(changes) == list(Filters.model_fields)
+    for name, info in Filters.model_fields.items():
+        assert changes[name]["description"].startswith(info.description)
+    assert FilterChanges(brand=["x"]).price_max is None  # every change is optional
+    assert set(get_args(FieldGroup)) == set(FIELD_GROUPS)
+    assert set(schema["properties"]["remove"]["items"]["enum"]) == set(FIELD_GROUPS)
+    assert tuple(schema["properties"]["moves"]["items"]["enum"]) == MOVES
+    assert {k for k in schema["properties"] if k.startswith("add_")} == {
+        f"add_{n}" for n in LIST_FIELDS if not n.endswith("_exclude")}
+    with pytest.raises(ValueError):
+        FilterUpdate(remove=["nonsense"])

@@ -132,7 +132,6 @@ def test_devset_relevance_by_construction(devset):
 
 @pytest.mark.parametrize("source", ["csv", "rules"])
 def test_evaluate_produces_every_configuration(devset, tmp_path, source):
-    pytest.importorskip("extraction.rules") if source == "rules" else None
     catalog, qrels, qs = devset
     cfg = EvalConfig(catalog=str(catalog), qrels=str(qrels), cache_dir=str(tmp_path), pretrained="pre",
                      finetuned="tuned", filters_source=source)
