@@ -102,7 +102,7 @@ def _auto(folder: Path) -> Decision:
               f"on held-out phrasings")
     if model_em >= rules_em:
         return Decision("seq2seq", scored, str(folder))
-    return Decision("rules", f"{scored}; using rules (SIFT_EXTRACTOR={folder} forces the model)")
+    return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
 
 
 def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None) -> Choice:
