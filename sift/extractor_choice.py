@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRAINED_SUBDIR = "extractor"  # `sift train extractor` writes here by default
-EVAL_REPORT = "eval_extraction.json"  # `sift eval extraction --out` writes here
+EVAL_REPORT = "eval_extraction.json"  # beside the model: `sift eval extraction --out <model>/eval_extraction.json`
 Kind = Literal["rules", "seq2seq", "llm"]
 
 
