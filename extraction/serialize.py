@@ -27,6 +27,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from lexicon.numbers import parse_model_number
+from lexicon.words import moves
 from retrieval.facets import parse_carriers
 from retrieval.filters import FIELD_ORDER, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
 
@@ -40,12 +42,10 @@ ITEM_SEP = " ; "
 LIST_SEP = " , "
 MOVE_KEY = "move"
 RESET_KEY = "reset"
-# Kept in sync with extraction.state.MOVES (imported lazily there; listed here so parsing needs no torch).
-KNOWN_MOVES: tuple[str, ...] = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage",
-                                "other_brands")
+# The relative moves (lexicon/data/moves.toml), the same names extraction.state applies.
+KNOWN_MOVES: tuple[str, ...] = moves()
 _CONDITIONS = ("new", "renewed")
 MAX_VALUE = 10_000_000.0
-_NUMBER = re.compile(r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k)?$", re.IGNORECASE)
 
 
 def _fmt_number(v: float) -> str:
@@ -137,21 +137,9 @@ def _parse_number_or_level(raw: str) -> float | str | None:
     s = raw.strip().lower()
     if s in LEVELS:
         return s
-    m = _NUMBER.match(s)
-    if not m:
+    v = parse_model_number(s)
+    if v is None:
         return None
-    digits = m.group(1)
-    # "1,200" is a thousands separator; "4,5" would be a decimal comma (rare; treat as a decimal).
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits):
-        digits = digits.replace(",", "")
-    else:
-        digits = digits.replace(",", ".")
-    try:
-        v = float(digits)
-    except ValueError:
-        return None
-    if m.group(2):
-        v *= 1000
     # A small model that loses count writes "2000000000..."; no price, rating, review count or storage
     # filter is that large, so such a value is garbage, not a constraint.
     return v if math.isfinite(v) and 0 <= v <= MAX_VALUE else None

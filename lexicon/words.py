@@ -94,10 +94,16 @@ def attributes() -> dict[str, str]:
     return dict(load("fields").maps["attributes"])
 
 
+# Typo repair snaps a misspelling to the nearest keyword; on a tie the earlier one wins. These files come
+# first: their words are the grammar's most frequent ("pricer" -> pricier, "revewed" -> reviewed, "otver" ->
+# other), then the others in name order.
+REPAIR_FIRST = ("levels", "fillers", "moves")
+
+
 @functools.cache
 def repair_keywords() -> tuple[str, ...]:
-    """Every data file's typo-repair words, in file order (earlier words win ties)."""
+    """Every data file's typo-repair words (`repair = [...]`), `REPAIR_FIRST` files first."""
     out: dict[str, None] = {}
-    for name in files():
+    for name in REPAIR_FIRST + tuple(f for f in files() if f not in REPAIR_FIRST):
         out.update(dict.fromkeys(load(name).repair))
     return tuple(out)
