@@ -171,49 +171,53 @@ def parse_target(text: str | None) -> tuple[dict[str, Any], list[str], bool, lis
         key = key.lower()
         if not value:
             warnings.append(f"dropped {key!r}: empty value")
-            continue
-        if key == MOVE_KEY:
-            mv = value.lower().replace(" ", "_")
-            if mv in KNOWN_MOVES:
-                if mv not in moves:
-                    moves.append(mv)
-            else:
-                warnings.append(f"dropped unknown move {value!r}")
-            continue
-        if key == RESET_KEY:
+        elif key == MOVE_KEY:
+            _read_move(value, moves, warnings)
+        elif key == RESET_KEY:
             if value.lower() in ("yes", "true", "1"):
                 reset = True
             elif value.lower() not in ("no", "false", "0"):
                 warnings.append(f"dropped reset={value!r} (expected yes)")
-            continue
-        if key not in FIELD_ORDER:
+        elif key not in FIELD_ORDER:
             warnings.append(f"dropped unknown field {key!r}")
-            continue
-        if key in LIST_FIELDS:
-            values = [_decode_text(key, v) for v in value.split(",") if v.strip()]
-            if not values:
-                warnings.append(f"dropped {key!r}: no values")
-                continue
-            lst = out.setdefault(key, [])
-            lst += [v for v in values if v.lower() not in {x.lower() for x in lst}]
-            continue
-        if key in out:
-            warnings.append(f"dropped repeated {key!r}={value!r}")
-            continue
-        if key in NUMERIC_FIELDS:
-            v = _parse_number_or_level(value)
-            if v is None:
-                warnings.append(f"dropped {key}={value!r}: expected a number or low/medium/high")
-                continue
-            out[key] = v
-        elif key == "condition":
-            if value.lower() not in _CONDITIONS:
-                warnings.append(f"dropped condition={value!r}: expected new or renewed")
-                continue
-            out[key] = value.lower()
-        else:  # subcategory
-            out[key] = _decode_text(key, value)
+        else:
+            _read_field(key, value, out, warnings)
     return out, moves, reset, warnings
+
+
+def _read_move(value: str, moves: list[str], warnings: list[str]) -> None:
+    mv = value.lower().replace(" ", "_")
+    if mv not in KNOWN_MOVES:
+        warnings.append(f"dropped unknown move {value!r}")
+    elif mv not in moves:
+        moves.append(mv)
+
+
+def _read_field(key: str, value: str, out: dict[str, Any], warnings: list[str]) -> None:
+    """One `field=value` item into `out` (list fields add up; a scalar field said twice keeps the first)."""
+    if key in LIST_FIELDS:
+        values = [_decode_text(key, v) for v in value.split(",") if v.strip()]
+        if not values:
+            warnings.append(f"dropped {key!r}: no values")
+            return
+        lst = out.setdefault(key, [])
+        lst += [v for v in values if v.lower() not in {x.lower() for x in lst}]
+        return
+    if key in out:
+        warnings.append(f"dropped repeated {key!r}={value!r}")
+    elif key in NUMERIC_FIELDS:
+        v = _parse_number_or_level(value)
+        if v is None:
+            warnings.append(f"dropped {key}={value!r}: expected a number or low/medium/high")
+        else:
+            out[key] = v
+    elif key == "condition":
+        if value.lower() not in _CONDITIONS:
+            warnings.append(f"dropped condition={value!r}: expected new or renewed")
+        else:
+            out[key] = value.lower()
+    else:  # subcategory
+        out[key] = _decode_text(key, value)
 
 
 def to_filters(data: dict[str, Any]) -> tuple[Filters, list[str]]:

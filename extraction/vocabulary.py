@@ -56,6 +56,8 @@ from retrieval.filters import (
     fit_limits,
 )
 
+from .weak_brands import is_weak
+
 _MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
 
 # Brands a phones shop without a catalog should know: phone makers first, then accessory makers.
@@ -120,7 +122,7 @@ class Vocabulary:
             postings = table.postings["brand"]
             n = int(table.size)
             counts = {b: len(postings.get(brand_key(b), ())) for b in brands}
-            weak = [b for b in brands if _is_weak(b, counts[b], None, n)]
+            weak = [b for b in brands if is_weak(b, counts[b], None, n)]
         except (AttributeError, KeyError, TypeError):
             pass
         return cls(brands=brands, colors=list(v.get("color", [])),
@@ -156,7 +158,7 @@ class Vocabulary:
             text = " ".join([p.title or ""] + [str(f) for f in (p.features or [])[:5]]).lower()[:800]
             title_words.update(w for w in set(re.findall(r"[a-z0-9]+", text)) if w != own)
         n = len(products)
-        weak = [b for b in brands if _is_weak(b, sum(spellings[brand_key(b)].values()),
+        weak = [b for b in brands if is_weak(b, sum(spellings[brand_key(b)].values()),
                                               title_words.get(brand_key(b), 0), n)]
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
                    storage_gb=sorted(sizes), weak_brands=weak)
@@ -378,41 +380,6 @@ class Vocabulary:
                 for n in drop:
                     out.pop(n, None)
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
-
-
-ORDINARY_WORD_ZIPF = 2.8  # "pack" 4.7, "tripod" 3.2, "pecan" 2.9 are words; "anker" 2.5, "belkin" 2.5 are names
-
-
-def _distinctive_name(key: str) -> bool:
-    """A purely alphabetic brand key that is not a common English word (by word frequency).
-
-    Such a name in a shopper's message means the brand even when the catalog sells one product of it.
-    """
-    if not key.isalpha() or len(key) < 4:
-        return False
-    from wordfreq import zipf_frequency  # imported on first use: it costs 0.1 s of start-up
-
-    return zipf_frequency(key, "en") < ORDINARY_WORD_ZIPF
-
-
-def _is_weak(brand: str, count: int, other_titles: int | None, n: int) -> bool:
-    """A brand name that is probably an ordinary word in this catalog (see `Vocabulary.weak_brands`).
-
-    Real brands are the brand of many products and rarely appear in other products' titles; junk brands
-    (a title's first word taken as the brand) are the brand of one or two products and appear in hundreds
-    of titles. Thresholds scale with the catalog: "rare" is under 10 products per 10,000.
-    """
-    key = brand_key(brand)
-    if not key or not re.search(r"[a-z]", key):
-        return True
-    if _distinctive_name(key):
-        return False  # "anker", "otterbox", "belkin": rare in a catalog, but never an ordinary word
-    rare = max(2.0, 10.0 * n / 10000)
-    if other_titles is None:  # no titles to compare with: only rarity in a big catalog
-        return n >= 500 and count <= 2
-    if count < rare and other_titles > 2 * count:
-        return True
-    return n >= 500 and count <= 2
 
 
 def _clean(values: Any) -> list[str]:

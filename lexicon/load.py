@@ -111,8 +111,8 @@ def load(name: str) -> Lexicon:
     rx = {k: _compile(path.name, f"pattern.{k}", text[k], raw.pattern[k].flags) for k in text}
     rules = tuple(r.model_copy(update={"regex": _fill(path.name, f"rule {r.name}", r.regex, fragments)})
                   for r in raw.rule)
-    for r in rules:
-        _compile(path.name, f"rule {r.name}", r.regex, [])
+    compiled = list(rx.values()) + [_compile(path.name, f"rule {r.name}", r.regex, []) for r in rules]
+    _check_repair_words(path.name, raw, compiled)
     return Lexicon(name=name, text=text, rx=rx, words={k: tuple(w.words) for k, w in raw.words.items()},
                    sets={k: frozenset(w.words) for k, w in raw.words.items()},
                    maps={k: dict(m.entries) for k, m in raw.map.items()}, rules=rules, repair=tuple(raw.repair))
@@ -132,6 +132,25 @@ def _read(name: str) -> _File:
 def files() -> list[str]:
     """Names of all lexicon data files."""
     return sorted(p.stem for p in DATA.glob("*.toml"))
+
+
+def _check_repair_words(file: str, raw: _File, patterns: list[re.Pattern[str]]) -> None:
+    """A typo-repair word must be one this file's grammar reads (in a list, a map, written in a pattern, or
+    matched whole by one), so typo repair never snaps to a word no parser keys on."""
+    words = {str(w) for w in raw.words.values() for w in w.words}
+    words |= {str(x) for m in raw.map.values() for k, v in m.entries.items()
+              for x in (k, *(v if isinstance(v, list) else [v]))}
+    for w in raw.repair:
+        written = any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", p.pattern) for p in patterns)
+        read = any(_reads(p, w) and not _reads(p, "zqxjv") for p in patterns)  # not a pattern of any word
+        if w not in words and not written and not read:
+            raise LexiconError(f"{file}: repair word {w!r} is not a word of this file's grammar; "
+                               "list it in the file whose patterns use it")
+
+
+def _reads(p: re.Pattern[str], word: str) -> bool:
+    m = p.search(word + ",")
+    return bool(m) and m.start() == 0 and m.end() >= len(word)
 
 
 def _fill(file: str, where: str, regex: str, fragments: dict[str, str]) -> str:

@@ -95,9 +95,10 @@ def attributes() -> dict[str, str]:
 
 
 # Typo repair snaps a misspelling to the nearest keyword; on a tie the earlier one wins. These files come
-# first: their words are the grammar's most frequent ("pricer" -> pricier, "revewed" -> reviewed, "otver" ->
-# other), then the others in name order.
-REPAIR_FIRST = ("levels", "fillers", "moves")
+# first, in this order, so that the shopper's word wins over a rarer one equally near: "pricer" is pricier
+# (moves) not price, "reviewe" reviews (fillers) not reviewed, "revewed" reviewed (levels) not renewed,
+# "otver" other (moves) not over; then the others in name order.
+REPAIR_FIRST = ("moves", "fillers", "levels")
 
 
 @functools.cache
