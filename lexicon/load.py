@@ -129,6 +129,12 @@ def _read(name: str) -> _File:
         raise LexiconError(f"{path.name}: {exc}") from None
 
 
+def clear_caches() -> None:
+    """Forget every file read so far (for tests that point `DATA` elsewhere)."""
+    load.cache_clear()
+    _read.cache_clear()
+
+
 def files() -> list[str]:
     """Names of all lexicon data files."""
     return sorted(p.stem for p in DATA.glob("*.toml"))

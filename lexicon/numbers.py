@@ -22,8 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .load import load
 
@@ -31,8 +30,7 @@ MULTIPLIERS = {"k": 1000.0, "grand": 1000.0}
 TERABYTE_GB = 1024.0
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number in running text with what is around it: "$1.2k+", "4.5 stars", "128gb"."""
 
     start: int

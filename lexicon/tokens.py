@@ -22,15 +22,14 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .load import load
 
 MAX_CHARS = 2000  # longer input is cut: no shopper writes more, and the cost stays bounded
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a long utterance makes hundreds, each must be cheap
     text: str
     start: int
     end: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lexicon import load as lexicon_load
-from lexicon.load import LexiconError, files, load
+from lexicon.load import LexiconError, clear_caches, files, load
 from lexicon.numbers import parse_number, parse_price, quantities, spell_out, storage_sizes, words_to_number
 from lexicon.tokens import MAX_CHARS, Doc, normalise
 from lexicon.words import carriers, moves, phone_lines, product_lines, repair_keywords
@@ -22,11 +22,9 @@ def test_every_data_file_loads_and_every_record_says_why():
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(lexicon_load, "DATA", tmp_path)
-    lexicon_load.load.cache_clear()
-    lexicon_load._read.cache_clear()
+    clear_caches()
     yield tmp_path
-    lexicon_load.load.cache_clear()
-    lexicon_load._read.cache_clear()
+    clear_caches()
 
 
 @pytest.mark.parametrize("body, message", [
