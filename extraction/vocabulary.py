@@ -30,6 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lexicon.load import load
+from lexicon.numbers import parse_number, parse_storage, words_to_number
+from lexicon.words import common_words, default_brands
 from retrieval.catalog import Product
 from retrieval.facets import (
     BASE_COLORS,
@@ -53,66 +56,17 @@ from retrieval.filters import (
     fit_limits,
 )
 
+from .weak_brands import is_weak
+
 _MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
 
 # Brands a phones shop without a catalog should know: phone makers first, then accessory makers.
-DEFAULT_BRANDS: tuple[str, ...] = (
-    "Samsung", "Apple", "Google", "Motorola", "OnePlus", "Xiaomi", "Nokia", "Sony", "LG", "ASUS", "Huawei",
-    "OPPO", "vivo", "realme", "TCL", "BLU", "Alcatel", "ZTE", "Honor", "Nothing", "Fairphone", "Kyocera",
-    "CAT", "Ulefone", "Doogee", "Blackview", "Tecno", "Infinix", "Lava", "Micromax", "iQOO",
-    "Spigen", "OtterBox", "Anker", "Belkin", "Mophie", "ZAGG", "Case-Mate", "Incipio", "LifeProof",
-    "Urban Armor Gear", "Poetic", "ESR", "UGREEN", "Baseus", "AUKEY", "Amazon Basics", "JETech", "Supcase",
-    "JBL", "Bose", "Beats", "Skullcandy", "Jabra", "Sennheiser", "boAt", "Noise", "Fire-Boltt", "Fitbit",
-    "Garmin", "Amazfit", "PopSockets", "iOttie", "Portronics", "Ambrane", "Syncwire",
-)
+DEFAULT_BRANDS: tuple[str, ...] = default_brands()
 DEFAULT_STORAGE_GB: tuple[float, ...] = (8, 16, 32, 64, 128, 256, 512, 1024)
-
-# Words shoppers use for the two phone subcategories.
-_PHONE_SUBCAT = {"phone", "phones", "smartphone", "smartphones", "smart phone", "smart phones", "cell phone",
-                 "cell phones", "cellphone", "cellphones", "mobile", "mobiles", "mobile phone", "mobile phones",
-                 "handset", "handsets", "cell", "cells"}
-_ACCESSORY_SUBCAT = {"accessory", "accessories", "phone accessories", "cell phone accessories", "case", "cases",
-                     "cover", "covers", "charger", "chargers", "cable", "cables", "screen protector",
-                     "screen protectors", "earbuds", "headphones", "power bank", "mount", "holder",
-                     "smartwatch", "smart watch", "adapter"}
-_CONDITIONS = {"new": "new", "brand new": "new", "renewed": "renewed", "refurbished": "renewed",
-               "refurb": "renewed", "used": "renewed", "pre-owned": "renewed", "preowned": "renewed",
-               "second hand": "renewed", "secondhand": "renewed", "open box": "renewed",
-               "reconditioned": "renewed"}
-_WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-                 "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000}
-_NUM_VALUE = re.compile(
-    r"^(?:usd|us\$|\$)?\s*(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(k|thousand|grand|hundred)?\s*"
-    r"(?:\$|usd|dollars?|bucks|stars?|reviews?|ratings?)?$")
-_STORAGE_VALUE = re.compile(r"^(\d+(?:\.\d+)?)\s*(tb|terabytes?|gb|gigs?|gigabytes?|g|mb|megabytes?)?$")
-# Common English and shopping words. A brand spelled like one of these ("Nothing", "Noise", "Simple",
-# "Case") is ambiguous: the rule extractor matches it only when clearly used as a brand, and the
-# non-strict default vocabulary never accepts such a word as an unknown brand.
-COMMON_WORDS: frozenset[str] = frozenset("""
-a about above accessories action american blu boat buffalo bush butterfly camel cheetah clover
-compatible crown crunch crust doodle factor find fur hammer hold honor house national oxford palazzo palm
-pineapple quantum rainbow seagull solo spin splash ten three tops western wings youth accessory active adapter after again against air all also alpha always am an and
-another any anything apple are around as at audio auto away baby back bag band bands bank bar base basic basics
-battery be beauty best better big black blue body bold book boost both box brand bright brown budget bud buds
-but buy by cable call camera can car care carry case cases cat cell charge charger chargers charging cheap
-choice classic clean clear click cloud color colour comfort connect cool core cover covers craft cricket
-crystal cute dash day deal deep design device digital direct dock does dot double down dream drive dual
-dura duty each earbuds easy echo edge elite energy essential essentials every everything extra eye fast feel
-fine fire first fit flash flex flip fly for force free fresh from fun galaxy gear generic get gift glass go
-gold good grand great green grip guard hand happy hard have head headphones heavy hello help high holder home
-hot hub i ice icon ideal idea image impact in infinity inner instant iron it its jam jet joy just keep key
-kids kind king life light like lightning line link lite live long look lot loud love luxe luxury magic make
-max mega metro micro mini mint mobile mode modern more most mount mountain move my native nature neo new next
-nice night no noise none not nothing nova now of off on one only open or orange original our out over pad
-page pals panda peak perfect phone phones pink pixel plain play plus pocket point polar pop port power premium
-prime pro protect protector pure quick quality radio rain ready real red rock royal run safe sale screen sea
-secure see shield shine shop show simple sky slim smart snap so soft solar solid sonic sound space spark speed
-sport sprint square stand star status steel stone store storm street strong studio style sun super support
-sure sweet switch tab take tech the thin think this time tiny titan to top total touch tough travel true
-trust ultra under unique unit universal up urban us usa value vibe visible vision vista vital voice volt wave
-way we well white wild wind wireless with wonder work world x yes you young your zen zero
-""".split())
+# Common English and shopping words (lexicon/data/fillers.toml). A brand spelled like one of these
+# ("Nothing", "Noise", "Simple", "Case") is ambiguous: the rule extractor matches it only when clearly used
+# as a brand, and the non-strict default vocabulary never accepts such a word as an unknown brand.
+COMMON_WORDS: frozenset[str] = common_words()
 # Fuzzy brand matching: how similar (0-100) a word must be to a catalog brand. 85 lets "samsng", "motorla"
 # and "onepls" through and keeps "phone" or "charger" from becoming "Honor" or "Anker".
 BRAND_CUTOFF = 85.0
@@ -168,7 +122,7 @@ class Vocabulary:
             postings = table.postings["brand"]
             n = int(table.size)
             counts = {b: len(postings.get(brand_key(b), ())) for b in brands}
-            weak = [b for b in brands if _is_weak(b, counts[b], None, n)]
+            weak = [b for b in brands if is_weak(b, counts[b], None, n)]
         except (AttributeError, KeyError, TypeError):
             pass
         return cls(brands=brands, colors=list(v.get("color", [])),
@@ -204,7 +158,7 @@ class Vocabulary:
             text = " ".join([p.title or ""] + [str(f) for f in (p.features or [])[:5]]).lower()[:800]
             title_words.update(w for w in set(re.findall(r"[a-z0-9]+", text)) if w != own)
         n = len(products)
-        weak = [b for b in brands if _is_weak(b, sum(spellings[brand_key(b)].values()),
+        weak = [b for b in brands if is_weak(b, sum(spellings[brand_key(b)].values()),
                                               title_words.get(brand_key(b), 0), n)]
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
                    storage_gb=sorted(sizes), weak_brands=weak)
@@ -242,7 +196,9 @@ class Vocabulary:
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=BRAND_CUTOFF)
             if hit is not None:
                 return self._brand_by_key[hit[0]]
-        generic = key in COMMON_WORDS or key in _PHONE_SUBCAT or key in _ACCESSORY_SUBCAT or key in BASE_COLORS
+        words = load("subcategories").sets
+        generic = key in COMMON_WORDS or key in words["phone_words"] or key in words["accessory_words"] \
+            or key in BASE_COLORS
         if not self.strict and not generic and re.fullmatch(r"[A-Za-z][\w&.+' -]{1,39}", raw):
             return raw
         return None
@@ -255,7 +211,8 @@ class Vocabulary:
             if s.lower() == raw.lower():
                 return s
         low = re.sub(r"\s+", " ", raw.lower())
-        target = PHONES if low in _PHONE_SUBCAT else ACCESSORIES if low in _ACCESSORY_SUBCAT else None
+        words = load("subcategories").sets
+        target = PHONES if low in words["phone_words"] else ACCESSORIES if low in words["accessory_words"] else None
         if target is None and low.rstrip("s") != low:
             for s in self.subcategories:
                 if s.lower() == low.rstrip("s"):
@@ -276,12 +233,10 @@ class Vocabulary:
             s = str(value).strip().lower()
             if s in LEVELS:
                 return None
-            m = _STORAGE_VALUE.match(s.replace(",", ""))
-            if not m:
+            parsed = parse_storage(s)
+            if parsed is None:
                 return None
-            gb = float(m.group(1))
-            unit = (m.group(2) or "gb")[:1]
-            gb *= 1024.0 if unit == "t" else (1 / 1024 if unit == "m" else 1.0)
+            gb = parsed
         if not math.isfinite(gb) or gb <= 0 or gb > 65536:
             return None
         if self.storage_gb:
@@ -333,7 +288,7 @@ class Vocabulary:
                 else:
                     out[name] = s
             elif name == "condition":
-                c = _CONDITIONS.get(str(value).strip().lower()) if isinstance(value, str) else None
+                c = load("conditions").maps["snap"].get(str(value).strip().lower()) if isinstance(value, str) else None
                 if c is None:
                     warnings.append(f"condition={_short(value)} is not new or renewed; dropped")
                 else:
@@ -425,97 +380,6 @@ class Vocabulary:
                 for n in drop:
                     out.pop(n, None)
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
-
-
-ORDINARY_WORD_ZIPF = 2.8  # "pack" 4.7, "tripod" 3.2, "pecan" 2.9 are words; "anker" 2.5, "belkin" 2.5 are names
-
-
-def _distinctive_name(key: str) -> bool:
-    """A purely alphabetic brand key that is not a common English word (by word frequency).
-
-    Such a name in a shopper's message means the brand even when the catalog sells one product of it.
-    Without the `wordfreq` package nothing counts as distinctive (the catalog statistics decide alone).
-    """
-    if not key.isalpha() or len(key) < 4:
-        return False
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return False
-    return zipf_frequency(key, "en") < ORDINARY_WORD_ZIPF
-
-
-def _is_weak(brand: str, count: int, other_titles: int | None, n: int) -> bool:
-    """A brand name that is probably an ordinary word in this catalog (see `Vocabulary.weak_brands`).
-
-    Real brands are the brand of many products and rarely appear in other products' titles; junk brands
-    (a title's first word taken as the brand) are the brand of one or two products and appear in hundreds
-    of titles. Thresholds scale with the catalog: "rare" is under 10 products per 10,000.
-    """
-    key = brand_key(brand)
-    if not key or not re.search(r"[a-z]", key):
-        return True
-    if _distinctive_name(key):
-        return False  # "anker", "otterbox", "belkin": rare in a catalog, but never an ordinary word
-    rare = max(2.0, 10.0 * n / 10000)
-    if other_titles is None:  # no titles to compare with: only rarity in a big catalog
-        return n >= 500 and count <= 2
-    if count < rare and other_titles > 2 * count:
-        return True
-    return n >= 500 and count <= 2
-
-
-def parse_number(value: Any) -> float | None:
-    """A non-negative number from 1200, "1200", "$1,200", "1.2k", "USD 300", "200 bucks", "two hundred"."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        x = float(value)
-        return x if math.isfinite(x) and x >= 0 else None
-    s = str(value).strip().lower()
-    if not s or len(s) > 60:
-        return None
-    m = _NUM_VALUE.match(s)
-    if m:
-        x = float(m.group(1).replace(",", ""))
-        mult = m.group(2)
-        if mult in ("k", "thousand", "grand"):
-            x *= 1000
-        elif mult == "hundred":
-            x *= 100
-        return x if math.isfinite(x) else None
-    return words_to_number(s)
-
-
-def words_to_number(text: str) -> float | None:
-    """ "two hundred" -> 200, "fifteen hundred" -> 1500, "2 hundred" -> 200; None if not a number phrase."""
-    tokens = [t for t in re.split(r"[\s-]+", text.lower().strip()) if t and t != "and"]
-    if not tokens:
-        return None
-    teens = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-             "seventeen": 17, "eighteen": 18, "nineteen": 19}
-    total = 0.0
-    current = 0.0
-    seen = False
-    for i, tok in enumerate(tokens):
-        if tok == "a" and i == 0:
-            current = 1.0
-            continue
-        if re.fullmatch(r"\d+(?:\.\d+)?", tok):
-            current += float(tok)
-        elif tok in teens:
-            current += teens[tok]
-        elif tok == "hundred":
-            current = (current or 1.0) * 100
-        elif tok in ("thousand", "grand", "k"):
-            total += (current or 1.0) * 1000
-            current = 0.0
-        elif tok in _WORD_NUMBERS:
-            current += _WORD_NUMBERS[tok]
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
 
 
 def _clean(values: Any) -> list[str]:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexicon.numbers import parse_price as read_price
+
 from .facets import (
     color_families,
     derive_subcategory,
@@ -114,7 +116,6 @@ class CatalogError(Exception):
 
 
 # ------------------------------------------------------------------------------------------------ values
-_NUM = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 
 
 def parse_price(value: Any) -> float | None:
@@ -123,14 +124,7 @@ def parse_price(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) and value >= 0 else None
-    nums = _NUM.findall(str(value))
-    if not nums:
-        return None
-    try:
-        price = float(nums[0].replace(",", ""))
-    except ValueError:
-        return None
-    return price if math.isfinite(price) else None
+    return read_price(str(value))
 
 
 def parse_rating(value: Any) -> float | None:

@@ -18,27 +18,19 @@ from __future__ import annotations
 
 import re
 
+from lexicon.load import load
+from lexicon.numbers import storage_sizes
+from lexicon.words import base_colors, brand_noise, brand_parents, carriers, color_shades, product_lines
+
 from .filters import ACCESSORIES, PHONES
 
 # ------------------------------------------------------------------------------------------------ brand
 # Words that stores add to a brand name; removing them lets "Samsung Electronics" match "Samsung".
-_BRAND_NOISE = {
-    "electronics", "electronic", "inc", "llc", "ltd", "limited", "co", "corp", "corporation", "official",
-    "store", "shop", "mobility", "technologies", "technology", "tech", "international", "usa", "us",
-    "global", "communications", "wireless", "direct", "the", "brand", "india", "pvt", "gmbh", "group",
-}
+_BRAND_NOISE = brand_noise()
 # Sub-brands and product lines that belong to a parent brand: a filter on the parent matches them.
-BRAND_PARENTS = {
-    "redmi": "xiaomi", "poco": "xiaomi", "mi": "xiaomi",
-    "galaxy": "samsung", "iphone": "apple", "pixel": "google", "moto": "motorola", "razr": "motorola",
-    "nord": "oneplus", "realme": "realme", "honor": "honor", "iqoo": "vivo",
-}
+BRAND_PARENTS = brand_parents()
 # Product-line words a shopper uses instead of the brand ("what about Pixel instead?").
-PRODUCT_LINE_BRANDS = {
-    "galaxy": "Samsung", "iphone": "Apple", "ipad": "Apple", "airpods": "Apple", "pixel": "Google",
-    "moto": "Motorola", "razr": "Motorola", "redmi": "Xiaomi", "poco": "Xiaomi", "nord": "OnePlus",
-    "xperia": "Sony", "zenfone": "ASUS", "rog phone": "ASUS",
-}
+PRODUCT_LINE_BRANDS = product_lines()
 
 
 def brand_key(name: str | None) -> str:
@@ -77,24 +69,10 @@ def display_brand(store: str | None, details_brand: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------ color
-BASE_COLORS = (
-    "black", "white", "blue", "red", "green", "silver", "gold", "gray", "pink", "purple", "yellow",
-    "orange", "brown", "bronze", "beige", "clear",
-)
+BASE_COLORS = base_colors()
 # Marketing words and spellings mapped to a base color; used only when no base color word is present,
 # so "Coral Blue" stays blue and "Orchid Gray" stays gray.
-COLOR_SYNONYMS = {
-    "grey": "gray", "graphite": "gray", "charcoal": "gray", "slate": "gray", "gunmetal": "gray", "titanium": "gray",
-    "onyx": "black", "jet": "black", "obsidian": "black", "ebony": "black", "midnight": "black", "noir": "black",
-    "ivory": "white", "pearl": "white", "snow": "white", "cream": "white", "frost": "white", "porcelain": "white",
-    "navy": "blue", "indigo": "blue", "azure": "blue", "sapphire": "blue", "cobalt": "blue", "ocean": "blue",
-    "sky": "blue", "teal": "blue", "aqua": "blue", "cyan": "blue", "turquoise": "blue",
-    "mint": "green", "emerald": "green", "olive": "green", "jade": "green", "sage": "green", "lime": "green",
-    "crimson": "red", "ruby": "red", "scarlet": "red", "burgundy": "red", "maroon": "red", "coral": "red",
-    "lavender": "purple", "violet": "purple", "lilac": "purple", "plum": "purple", "orchid": "purple",
-    "platinum": "silver", "chrome": "silver", "champagne": "gold", "rose": "pink", "blush": "pink",
-    "transparent": "clear", "tan": "brown", "khaki": "beige", "copper": "bronze",
-}
+COLOR_SYNONYMS = color_shades()
 
 
 def color_families(color: str | None) -> list[str]:
@@ -113,9 +91,6 @@ def color_families(color: str | None) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ storage
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(tb|gb|mb)\b(?!\s*(?:of\s+)?(?:ram|lpddr|ddr|memory\s+ram))", re.IGNORECASE)
-
-
 def parse_storage_gb(text: str | None) -> float | None:
     """Storage size in GB from "128 GB", "1TB", "8GB RAM, 128GB Storage" (RAM is skipped); None if absent.
 
@@ -123,39 +98,13 @@ def parse_storage_gb(text: str | None) -> float | None:
     """
     if not text:
         return None
-    best: float | None = None
-    for num, unit in _SIZE.findall(text):
-        gb = float(num) * {"tb": 1024.0, "gb": 1.0, "mb": 1 / 1024}[unit.lower()]
-        if best is None or gb > best:
-            best = gb
-    return round(best, 3) if best is not None else None
+    sizes = storage_sizes(text)
+    return round(max(sizes), 3) if sizes else None
 
 
 # ------------------------------------------------------------------------------------------------ carrier
 # Canonical carrier names and the spellings that mean them (matched on word boundaries, lower-case).
-CARRIERS: dict[str, tuple[str, ...]] = {
-    "Unlocked": ("unlocked", "sim free", "sim-free"),
-    "AT&T": ("at&t", "att", "at and t", "at & t"),
-    "Verizon": ("verizon",),
-    "T-Mobile": ("t-mobile", "tmobile", "t mobile"),
-    "Sprint": ("sprint",),
-    "Cricket": ("cricket",),
-    "Boost Mobile": ("boost mobile", "boost"),
-    "Tracfone": ("tracfone",),
-    "Straight Talk": ("straight talk", "straighttalk"),
-    "Simple Mobile": ("simple mobile",),
-    "Metro by T-Mobile": ("metro by t-mobile", "metropcs", "metro pcs", "metro"),
-    "Total Wireless": ("total wireless", "total by verizon"),
-    "Visible": ("visible",),
-    "US Cellular": ("us cellular", "u.s. cellular", "uscellular"),
-    "Virgin Mobile": ("virgin mobile",),
-    "Net10": ("net10",),
-    "Consumer Cellular": ("consumer cellular",),
-    "Google Fi": ("google fi", "project fi"),
-    "Mint Mobile": ("mint mobile",),
-    "Xfinity Mobile": ("xfinity",),
-    "Nextel": ("nextel",),
-}
+CARRIERS: dict[str, tuple[str, ...]] = carriers()
 _CARRIER_PATTERNS = [
     (name, re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![a-z0-9])"))
     for name, aliases in CARRIERS.items()
@@ -176,30 +125,15 @@ def parse_carriers(text: str | None) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ condition
-_RENEWED = re.compile(r"\b(renewed|refurbished|refurb|pre-?owned|used|open box|reconditioned)\b", re.IGNORECASE)
 
 
 def parse_condition(*texts: str | None) -> str:
     """'renewed' when any text says renewed / refurbished / pre-owned, else 'new'."""
-    return "renewed" if any(t and _RENEWED.search(t) for t in texts) else "new"
+    renewed = load("conditions").rx["catalog_renewed"]
+    return "renewed" if any(t and renewed.search(t) for t in texts) else "new"
 
 
 # ------------------------------------------------------------------------------------------------ subcategory
-_ACCESSORY_WORDS = re.compile(
-    r"\b(case|cases|cover|holster|sleeve|screen protector|tempered glass|protector|charger|charging|cable|"
-    r"adapter|earbuds?|headphones?|headset|earphones?|mount|holder|stand|power ?bank|battery pack|"
-    r"smart ?watch|watch band|stylus|selfie stick|ring light|pop ?socket|grip|wallet|skin|lens kit|"
-    r"memory card|sd card|dock|car kit|speaker)\b",
-    re.IGNORECASE,
-)
-_PHONE_WORDS = re.compile(
-    r"\b(smart ?phone|cell ?phone|mobile phone|flip phone|android phone|unlocked phone|phone|iphone \d+|"
-    r"galaxy [asmz]\d+|pixel \d+a?)\b",
-    re.IGNORECASE,
-)
-_FOR_PHONE = re.compile(r"\b(for|compatible with|fits)\b", re.IGNORECASE)
-
-
 def derive_subcategory(categories: list[str], title: str, main_category: str | None = None) -> str | None:
     """"Cell Phones" or "Cell Phone Accessories" from the category path, else from the title.
 
@@ -213,12 +147,13 @@ def derive_subcategory(categories: list[str], title: str, main_category: str | N
     in_phone_dept = any("cell phone" in c for c in lowered) or (main_category or "").lower().startswith("cell phone")
     if in_phone_dept and (any("accessor" in c for c in lowered) or len(cats) > 1):
         return ACCESSORIES
-    accessory = bool(_ACCESSORY_WORDS.search(title or ""))
-    phone = bool(_PHONE_WORDS.search(title or ""))
+    rx = load("subcategories").rx
+    accessory = bool(rx["catalog_accessory"].search(title or ""))
+    phone = bool(rx["catalog_phone"].search(title or ""))
     # "Case for iPhone 14" names a phone but is an accessory: an accessory word or "for <phone>" wins.
     if accessory and (in_phone_dept or phone):
         return ACCESSORIES
-    if phone and not accessory and not _FOR_PHONE.search(title or ""):
+    if phone and not accessory and not rx["catalog_for_phone"].search(title or ""):
         return PHONES
     if in_phone_dept:
         return ACCESSORIES if accessory else PHONES

@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexicon.words import moves
 from retrieval.catalog import Product
 from retrieval.facets import CARRIERS, COLOR_SYNONYMS, PRODUCT_LINE_BRANDS, brand_key, color_families
 from retrieval.filters import ACCESSORIES, LIST_FIELDS, PHONES, Filters
 
-MOVES: tuple[str, ...] = ("cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage",
-                          "other_brands")
+MOVES: tuple[str, ...] = moves()  # the relative moves of lexicon/data/moves.toml
 
 
 # ================================================================================================ data

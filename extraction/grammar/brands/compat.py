@@ -1,0 +1,42 @@
+"""Compatibility: "case for iphone 14", "samsung compatible charger", "band for my apple watch" name the
+phone an accessory fits, not the brand the shopper wants."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from lexicon.load import load
+from lexicon.words import brand_parents, phone_makers, product_lines
+from retrieval.facets import brand_key
+
+from ..gazetteer import Gazetteer
+from .scan import Hit
+
+
+@functools.cache
+def _phone_makers() -> frozenset[str]:
+    """Makers of phones: "<maker> phone case" is a case for that maker's phone, "<accessory brand> phone
+    case" theirs."""
+    return frozenset({brand_key(b) for b in product_lines().values()} | set(brand_parents().values())
+                     | set(phone_makers()))
+
+
+def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accessory_ctx: bool, new_phone: bool) -> bool:
+    """True when the brand word names the phone an accessory is for, not the brand wanted."""
+    rx = load("brands").rx
+    before, end, next_tok = low[max(0, h.start - 40):h.start], h.end, h.next_tok
+    canonical = g.brands[h.key]
+    if rx["compat_before"].search(before) and not rx["not_compat_for"].search(before) \
+            and not rx["swap_for_before"].search(before):
+        return True
+    if rx["compat_after"].match(low[end:]) is not None:
+        return True
+    return accessory_ctx and not new_phone and bool(
+        h.key in g.product_lines or rx["model_token"].match(next_tok)
+        # "samsung galaxy case" is for a Galaxy; "iniu galaxy charger" is an Iniu charger
+        or (next_tok in g.product_lines and g.brands[next_tok] == canonical)
+        # "samsung phone case" is for a Samsung phone; "tozo phone case" is a Tozo case
+        or (next_tok in load("brands").sets["device_next"] and not spans.get("subcategory", "").startswith(next_tok)
+            and (next_tok != "phone" or brand_key(canonical) in _phone_makers()))
+        or re.search(r"\bmy\s+$", before) is not None)

@@ -1,0 +1,33 @@
+"""Relative moves against what is shown: "cheaper", "better rated", "more storage", "other brands"."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from lexicon.load import Rule, load
+
+from .context import Turn, negated
+
+
+@functools.cache
+def move_rules() -> list[tuple[re.Pattern[str], Rule]]:
+    return [(re.compile(rf"(?<![\w-])(?:{r.regex})(?![\w-])"), r) for r in load("moves").rules]
+
+
+def parse(t: Turn) -> None:
+    low, doc, update = t.doc.low, t.doc, t.update
+    for rx, rule in move_rules():
+        move = rule.move
+        for m in rx.finditer(low):
+            if not doc.free(m.start(), m.end()):
+                continue
+            if negated(low, m.start()) and move != "other_brands":
+                continue
+            if re.search(r"\b(?:or|and)\s+$", low[max(0, m.start() - 5):m.start()]) and move in (
+                    "more_storage", "more_reviews", "better_rated"):
+                continue  # "256 gigs or more storage": the bound's postfix, not a move
+            if move not in update.moves:
+                update.moves.append(move)
+                t.spans[rule.field] = m.group(0)
+            doc.take(m.start(), m.end())

@@ -1,0 +1,132 @@
+"""Single quantities: "under $300", "4.5+ stars", "150+ reviews", "at least 128gb", "300 or so".
+
+A unitless number needs a comparator, a postfix or a price word to count as a price ("under 300"), and a
+number followed by any other unit ("6 inch", "3 pack", "20w", "8gb ram") is never a constraint.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lexicon.load import load
+from lexicon.numbers import Quantity, g_storage_sizes, quantities, to_float
+
+from .comparators import assign, cue_before, postfix, prefix
+from .context import Turn, next_word
+
+
+def parse(t: Turn) -> None:
+    """Every free quantity of the utterance that bounds an attribute."""
+    low = t.doc.low
+    for q in quantities(low):
+        if not t.doc.free(q.start, q.end) or q.value is None or _not_a_bound(low, q):
+            continue
+        post_kind, post_len = postfix(low[q.end:])
+        post_end = q.end + post_len
+        nxt = next_word(low, post_end)
+        kind, implied, comp_start = prefix(low, q.start)
+        if _a_count_or_name(low, q, kind, post_kind, nxt):
+            continue
+        attr = q.kind or _infer_attr(low, q, kind, implied, comp_start, post_kind)
+        if attr is None:
+            continue
+        if attr == "rating" and q.value > 5:
+            if kind is None and not q.unit:
+                continue
+            attr = "reviews" if q.unit in ("ratings",) else attr
+        if attr == "price" and (not q.unit and not q.currency and q.value < 1 or q.value <= 0):
+            continue  # "$0" bounds nothing a shopper wants ("show all prices as $0" is not a budget)
+        final_kind = _direction(low, q, kind, post_kind)
+        if final_kind is None:
+            continue
+        value = q.value
+        if attr == "storage":
+            if kind is None and not q.unit:
+                continue
+            if q.unit in ("tb", "terabyte", "terabytes"):
+                value *= 1024
+            sm = re.match(r"\s*(?:of\s+)?(?:internal\s+)?(?:storage(?:\s+space)?|space|memory|capacity)\b",
+                          low[post_end:])
+            if sm:
+                post_end += sm.end()
+        span_start = comp_start if kind else q.start
+        if assign(t, attr, final_kind, value, low[span_start:post_end].strip()):
+            t.doc.take(span_start, post_end)
+
+
+def _not_a_bound(low: str, q: Quantity) -> bool:
+    """Numbers that are sizes of other things, networks or names, whatever words are around them."""
+    if q.unit == "g" and (q.value not in g_storage_sizes() or q.currency or q.multiplier):
+        return True  # "5g phone", "4g lte": a network, not a size
+    # A letter glued to the number that is not a known unit: "5g", "1080p", "s23" -> a name.
+    if not q.unit and q.end < len(low) and re.match(r"[a-z]", low[q.end:q.end + 1]) and not q.multiplier:
+        return True
+    if q.kind == "storage" and re.match(r"\s*(?:of\s+)?(?:ram|lpddr\w*|ddr\w*|memory ram|system memory)\b",
+                                        low[q.end:]):
+        return True  # "8gb ram" is not storage; it stays in the topic as a spec
+    return q.kind == "storage" and bool(re.search(r"\bram\s*$", low[max(0, q.start - 8):q.start]))
+
+
+def _a_count_or_name(low: str, q: Quantity, kind: str | None, post_kind: str | None, nxt: str) -> bool:
+    """ "iphone 14", "more than 2 cameras", "50 by 60 inches": a name, a count or a dimension."""
+    if kind is None and load("comparators").rx["name_before"].search(low[max(0, q.start - 16):q.start]) \
+            and not q.currency and not q.unit:
+        return True
+    if not q.unit and not q.currency and nxt and re.match(r"[a-z]", nxt) \
+            and nxt not in load("comparators").sets["free_after"] and post_kind is None:
+        return True  # "more than 2 cameras", "up to 10 hours": a count of something else.
+    return not q.unit and nxt in ("%", "x", '"', "'", "/", "-", "°", "*", "by") and not q.currency
+
+
+def _infer_attr(low: str, q: Quantity, kind: str | None, implied: str | None, comp_start: int,
+                post_kind: str | None) -> str | None:
+    """The attribute of a unitless number: the comparator's, a cue word's, or by its shape."""
+    attr = implied or cue_before(low, comp_start if kind else q.start)
+    if attr is None and not q.currency and not q.multiplier and re.fullmatch(r"[0-5]\.\d", q.num) \
+            and (kind or post_kind or q.plus):
+        attr = "rating"  # "over 4.5", "4.5+", "4.2 or above": one decimal up to 5 is a star rating
+    if attr is None and kind in ("min", "max", "around"):
+        attr = "price"  # "under 300": a unitless number after a comparator is a price
+    if attr is None and kind in (None, "bare") and implied is None and (
+            post_kind or q.plus and q.value >= 20 and not low[q.end:q.end + 1].isalnum()):
+        attr = "price"  # "300 or less", "300 or so", "100+": a bare bound with no unit is a price
+    return attr
+
+
+def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -> str | None:
+    """A comparator before the number decides; else a postfix ("or more", "max", "+"); else "around";
+    else the attribute's bare meaning (see `assign`). None: a unitless number with no cue at all."""
+    if kind in ("min", "max"):
+        return kind
+    if post_kind:
+        return post_kind
+    if q.plus:
+        return "min"
+    if kind == "around":
+        return "around"
+    if kind == "bare" or q.unit or q.currency:
+        return "bare"
+    if re.search(r"(?:price|budget|rating|rated|cost|priced)\s*(?:is|of|:|=)?\s*$", low[max(0, q.start - 20):q.start]):
+        return "bare"  # unitless without a comparator needs a direct cue: "price 200", "rating 4.5"
+    return None
+
+
+def parse_budget_correction(t: Turn) -> None:
+    """A bare number said back while a budget is in force corrects that budget: "no, more like 300",
+    "make that 250", "can we do 400?", "actually 300", "300 would be better"."""
+    state = t.state
+    if state is None or (state.price_max is None and state.price_min is None):
+        return
+    m = load("comparators").rx["budget_correction"].match(t.doc.low.strip())
+    if not m:
+        return
+    value = to_float(m.group("n").replace(",", ""), m.group("k"))
+    if value is None or value <= 0:
+        return
+    # The bound in force is the one corrected; with a range, "more like 300" moves the ceiling.
+    field_name = "price_min" if state.price_max is None else "price_max"
+    t.update.set[field_name] = value
+    if field_name == "price_max" and isinstance(state.price_min, float) and state.price_min > value:
+        t.update.remove.append("price_min")
+    t.spans[field_name] = m.group(0).strip()
+    t.doc.take(0, len(t.doc.low))

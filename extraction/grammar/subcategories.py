@@ -1,0 +1,59 @@
+"""Subcategory: phone words and accessory words; accessory words win ("phone case" is an accessory).
+
+Catalogs outside phones have their own subcategory names (from the vocabulary), matched as words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lexicon.load import load
+from retrieval.filters import ACCESSORIES, PHONES
+
+from .context import Turn, phone_rx
+from .gazetteer import tokens
+
+
+def parse(t: Turn) -> None:
+    low, doc, g = t.doc.low, t.doc, t.g
+    acc = _accessory(t)
+    phone = next((m for m in phone_rx().finditer(low) if doc.free(m.start(), m.end())), None)
+    if g.has_phone_subcats:
+        if acc is not None:
+            t.update.set["subcategory"] = ACCESSORIES
+            t.spans["subcategory"] = acc.group(0)
+            return
+        if phone is not None:
+            t.update.set["subcategory"] = PHONES
+            t.spans["subcategory"] = phone.group(0)
+            return
+    if g.subcats:
+        toks = tokens(low)
+        for n in (3, 2, 1):
+            for i in range(len(toks) - n + 1):
+                key = " ".join(toks[i:i + n])
+                if key in g.subcats:
+                    t.update.set["subcategory"] = g.subcats[key]
+                    t.spans["subcategory"] = key
+                    return
+
+
+def _accessory(t: Turn) -> re.Match[str] | None:
+    """The first free accessory word that asks for an accessory."""
+    low, lex = t.doc.low, load("subcategories")
+    context_nouns = lex.sets["context_nouns"]
+    for m in lex.rx["accessory"].finditer(low):
+        word = m.group(0)
+        if (lex.rx["product_question"].match(low) or phone_rx().search(low)) and lex.rx["included_before"].search(
+                low[max(0, m.start() - 40):m.start()]):
+            # "does it come with a charger?", "a phone that comes with a case": what a phone includes or
+            # works with, not a request for chargers
+            continue
+        if word == "case" and lex.rx["in_case"].search(low[max(0, m.start() - 12):m.start()]):
+            continue
+        if word in context_nouns and not phone_rx().search(low) and not (t.state and t.state.subcategory == ACCESSORIES):
+            continue
+        if not t.doc.free(m.start(), m.end()):
+            continue
+        return m
+    return None
