@@ -32,6 +32,9 @@ from lexicon.words import moves
 from retrieval.facets import parse_carriers
 from retrieval.filters import FIELD_ORDER, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
 
+from .entities import tag_entities
+from .numbers import delexicalise
+
 if TYPE_CHECKING:
     from .entities import EntityMap
     from .numbers import NumberMap
@@ -111,8 +114,6 @@ def encode_input(utterance: str, state: Filters | None = None) -> tuple[str, Num
         >>> encode_input("under $300", Filters(price_min=100))[0]
         'state: price_min=n0 query: under $n1'
     """
-    from .numbers import delexicalise
-
     text, numbers = delexicalise(utterance if isinstance(utterance, str) else "", state)
     return f"state: {format_state(state, numbers=numbers)} query: {text}", numbers
 
@@ -125,9 +126,6 @@ def encode_typed(utterance: str, state: Filters | None, vocab: Vocabulary) -> tu
         ...              Vocabulary(["Samsung", "Google"], ["black"], [], [], []))[0]
         'state: brand=b0 query: c0 black b1 pixel under $n0'
     """
-    from .entities import tag_entities
-    from .numbers import delexicalise
-
     tagged, entities = tag_entities(utterance if isinstance(utterance, str) else "", vocab, state)
     text, numbers = delexicalise(tagged, state)
     return f"state: {format_state(state, numbers=numbers, entities=entities)} query: {text}", numbers, entities

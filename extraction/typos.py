@@ -41,7 +41,7 @@ def _keyword_set() -> frozenset[str]:
 
 def is_word(low: str) -> bool:
     """True for a real English word (or a grammar keyword): such a token is never "repaired"."""
-    from wordfreq import zipf_frequency  # imported on first use: it costs 0.1 s of start-up
+    from wordfreq import zipf_frequency  # lazy: it costs 0.1 s of start-up
 
     return low in _keyword_set() or zipf_frequency(low, "en") >= MIN_ZIPF
 

@@ -191,7 +191,10 @@ class Vocabulary:
         if parent and parent in self._brand_by_key:
             return self._brand_by_key[parent]
         if len(key) >= 4 and self._fuzzy_keys:
-            from rapidfuzz import fuzz, process
+            from rapidfuzz import (  # lazy: only a misspelt brand needs it, and it costs start-up time
+                fuzz,
+                process,
+            )
 
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=BRAND_CUTOFF)
             if hit is not None:

@@ -21,7 +21,7 @@ def distinctive_name(key: str) -> bool:
     """
     if not key.isalpha() or len(key) < 4:
         return False
-    from wordfreq import zipf_frequency  # imported on first use: it costs 0.1 s of start-up
+    from wordfreq import zipf_frequency  # lazy: it costs 0.1 s of start-up
 
     return zipf_frequency(key, "en") < ORDINARY_WORD_ZIPF
 

@@ -223,7 +223,7 @@ def parse_price(text: str) -> float | None:
     """
     if not any(ch.isdigit() for ch in text):
         return None  # price-parser reads "free" as 0.0; a price string without digits names no price
-    from price_parser import Price  # imported on first use: catalogs with numeric prices never need it
+    from price_parser import Price  # lazy: catalogs with numeric prices never need it
 
     amount = Price.fromstring(text).amount_float
     return amount if amount is not None and math.isfinite(amount) else None

@@ -29,6 +29,7 @@ the sentence around them, not the vocabulary of constraints.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
@@ -38,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extraction.state import StateUpdate, apply_update
 from lexicon.words import moves
-from retrieval.catalog import Product
+from retrieval.catalog import LoadReport, Product, load_catalog, product_from_amazon
 from retrieval.facets import CARRIERS, COLOR_SYNONYMS, PRODUCT_LINE_BRANDS, brand_key, color_families
 from retrieval.filters import ACCESSORIES, LIST_FIELDS, PHONES, Filters
 
@@ -134,8 +136,7 @@ class SynthVocab:
 
 def demo_products(n_products: int = 3000, seed: int = 7) -> list[Product]:
     """The built-in demo catalog as `Product`s, without writing a file."""
-    from retrieval.catalog import LoadReport, product_from_amazon
-    from retrieval.demo_catalog import generate_demo_catalog
+    from retrieval.demo_catalog import generate_demo_catalog  # lazy: the demo generator is only for the demo
 
     report = LoadReport()
     out = []
@@ -660,8 +661,6 @@ def _merge(state: Filters, sets: dict[str, Any]) -> Filters:
     """The state after an utterance that says `sets`, with the system's own update rules
     (`extraction.state.apply_update`): switching subcategory clears facets of the old one, a new bound
     drops an older opposite bound it contradicts, a brand said is no longer excluded and vice versa."""
-    from extraction.state import StateUpdate, apply_update
-
     new, _ = apply_update(state, StateUpdate(set={k: (list(v) if k in LIST_FIELDS else v) for k, v in sets.items()}))
     return new
 
@@ -945,8 +944,6 @@ class SynthConfig:
 def load_vocab(catalog: str | None = None, products: Sequence[Product] | None = None) -> SynthVocab:
     if products is None:
         if catalog:
-            from retrieval.catalog import load_catalog
-
             products = load_catalog(catalog)
         else:
             products = demo_products()
@@ -1077,8 +1074,6 @@ class LLMSynthesizer:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-
     p = argparse.ArgumentParser(description="Write synthetic extraction data (JSONL, split by template family).")
     p.add_argument("out_dir")
     p.add_argument("--catalog", default=None)

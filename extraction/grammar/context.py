@@ -83,7 +83,7 @@ def unique(values: list[str]) -> list[str]:
 
 def fuzzy(word: str, choices: list[str], cutoff: float) -> str | None:
     """The choice most like `word` (rapidfuzz ratio >= cutoff), or None."""
-    from rapidfuzz import fuzz, process  # imported on first use: rapidfuzz costs start-up time
+    from rapidfuzz import fuzz, process  # lazy: rapidfuzz costs start-up time
 
     hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
     return hit[0] if hit else None
