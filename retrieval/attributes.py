@@ -5,7 +5,10 @@ families, carriers) live in posting lists (value -> sorted row ids). A filter is
 comparisons and posting-list unions, so 1M products filter in a few milliseconds.
 
 A product whose attribute is unknown never satisfies a constraint on it: Sift must not claim that
-a product with no price is "under $100".
+a product with no price is "under $100". Out-of-stock products are left out unless `include_out_of_stock`
+asks for them; prices are compared in the catalog's currency only (`catalog.price_currency`), so a product
+priced in another currency never meets a price constraint. The category filter is a path prefix at any
+depth; `category_counts` gives the facet counts of one level of the hierarchy.
 
     >>> table = AttributeTable.from_products(products)                       # doctest: +SKIP
     >>> table.allowed_ids(Filters(brand=["Samsung"], price_max=300))         # doctest: +SKIP
@@ -21,9 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .catalog import Product
+from .catalog import Product, price_currency
 from .facets import brand_key, brand_keys, color_families, parse_carriers
-from .filters import DEFAULT_LEVELS, FIELD_GROUPS, NUMERIC_FIELDS, Filters, LevelTable
+from .filters import CATEGORY_SEPARATOR, DEFAULT_LEVELS, FIELD_GROUPS, NUMERIC_FIELDS, Filters, LevelTable
 
 # Which Filters fields each facet owns (cleared when counting that facet, as faceted search does).
 FACETS: tuple[str, ...] = ("subcategory", "brand", "color", "carrier", "condition", "storage_gb", "price",
@@ -45,6 +48,9 @@ class AttributeTable:
     postings: dict[str, dict[str, np.ndarray]]
     display: dict[str, dict[str, str]]  # facet -> key -> display value
     levels: LevelTable = field(default_factory=lambda: DEFAULT_LEVELS)
+    sold_out: np.ndarray | None = None  # bool per product, True = out of stock; None when none is
+    categories: CategoryIndex | None = None  # the category hierarchy; None when no product has a path
+    currency: str = "USD"  # the currency of `price` (products priced in another one hold NaN there)
 
     @property
     def size(self) -> int:
@@ -79,8 +85,10 @@ class AttributeTable:
         # The display spelling of a brand is its most frequent spelling in the catalog.
         display["brand"] = {k: cnt.most_common(1)[0][0] for k, cnt in brand_counts.items()}
         postings = {f: {k: np.asarray(v, dtype=np.int64) for k, v in d.items()} for f, d in builders.items()}
+        currency = price_currency(list(products))
+        sold_out = np.array([p.availability == "out_of_stock" for p in products], dtype=bool)
         return cls(
-            price=column([p.price for p in products]),
+            price=column([p.price if p.currency == currency else None for p in products]),
             rating=column([p.average_rating for p in products]),
             review_count=column([None if p.rating_number is None else float(p.rating_number) for p in products]),
             storage_gb=column([p.storage_gb for p in products]),
@@ -91,6 +99,9 @@ class AttributeTable:
             postings=postings,
             display=display,
             levels=levels or DEFAULT_LEVELS,
+            sold_out=sold_out if sold_out.any() else None,
+            categories=CategoryIndex.build([p.category_path for p in products]),
+            currency=currency,
         )
 
     # ---------------------------------------------------------------------------------------- filter
@@ -119,7 +130,16 @@ class AttributeTable:
             m &= self._any_of("color", [c for v in filters.color for c in (color_families(v) or [v.lower()])])
         if filters.carrier:
             m &= self._any_of("carrier", [c.lower() for v in filters.carrier for c in (parse_carriers(v) or [v])])
+        if filters.category:
+            m &= self.categories.mask(filters.category, self.size) if self.categories else False
+        if self.sold_out is not None and not filters.include_out_of_stock:
+            m &= ~self.sold_out
         return m
+
+    def restricts(self, filters: Filters) -> bool:
+        """Does `filters` leave any product out? False for an empty `Filters` unless some product is sold out
+        (hidden by default), so callers may skip building an id list only when this is False."""
+        return not filters.is_empty() or self.sold_out is not None
 
     def allowed_ids(self, filters: Filters) -> np.ndarray:
         """Sorted row ids (int64) of products satisfying `filters`."""
@@ -202,6 +222,18 @@ class AttributeTable:
             return {f"{v:g} GB": n for v, n in sorted(c.items(), key=lambda t: -t[1])[:top]}
         return {}
 
+    def category_counts(self, filters: Filters, depth: int | None = None, top: int = 12) -> dict[str, int]:
+        """Product counts per category path at one `depth` (1 = top level) among products matching `filters`.
+
+        Default depth: one level below the filter's category (its subcategories), or the top level without
+        one. Labels are full paths ("Electronics > Tv Video"), usable as `Filters.category` values.
+        """
+        if self.categories is None:
+            return {}
+        if depth is None:
+            depth = 1 + (len(filters.category.split(CATEGORY_SEPARATOR)) if filters.category else 0)
+        return self.categories.counts(self.mask(filters), depth, top)
+
     # ---------------------------------------------------------------------------------------- vocabulary
     def vocabulary(self) -> dict[str, list[str]]:
         """Catalog values for snapping extracted filters: brands, colors, carriers, subcategories, storage."""
@@ -222,3 +254,54 @@ def _band_label(lo: float, hi: float) -> str:
         return f"${lo:g}+"
     return f"${lo:g}-${hi:g}"
 
+
+def category_key(levels: Sequence[str]) -> str:
+    """The key of a category path: levels lower-cased, spaces collapsed, joined by " > "."""
+    return CATEGORY_SEPARATOR.join(" ".join(x.lower().split()) for x in levels)
+
+
+@dataclass
+class CategoryIndex:
+    """Every category node (a path prefix) -> sorted rows of the products at or below it."""
+
+    rows: dict[str, np.ndarray]  # path key (lower-cased) -> rows
+    label: dict[str, str]  # path key -> the path as the catalog spells it (first spelling seen)
+    depth: dict[str, int]
+
+    @classmethod
+    def build(cls, paths: Sequence[Sequence[str]]) -> CategoryIndex | None:
+        rows: dict[str, list[int]] = {}
+        label: dict[str, str] = {}
+        for row, path in enumerate(paths):
+            for d in range(1, len(path) + 1):
+                key = category_key(path[:d])
+                rows.setdefault(key, []).append(row)
+                label.setdefault(key, CATEGORY_SEPARATOR.join(path[:d]))
+        if not rows:
+            return None
+        return cls({k: np.asarray(v, dtype=np.int64) for k, v in rows.items()}, label,
+                   {k: k.count(CATEGORY_SEPARATOR) + 1 for k in rows})
+
+    def lookup(self, value: str) -> list[str]:
+        """Node keys a filter value names: the path from the top ("Electronics > Tv Video"), or when no such
+        path exists, every node whose path ends with the value ("Tv Video", "Telephony > Mobile Phones")."""
+        key = category_key(value.split(">"))
+        if key in self.rows:
+            return [key]
+        tail = CATEGORY_SEPARATOR + key
+        return [k for k in self.rows if k.endswith(tail)]
+
+    def mask(self, value: str, size: int) -> np.ndarray:
+        m = np.zeros(size, dtype=bool)
+        for key in self.lookup(value):
+            m[self.rows[key]] = True
+        return m
+
+    def counts(self, base: np.ndarray, depth: int, top: int) -> dict[str, int]:
+        counts = {self.label[k]: int(base[r].sum()) for k, r in self.rows.items() if self.depth[k] == depth}
+        ranked = sorted(((n, k) for k, n in counts.items() if n > 0), key=lambda t: (-t[0], t[1]))
+        return {k: n for n, k in ranked[:top]}
+
+    def paths(self) -> list[str]:
+        """Every category path of the catalog, shallow first (the vocabulary a category value snaps to)."""
+        return [self.label[k] for k in sorted(self.rows, key=lambda k: (self.depth[k], k))]

@@ -1,7 +1,14 @@
 """Catalog ingestion: files in, validated `Product` records out, bad rows reported and skipped.
 
+Formats (detected from the file's first bytes, header or first record; `retrieval.feeds.detect`): Amazon
+Reviews 2023 item JSONL, Google Merchant Center feeds (TSV and XML/RSS), the Shopify product CSV export,
+and any CSV/JSONL through a field mapping. Each format has its reader in `retrieval/feeds/`; this module
+holds what they share: the `Product` record, the load report and the value parsers.
+
 Readers stream: the Amazon Reviews 2023 "Cell Phones and Accessories" metadata is 1.3M lines (4 GB),
 so nothing here holds raw lines in memory, and a bad line costs one report entry, never the import.
+`load_catalog` then reads the whole catalog and does what needs all of it: brand spellings folded into
+one per maker (`retrieval.brands`) and the catalog's price currency checked.
 
     >>> report = LoadReport()
     >>> products = list(iter_products("catalog.jsonl.gz", report=report))   # doctest: +SKIP
@@ -11,37 +18,39 @@ so nothing here holds raw lines in memory, and a bad line costs one report entry
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
+import importlib
 import io
-import json
 import logging
 import math
-import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lexicon.numbers import parse_price as read_price
 
-from .facets import (
-    color_families,
-    derive_subcategory,
-    display_brand,
-    parse_carriers,
-    parse_condition,
-    parse_storage_gb,
-)
+from .brands import fold_brands
 from .text import clean_text
 
 log = logging.getLogger(__name__)
 
 
+Availability = Literal["in_stock", "out_of_stock", "preorder", "backorder"]
+AVAILABILITIES: tuple[str, ...] = ("in_stock", "out_of_stock", "preorder", "backorder")
+
+
 @dataclass(slots=True)
 class Product:
-    """One product, normalised. `id` is the catalog's own id (`parent_asin` in the Amazon format)."""
+    """One product, normalised. `id` is the catalog's own id (`parent_asin` in the Amazon format).
+
+    `price` is in `currency` (ISO 4217); `list_price` is the regular price when a sale price is in force.
+    `categories` is the Amazon category list as read; `category_path` is the category hierarchy of every
+    format (root first), which the `category` filter matches by prefix. `item_group_id` ties variants of
+    one product together (Merchant Center `item_group_id`, the Shopify `Handle`).
+    """
 
     id: str
     title: str
@@ -61,6 +70,14 @@ class Product:
     categories: list[str] = field(default_factory=list)
     main_category: str | None = None
     image_url: str | None = None
+    url: str | None = None
+    currency: str = "USD"
+    availability: Availability = "in_stock"
+    category_path: list[str] = field(default_factory=list)
+    item_group_id: str | None = None
+    gtin: str | None = None
+    mpn: str | None = None
+    list_price: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -81,10 +98,12 @@ class LoadReport:
     """What an import did: counts, per-line errors (bad rows skipped) and field warnings (row kept)."""
 
     source: str = ""
+    format: str = ""  # the format the file was read as (one of `retrieval.feeds.detect.FORMATS`)
     rows: int = 0
     loaded: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the catalog as a whole (currency, brand folds)
     max_listed: int = 50
 
     @property
@@ -103,7 +122,7 @@ class LoadReport:
         head = f"read {self.rows} rows: {self.loaded} products, {self.skipped} skipped"
         if self.warnings:
             head += f", {len(self.warnings)} field warnings (value dropped, row kept)"
-        lines = [head]
+        lines = [head] + [f"  note: {n}" for n in self.notes]
         for e in self.errors[: self.max_listed]:
             lines.append(f"  line {e.line}: {e.reason}")
         if self.skipped > self.max_listed:
@@ -153,7 +172,7 @@ def parse_count(value: Any) -> int | None:
     return n
 
 
-def _str_list(value: Any) -> list[str]:
+def str_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -163,132 +182,15 @@ def _str_list(value: Any) -> list[str]:
     return [s for s in (clean_text(v) for v in value) if s]
 
 
-# ------------------------------------------------------------------------------------------------ records
-def product_from_amazon(row: dict[str, Any], line: int, report: LoadReport) -> Product:
-    """Build a Product from one Amazon Reviews 2023 item-metadata object. Raises ValueError if unusable."""
-    pid = row.get("parent_asin") or row.get("asin") or row.get("id")
-    if not pid or not str(pid).strip():
-        raise ValueError("no parent_asin (product id)")
-    title = clean_text(row.get("title"))
-    if not title:
-        raise ValueError("empty title")
-    details_raw = row.get("details") or {}
-    if not isinstance(details_raw, dict):
-        report.warn(line, "details is not an object; ignored")
-        details_raw = {}
-    details = {str(k): clean_text(v) for k, v in details_raw.items() if v not in (None, "", [])}
-
-    price = parse_price(row.get("price"))
-    if price is None and row.get("price") not in (None, "", "None", "—"):
-        report.warn(line, f"price {row.get('price')!r} not understood; left empty")
-    try:
-        rating = parse_rating(row.get("average_rating"))
-    except ValueError as exc:
-        report.warn(line, str(exc))
-        rating = None
-    try:
-        count = parse_count(row.get("rating_number"))
-    except ValueError as exc:
-        report.warn(line, str(exc))
-        count = None
-
-    categories = _str_list(row.get("categories"))
-    main_category = clean_text(row.get("main_category")) or None
-    features = _str_list(row.get("features"))
-    description = _str_list(row.get("description"))
-    color = details.get("Color") or details.get("Colour")
-    storage = parse_storage_gb(details.get("Memory Storage Capacity") or details.get("Storage Capacity"))
-    if storage is None:
-        storage = parse_storage_gb(title)
-    carriers = parse_carriers(details.get("Wireless Carrier") or "") or parse_carriers(title)
-    images = row.get("images") or []
-    image_url = None
-    if isinstance(images, list) and images and isinstance(images[0], dict):
-        image_url = images[0].get("large") or images[0].get("hi_res") or images[0].get("thumb")
-    return Product(
-        id=str(pid).strip(),
-        title=title,
-        brand=display_brand(clean_text(row.get("store")), details.get("Brand")),
-        price=price,
-        average_rating=rating,
-        rating_number=count,
-        subcategory=derive_subcategory(categories, title, main_category),
-        color=color or None,
-        colors=color_families(color) or color_families(_title_color_hint(title)),
-        storage_gb=storage,
-        carriers=carriers,
-        condition=parse_condition(title, details.get("Condition")),
-        features=features,
-        description=description,
-        details=details,
-        categories=categories,
-        main_category=main_category,
-        image_url=image_url,
-    )
-
-
-def _title_color_hint(title: str) -> str:
-    """Amazon titles put the color after the last comma or dash ("..., 128GB, Awesome Black")."""
-    parts = re.split(r"\s[-|]\s|,|\(|\)", title)
-    return " ".join(p for p in parts[-3:] if len(p.split()) <= 3)
-
-
-# Fields of `Product` that a CSV/JSONL field mapping may fill, with common column names to try.
-DEFAULT_MAPPING: dict[str, tuple[str, ...]] = {
-    "id": ("id", "product_id", "sku", "parent_asin", "asin"),
-    "title": ("title", "name", "product_title", "product_name"),
-    "brand": ("brand", "store", "manufacturer", "vendor"),
-    "price": ("price", "sale_price", "price_usd"),
-    "average_rating": ("average_rating", "rating", "stars"),
-    "rating_number": ("rating_number", "review_count", "reviews", "num_reviews", "ratings"),
-    "categories": ("categories", "category", "category_path"),
-    "color": ("color", "colour"),
-    "storage": ("storage", "memory_storage_capacity", "capacity"),
-    "carrier": ("carrier", "wireless_carrier"),
-    "features": ("features", "bullets", "bullet_points"),
-    "description": ("description", "product_description", "body"),
-    "image": ("image", "image_url", "images"),
-}
-
-
-def amazon_row_from_mapped(row: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any]:
-    """Translate a shop's own columns to the Amazon layout, so one normaliser serves every format.
-
-    `mapping` maps Sift fields (keys of DEFAULT_MAPPING) to the shop's column names; unmapped fields are
-    looked up under their common names. A category path may be "A > B > C" or "A|B|C".
-    """
-    lower = {str(k).lower().strip(): v for k, v in row.items()}
-
-    def get(name: str) -> Any:
-        if mapping and name in mapping:
-            return row.get(mapping[name], lower.get(mapping[name].lower()))
-        for cand in DEFAULT_MAPPING[name]:
-            if cand in lower and lower[cand] not in (None, ""):
-                return lower[cand]
-        return None
-
-    cats = get("categories")
-    if isinstance(cats, str):
-        cats = [c.strip() for c in re.split(r"\s*(?:>|\||/)\s*", cats) if c.strip()]
-    details = {"Brand": get("brand"), "Color": get("color"), "Memory Storage Capacity": get("storage"),
-               "Wireless Carrier": get("carrier")}
-    image = get("image")
-    return {
-        "parent_asin": get("id"),
-        "title": get("title"),
-        "store": get("brand"),
-        "price": get("price"),
-        "average_rating": get("average_rating"),
-        "rating_number": get("rating_number"),
-        "categories": cats or [],
-        "features": get("features"),
-        "description": get("description"),
-        "details": {k: v for k, v in details.items() if v not in (None, "")},
-        "images": [{"large": image}] if isinstance(image, str) and image else [],
-    }
-
-
 # ------------------------------------------------------------------------------------------------ files
+@dataclass(frozen=True)
+class FeedOptions:
+    """What a feed does not say about itself. Shopify exports carry no currency and no shop address."""
+
+    currency: str = "USD"  # ISO code of prices written without one (Shopify, bare numbers)
+    shop_url: str | None = None  # "https://shop.example": Shopify product links are SHOP/products/HANDLE
+
+
 def open_text(path: str | Path) -> io.TextIOBase:
     """Open plain or gzip text by content (magic bytes), not by name."""
     p = Path(path)
@@ -297,15 +199,19 @@ def open_text(path: str | Path) -> io.TextIOBase:
     with p.open("rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="replace")
-    return p.open("r", encoding="utf-8", errors="replace", newline="")
+        return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8-sig", errors="replace", newline="")
+    return p.open("r", encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _feeds(name: str) -> Any:
+    # The format readers build on the records above, so they are imported when a file is read (an import
+    # at the top would be circular).
+    return importlib.import_module(f"retrieval.feeds.{name}")
 
 
 def detect_format(path: str | Path) -> str:
-    name = str(path).lower().removesuffix(".gz")
-    if name.endswith(".csv") or name.endswith(".tsv"):
-        return "csv"
-    return "jsonl"
+    """The format of a catalog file, from its first bytes, header or first record (see `retrieval.feeds.detect`)."""
+    return _feeds("detect").detect_format(path)
 
 
 def iter_products(
@@ -313,26 +219,21 @@ def iter_products(
     report: LoadReport | None = None,
     mapping: dict[str, str] | None = None,
     fmt: str | None = None,
+    options: FeedOptions | None = None,
 ) -> Iterator[Product]:
-    """Stream products from an Amazon-format JSONL (plain/.gz), a JSONL with other fields, or a CSV.
+    """Stream products from any supported format (`fmt` overrides detection; a `mapping` means "csv"/"jsonl").
 
     Every bad row goes to `report.errors` with its line number; duplicated ids are skipped the same way.
     """
     report = report if report is not None else LoadReport()
     report.source = str(path)
-    fmt = fmt or detect_format(path)
+    if fmt is None:
+        fmt = detect_format(path)
+        if mapping and fmt in _feeds("detect").TABULAR:
+            fmt = "csv"  # a mapping names the shop's own columns, whatever the header looks like
+    report.format = fmt
     seen: set[str] = set()
-    rows = _iter_csv(path, report) if fmt == "csv" else _iter_jsonl(path, report)
-    for line, row in rows:
-        try:
-            if not isinstance(row, dict):
-                raise ValueError(f"expected a JSON object, got {type(row).__name__}")
-            is_amazon = mapping is None and ("parent_asin" in row or "asin" in row) and fmt != "csv"
-            amazon = row if is_amazon else amazon_row_from_mapped(row, mapping)
-            product = product_from_amazon(amazon, line, report)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            report.error(line, str(exc))
-            continue
+    for line, product in _feeds("read").read_products(path, fmt, report, mapping, options or FeedOptions()):
         if product.id in seen:
             report.error(line, f"duplicate product id {product.id!r}; first occurrence kept")
             continue
@@ -341,42 +242,39 @@ def iter_products(
         yield product
 
 
-def _iter_jsonl(path: str | Path, report: LoadReport) -> Iterator[tuple[int, Any]]:
-    with open_text(path) as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            report.rows += 1
-            try:
-                yield line_no, json.loads(raw)
-            except json.JSONDecodeError as exc:
-                report.error(line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
-
-
-def _iter_csv(path: str | Path, report: LoadReport) -> Iterator[tuple[int, Any]]:
-    with open_text(path) as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        reader = csv.DictReader(fh, delimiter=delimiter)
-        for row in reader:
-            report.rows += 1
-            line_no = reader.line_num
-            if None in row:  # more cells than header columns
-                report.error(line_no, f"{len(row[None]) + len(reader.fieldnames or [])} cells for "
-                                      f"{len(reader.fieldnames or [])} columns")
-                continue
-            yield line_no, row
-
-
 def load_catalog(path: str | Path, mapping: dict[str, str] | None = None,
-                 report: LoadReport | None = None) -> list[Product]:
-    """Read a whole catalog into memory. Raises CatalogError when not a single product could be read."""
+                 report: LoadReport | None = None, options: FeedOptions | None = None) -> list[Product]:
+    """Read a whole catalog into memory, brand spellings folded (`retrieval.brands.fold_brands`) and the
+    currency checked (`check_currency`). Raises CatalogError when not a single product could be read."""
     report = report if report is not None else LoadReport()
-    products = list(iter_products(path, report=report, mapping=mapping))
+    products = list(iter_products(path, report=report, mapping=mapping, options=options))
     if not products:
         raise CatalogError(f"no product could be read from {path}:\n{report.summary()}")
+    folds = fold_brands(products)
+    if folds:
+        listed = ", ".join(f"{old!r} -> {new!r} ({n})" for (old, new), n in folds.most_common(20))
+        report.notes.append(f"brand is the maker: {sum(folds.values())} products' brand changed ({listed}"
+                            f"{' ...' if len(folds) > 20 else ''})")
+    check_currency(products, report)
     return products
+
+
+def price_currency(products: list[Product]) -> str:
+    """The catalog's price currency: that of most priced products (USD for a catalog without prices)."""
+    counts = Counter(p.currency for p in products if p.price is not None)
+    return counts.most_common(1)[0][0] if counts else "USD"
+
+
+def check_currency(products: list[Product], report: LoadReport) -> None:
+    """Prices are never compared across currencies: price filters, levels and sorting use the catalog's
+    currency (`price_currency`); products priced in another one keep their price for display but no price
+    filter admits them (`AttributeTable`). Said once in the report, so a mixed feed does not go unnoticed."""
+    main = price_currency(products)
+    other = Counter(p.currency for p in products if p.price is not None and p.currency != main)
+    if other:
+        listed = ", ".join(f"{n} in {c}" for c, n in other.most_common())
+        report.notes.append(f"mixed currencies: prices are in {main}, but {listed}; those products are left out "
+                            f"of price filters and price sorting. Split the feed per currency to search them by price")
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -387,3 +285,11 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+# Names that moved to `retrieval.feeds` stay importable from here (training.synth uses product_from_amazon).
+_MOVED = {"product_from_amazon": "amazon", "amazon_row_from_mapped": "mapped", "DEFAULT_MAPPING": "mapped"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(_feeds(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -47,6 +47,10 @@ MAX_RAW_ITEMS = 1000  # raw list items inspected at all (duplicates included) be
 # Largest accepted value per numeric attribute (the lowest is 0): a rating is out of 5 stars, and no
 # product costs more than $10M, has more than 1e9 ratings or 1 PB of storage.
 NUMERIC_LIMITS: dict[str, float] = {"price": 1e7, "review_count": 1e9, "rating": 5.0, "storage_gb": 1e6}
+# A category path names several levels ("Vehicles & Parts > Vehicle Parts & Accessories > Motor Vehicle
+# Electronics > ..." in Google's taxonomy runs past 150 characters), so it gets more room than one value.
+MAX_PATH_CHARS = 300
+CATEGORY_SEPARATOR = " > "
 
 
 
@@ -96,6 +100,11 @@ class Filters(BaseModel):
         None, description="Storage at most this many GB.")
     carrier: list[str] = Field(default_factory=list, description="Any of these carriers (Unlocked, AT&T...).")
     condition: Literal["new", "renewed"] | None = Field(None, description='"new" or "renewed" (refurbished).')
+    category: str | None = Field(None, max_length=MAX_PATH_CHARS, description=(
+        'A category path from the top, levels joined by " > " ("Electronics > Tv Video"), as deep as wanted; '
+        'its products and those of every category below it match. A list of levels is joined.'))
+    include_out_of_stock: bool | None = Field(None, description=(
+        "true to also show products that are out of stock (sold out); they are hidden otherwise."))
 
     @field_validator("*", mode="before")
     @classmethod
@@ -151,6 +160,25 @@ class Filters(BaseModel):
                 raise ValueError(f"{info.field_name} has more than {MAX_LIST_VALUES} distinct values; "
                                  f"at most {MAX_LIST_VALUES} are allowed")
         return out
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category_path(cls, v: Any) -> Any:
+        """["Electronics", "Tv Video"] or "Electronics>Tv Video" -> "Electronics > Tv Video"."""
+        if isinstance(v, list | tuple):
+            if len(v) > MAX_RAW_ITEMS:
+                raise ValueError(f"category has {len(v)} levels; at most {MAX_LIST_VALUES} are allowed")
+            v = CATEGORY_SEPARATOR.join(str(x) for x in v)
+        if not isinstance(v, str):
+            return v  # None, or a wrong type that pydantic reports
+        levels = [" ".join(x.split()) for x in v[: MAX_PATH_CHARS * 2].split(">")]
+        return CATEGORY_SEPARATOR.join(x for x in levels if x) or None
+
+    @field_validator("include_out_of_stock", mode="after")
+    @classmethod
+    def _only_when_asked(cls, v: bool | None) -> bool | None:
+        # False is the default (sold-out products hidden), so it is not a constraint the shopper set.
+        return True if v else None
 
     def active_fields(self) -> list[str]:
         """Names of constrained fields, in `FIELD_ORDER` (the paper's fields first)."""
@@ -231,8 +259,8 @@ GROUP_ALIASES: dict[str, str] = {"budget": "price", "reviews": "review_count", "
                                  "brands": "brand", "colour": "color"}
 # Group name -> the fields it clears: {"price": ("price_min", "price_max"), "brand": ("brand", "brand_exclude"), ...}
 FIELD_GROUPS: dict[str, tuple[str, ...]] = _field_groups()
-FieldGroup = Literal["price", "budget", "rating", "average_rating", "review_count", "reviews", "storage",
-                     "storage_gb", "brand", "brands", "color", "colour", "carrier", "condition", "subcategory", "all"]
+# The group names as a type (for the LLM's structured output), read off the table above.
+FieldGroup = Literal[tuple(FIELD_GROUPS)]  # type: ignore[valid-type]
 
 
 def fit_limits(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -275,10 +303,16 @@ def fit_limits(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             if math.isfinite(value) and value > limit:  # `Filters` would clamp too; this says so
                 warnings.append(f"{name}={value:g} is above the limit {limit:g}; lowered to {limit:g}")
                 out[name] = limit
-        elif name in SCALAR_FIELDS and isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
-            warnings.append(f"dropped a {name} of {len(value)} characters (limit {MAX_VALUE_CHARS})")
+        elif name in SCALAR_FIELDS and isinstance(value, str) and len(value) > _max_chars(name):
+            warnings.append(f"dropped a {name} of {len(value)} characters (limit {_max_chars(name)})")
             out[name] = None
     return out, warnings
+
+
+def _max_chars(name: str) -> int:
+    """The character limit of a text field: its own `max_length` (the category path's is longer)."""
+    limits = [m.max_length for m in Filters.model_fields[name].metadata if getattr(m, "max_length", None)]
+    return max(limits, default=MAX_VALUE_CHARS)
 
 
 def _is_set(v: Any) -> bool:

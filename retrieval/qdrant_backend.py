@@ -25,7 +25,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("the Qdrant backend needs qdrant-client: pip install 'sift[scale]' "
                       "(or pip install qdrant-client)") from exc
 
-from .attributes import AttributeTable
+from .attributes import AttributeTable, category_key
 from .catalog import Product
 from .facets import brand_keys, color_families, parse_carriers
 from .filters import NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
@@ -36,17 +36,21 @@ from .index import SearchOutput
 PAYLOAD_SCHEMA = {
     **dict.fromkeys(NUMERIC_PAIRS, "float"),
     "subcategory": "keyword", "brand_keys": "keyword", "colors": "keyword", "carriers": "keyword",
-    "condition": "keyword",
+    "condition": "keyword", "category_keys": "keyword", "sold_out": "keyword",
 }
 
 
-def product_payload(p: Product) -> dict[str, Any]:
-    """Unknown attributes are left out, so a range condition never admits a product lacking the value."""
+def product_payload(p: Product, currency: str = "USD") -> dict[str, Any]:
+    """Unknown attributes are left out, so a range condition never admits a product lacking the value; a
+    price in another currency than the catalog's (`currency`) is unknown to price conditions."""
     payload: dict[str, Any] = {
         "subcategory": (p.subcategory or "").lower(), "brand_keys": brand_keys(p.brand), "colors": p.colors,
         "carriers": [c.lower() for c in p.carriers], "condition": p.condition,
+        "category_keys": [category_key(p.category_path[:d]) for d in range(1, len(p.category_path) + 1)],
+        "sold_out": "yes" if p.availability == "out_of_stock" else "no",
     }
-    for key, value in (("price", p.price), ("rating", p.average_rating), ("review_count", p.rating_number),
+    price = p.price if p.currency == currency else None
+    for key, value in (("price", price), ("rating", p.average_rating), ("review_count", p.rating_number),
                        ("storage_gb", p.storage_gb)):
         if value is not None:
             payload[key] = float(value)
@@ -89,7 +93,7 @@ class QdrantBackend:
             stop = min(n, start + batch)
             client.upsert(collection, points=models.Batch(
                 ids=list(range(start, stop)), vectors=vectors[start:stop].astype(np.float32).tolist(),
-                payloads=[product_payload(p) for p in products[start:stop]]))
+                payloads=[product_payload(p, table.currency) for p in products[start:stop]]))
         return cls(client, collection, table, n, d, local=url is None)
 
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
@@ -97,7 +101,7 @@ class QdrantBackend:
         """`allowed` is ignored: the filter is evaluated by Qdrant from `filters`."""
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         k = max(1, int(k))
-        qfilter = self.payload_filter(filters) if filters is not None and not filters.is_empty() else None
+        qfilter = self.payload_filter(filters) if filters is not None and self.table.restricts(filters) else None
         requests = [models.QueryRequest(query=q.tolist(), filter=qfilter, limit=k, with_payload=False)
                     for q in queries]
         responses = self.client.query_batch_points(self.collection, requests=requests)
@@ -135,6 +139,11 @@ class QdrantBackend:
             must.append(_any("colors", [c for v in filters.color for c in (color_families(v) or [v.lower()])]))
         if filters.carrier:
             must.append(_any("carriers", [c.lower() for v in filters.carrier for c in (parse_carriers(v) or [v])]))
+        if filters.category:
+            must.append(_any("category_keys", self.table.categories.lookup(filters.category)
+                             if self.table.categories else []))
+        if not filters.include_out_of_stock:
+            must_not.append(models.FieldCondition(key="sold_out", match=models.MatchValue(value="yes")))
         return models.Filter(must=must or None, must_not=must_not or None)
 
     def _level_condition(self, name: str, attribute: str, direction: str, level: str):

@@ -109,7 +109,8 @@ class SearchEngine:
             rows = np.array([h.row for h in hits], dtype=np.int64)
             matched, exhaustive = base.matched, base.exhaustive
         else:
-            rows = np.arange(self.size, dtype=np.int64) if filters.is_empty() else self.table.allowed_ids(filters)
+            restricted = self.table.restricts(filters)  # sold-out products are left out even without filters
+            rows = self.table.allowed_ids(filters) if restricted else np.arange(self.size, dtype=np.int64)
             matched, exhaustive = int(rows.size), True
         order = rows[self._sort_order(rows, sort)][offset:offset + k]
         hits = [Hit(int(r), 1.0, self.products[int(r)]) for r in order]
@@ -134,7 +135,7 @@ class SearchEngine:
         if len(queries) != len(filters):
             raise ValueError("queries and filters must have the same length")
         t0 = time.perf_counter()
-        allowed = [None if f.is_empty() else self.table.allowed_ids(f) for f in filters]
+        allowed = [self.table.allowed_ids(f) if self.table.restricts(f) else None for f in filters]
         t1 = time.perf_counter()
         texts = [q.strip() for q in queries]
         need_embed = [i for i, q in enumerate(texts) if q]

@@ -33,7 +33,7 @@ from .index import IndexConfig, VectorIndex
 from .search import SearchEngine
 
 log = logging.getLogger(__name__)
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: products carry url, currency, availability, category path; brands folded
 CACHE_FILES = ("index.faiss", "index.json", "vectors.npy", "products.pkl")  # checksummed when present
 BUILD_COMMAND = "sift index build --catalog CATALOG"
 

@@ -18,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.catalog import CatalogError, LoadReport, iter_products
+from retrieval.catalog import CatalogError, FeedOptions, LoadReport, iter_products
+from retrieval.feeds.stats import FeedStats
 from retrieval.filters import FilterError, parse_filter_args
 
 from .commands import bench, chat, conversations, extraction, load, retrieval, transcripts
@@ -37,13 +38,15 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------------------------- catalog
 def cmd_catalog_stats(args: argparse.Namespace) -> int:
     report = LoadReport(max_listed=args.max_errors)
+    options, feed = FeedOptions(currency=args.currency.upper(), shop_url=args.shop_url), FeedStats()
     n = 0
     present: Counter[str] = Counter()
     facets: dict[str, Counter[str]] = {k: Counter() for k in ("subcategory", "brand", "color", "carrier",
                                                                "condition", "storage_gb")}
     try:
-        for p in iter_products(args.file, report=report):
+        for p in iter_products(args.file, report=report, options=options):
             n += 1
+            feed.add(p)
             for name in ("price", "average_rating", "rating_number", "brand", "color", "storage_gb", "subcategory",
                          "image_url"):
                 if getattr(p, name) not in (None, ""):
@@ -68,11 +71,13 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
     top = {k: dict(c.most_common(args.top)) for k, c in facets.items()}
     out = {"file": str(args.file), "rows": report.rows, "products": n, "skipped": report.skipped,
            "errors": [{"line": e.line, "reason": e.reason} for e in report.errors[: args.max_errors]],
-           "field_warnings": len(report.warnings), "coverage": coverage, "facets": top}
+           "field_warnings": len(report.warnings), "coverage": coverage, "facets": top,
+           "feed": feed.to_dict(report.format, options, args.top)}
     if args.json:
         _print_json(out)
         return 0
     print(report.summary())
+    print("\nfeed:\n" + "\n".join(f"  {k:<24} {v}" for k, v in out["feed"].items()))
     print("\nfield coverage:")
     for k, v in coverage.items():
         print(f"  {k:<24} {v:6.1%}")
@@ -155,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def catalog_opts(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", type=Path, default=None,
-                       help="catalog file (Amazon-2023 JSONL[.gz], CSV/JSONL); default: the demo catalog")
+                       help="catalog file (Amazon-2023 JSONL[.gz], Merchant Center TSV/XML, Shopify CSV export, "
+                            "CSV/JSONL); default: the demo catalog")
 
     cat = sub.add_parser("catalog", help="inspect catalog files").add_subparsers(dest="catalog_cmd", required=True)
     stats = cat.add_parser("stats", help="counts, field coverage and facet values of a catalog file")
@@ -163,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=15)
     stats.add_argument("--max-errors", type=int, default=50)
     stats.add_argument("--json", action="store_true")
+    stats.add_argument("--currency", default="USD", help="ISO code of prices the feed writes without one "
+                       "(the Shopify export states none); default USD")
+    stats.add_argument("--shop-url", default=None, help="the shop's address, for Shopify product links "
+                       "(SHOP/products/HANDLE)")
     stats.set_defaults(func=cmd_catalog_stats)
 
     idx = sub.add_parser("index", help="build vector indexes").add_subparsers(dest="index_cmd", required=True)

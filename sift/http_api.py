@@ -294,8 +294,8 @@ def make_router(get_runtime: Callable[[], Awaitable[Any]], settings: Settings | 
             except Exception as exc:  # the shopper still gets the answer; staff see the gap in the log
                 log.warning("could not record HTTP turn of %s in the chat history: %s", thread_id, exc)
         return {"conversation_id": conversation_id, "turn": max(turn, 1), "filters": result.filters.active(),
-                "matched": int(result.matched), "shown": list(result.shown), "answer": answer,
-                "latency_ms": round(latency_ms, 2)}
+                "matched": int(result.matched), "shown": list(result.shown), "cards": list(result.cards),
+                "answer": answer, "latency_ms": round(latency_ms, 2)}
 
     # ------------------------------------------------------------------------------------------ staff only
     def staff_check(request: Request, credentials: Any):

@@ -234,6 +234,11 @@ def safe_image_url(url: str | None) -> str | None:
     return url.strip()
 
 
+def _card_price(x: float, currency: Any) -> str:
+    """"$19.99", or "19.99 EUR" for a catalog in another currency (records name it only when not USD)."""
+    return _money(x) if currency in (None, "USD") else f"{x:,.2f} {currency}"
+
+
 def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:
     """Props of one `ProductCard` element from a `TurnResult.cards` dict. Text stays raw: React escapes it."""
     price = card.get("price")
@@ -244,10 +249,11 @@ def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:
         "position": position,
         "title": str(card.get("title") or "")[:160],
         "brand": str(card.get("brand") or ""),
-        "price": _money(float(price)) if isinstance(price, int | float) else "",
+        "price": _card_price(float(price), card.get("currency")) if isinstance(price, int | float) else "",
         "rating": round(float(rating), 1) if isinstance(rating, int | float) else None,
         "reviews": int(reviews) if isinstance(reviews, int | float) else 0,
         "image": safe_image_url(card.get("image_url")),
+        "url": safe_image_url(card.get("url")),  # the product page: the same http(s)-only rule as images
         "why": [str(w) for w in (card.get("why") or [])][:4],
     }
 

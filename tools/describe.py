@@ -67,6 +67,10 @@ def constraint_label(field: str, value: Any, filters: Filters | None = None,
         return " or ".join(value)
     if field == "condition":
         return "renewed" if value == "renewed" else "new (not renewed)"
+    if field == "category":
+        return str(value)
+    if field == "include_out_of_stock":
+        return "including out of stock"
     if field not in NUMERIC_FIELDS:  # a facet added to `Filters` that has no words of its own here yet
         return " or ".join(value) if isinstance(value, list) else str(value)
     attribute, side = NUMERIC_FIELDS[field]
@@ -104,6 +108,12 @@ def product_record(p: Product, position: int | None = None) -> dict[str, Any]:
         rec["condition"] = "renewed"
     if p.image_url:
         rec["image_url"] = p.image_url
+    if p.url:
+        rec["url"] = p.url
+    if p.currency != "USD":
+        rec["currency"] = p.currency
+    if p.availability != "in_stock":
+        rec["availability"] = p.availability
     return rec
 
 

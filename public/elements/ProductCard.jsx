@@ -1,5 +1,6 @@
 // One search result. Props come from sift.ui.card_props: {id, position, title, brand, price, rating,
-// reviews, image, why}. All text is rendered as React text (escaped); no raw HTML anywhere.
+// reviews, image, url, why}; the title links to the product page when the catalog has one. All text is
+// rendered as React text (escaped); no raw HTML anywhere.
 // Images: only when the catalog has an http(s) URL; a neutral placeholder otherwise and on load errors
 // (offline machines cannot reach image hosts, so a broken image must never show).
 import { useState } from "react";
@@ -39,7 +40,11 @@ export default function ProductCard() {
       </div>
       <div style={{ display: "flex", flexDirection: "column", gap: "3px", minWidth: 0, flex: 1 }}>
         <div data-testid="card-title" style={{ fontWeight: 600, fontSize: "14px", lineHeight: 1.3 }}>
-          {p.position ? `${p.position}. ` : ""}{p.title}
+          {p.position ? `${p.position}. ` : ""}
+          {p.url ? (
+            <a href={p.url} target="_blank" rel="noopener noreferrer nofollow" data-testid="card-link"
+               style={{ color: "inherit" }}>{p.title}</a>
+          ) : p.title}
         </div>
         <div style={{ fontSize: "13px", opacity: 0.8 }}>
           {p.brand ? <span data-testid="card-brand">{p.brand}</span> : null}

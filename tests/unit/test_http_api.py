@@ -16,7 +16,7 @@ from sift.ratelimit import TokenBucketLimiter
 from sift.settings import Settings
 
 Runtime = namedtuple("Runtime", "engine assistant")
-CONTRACT = {"conversation_id", "turn", "filters", "matched", "shown", "answer", "latency_ms"}
+CONTRACT = {"conversation_id", "turn", "filters", "matched", "shown", "cards", "answer", "latency_ms"}
 STAFF = ("staff", "correct horse battery")
 
 
@@ -73,6 +73,7 @@ def test_contract_fields_and_new_conversation_id(client):
     assert data["turn"] == 1
     assert data["filters"]["brand"] == ["Samsung"]
     assert data["matched"] > 0 and data["shown"] and isinstance(data["answer"], str) and data["answer"]
+    assert [c["id"] for c in data["cards"]] == data["shown"] and all(c["title"] for c in data["cards"])
     assert data["latency_ms"] > 0
     again = chat(client, "a cheap samsung phone").json()
     assert again["conversation_id"] != data["conversation_id"]
