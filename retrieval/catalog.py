@@ -30,8 +30,9 @@ from .facets import (
     display_brand,
     parse_carriers,
     parse_condition,
-    parse_storage_gb,
 )
+from .roles import classify
+from .specs import parse_specs
 from .text import clean_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Product:
     categories: list[str] = field(default_factory=list)
     main_category: str | None = None
     image_url: str | None = None
+    specs: dict[str, float] = field(default_factory=dict)  # numeric attributes with units (retrieval/specs.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -203,9 +205,8 @@ def product_from_amazon(row: dict[str, Any], line: int, report: LoadReport) -> P
     features = _str_list(row.get("features"))
     description = _str_list(row.get("description"))
     color = details.get("Color") or details.get("Colour")
-    storage = parse_storage_gb(details.get("Memory Storage Capacity") or details.get("Storage Capacity"))
-    if storage is None:
-        storage = parse_storage_gb(title)
+    specs = parse_specs(title, details, classify(title, categories), warn=lambda msg: report.warn(line, msg))
+    storage = specs.pop("storage_gb", None)  # storage keeps its own field (RAM and storage told apart there)
     carriers = parse_carriers(details.get("Wireless Carrier") or "") or parse_carriers(title)
     images = row.get("images") or []
     image_url = None
@@ -230,6 +231,7 @@ def product_from_amazon(row: dict[str, Any], line: int, report: LoadReport) -> P
         categories=categories,
         main_category=main_category,
         image_url=image_url,
+        specs=specs,
     )
 
 
