@@ -10,7 +10,7 @@ comes from, in order:
    value: "cheap" = the bottom third of that category's prices, "premium" = the top third. A category too
    small for its own tertiles falls back up its path ("Electronics > Tv Video" -> "Electronics").
 3. No category qualifies: the fixed tables (the paper's phone prices as before); for attributes without
-   one (screen, RAM, battery...), the catalog-wide tertiles.
+   one (screen, RAM, battery...), the catalog-wide tertiles (from 3 values on).
 
     >>> DEFAULT_LEVELS.bound("price_max", "low", "Cell Phones")
     100.0
@@ -64,6 +64,7 @@ UNBOUNDED = LevelRanges(low=(0.0, INF), medium=(0.0, INF), high=(0.0, INF))
 # Attributes with a fixed table; the others only ever resolve through catalog tertiles.
 FIXED = ("price", "rating", "review_count", "storage_gb")
 MIN_GROUP = 30  # products with a value a category needs before its own tertiles mean anything
+MIN_VALUES = 3  # values the whole catalog needs for tertiles at all
 
 
 @dataclass
@@ -154,7 +155,8 @@ def _fit_attribute(table: LevelTable, attribute: str, column: np.ndarray, paths:
     big = {prefix for prefix, codes in under.items() if per_path[codes].sum() >= (table.min_group or 0)}
     path_key = [next((PATH_SEP.join(path[:d]) for d in range(len(path), 0, -1) if tuple(path[:d]) in big), None)
                 for path in paths]
-    fallback = "" if known.sum() >= (table.min_group or 0) and attribute not in FIXED else None
+    # No category big enough: the whole catalog's tertiles (a few values already beat "any value").
+    fallback = "" if known.sum() >= MIN_VALUES and attribute not in FIXED else None
     # Per (path, subcategory) pair: the fixed table's subcategory key, else the category key.
     pair = path_codes.astype(np.int64) * (len(subcategories) + 1) + sub_codes
     uniq, codes = np.unique(pair, return_inverse=True)
@@ -189,7 +191,7 @@ def _fit_attribute(table: LevelTable, attribute: str, column: np.ndarray, paths:
 
 def _tertiles(attribute: str, values: np.ndarray) -> LevelRanges | None:
     values = values[np.isfinite(values)]
-    if values.size < 3:
+    if values.size < MIN_VALUES:
         return None
     q1, q2 = (float(round(x, 2)) for x in np.quantile(values, [1 / 3, 2 / 3]))
     if attribute == "review_count":  # the paper's shape: "medium" reviews is "at least some", unbounded above

@@ -62,6 +62,7 @@ class TypeInfo:
     weak: bool
     brand: bool
     categories: tuple[str, ...]
+    accessory_when_serving: bool = False  # a battery is a product; a battery "for Canon DSLR" an accessory
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class _Match:
     weak: bool  # often a part of another product ("50MP camera"): counts only when nothing else is named
     brand: bool  # a maker's name: the type when nothing else is named
     model: bool = False  # a model name matched by a pattern ("galaxy s22", "redmi note 9")
+    serves: str | None = None  # a main type inside an accessory phrase ("laptop" in "laptop ram")
 
 
 class TypeTable:
@@ -85,7 +87,8 @@ class TypeTable:
             target = spec.get("same_as", name)
             self.types[name] = TypeInfo(target, bool(spec.get("accessory")), spec.get("serves"),
                                         bool(spec.get("weak")), bool(spec.get("brand")),
-                                        tuple(_norm_category(c) for c in spec.get("categories", [])))
+                                        tuple(_norm_category(c) for c in spec.get("categories", [])),
+                                        bool(spec.get("accessory_when_serving")))
             for w in spec.get("words", []):
                 phrases[_squash(w)] = name
                 if not w.endswith("s"):  # plurals: "extension cords", "smartwatches"
@@ -107,6 +110,13 @@ class TypeTable:
         self._patterns = [(max(re.findall(r"(?<!\\)[a-z]{2,}", p), key=len),
                            re.compile(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])"), name) for p, name in patterns]
         self._leaf_type = {c: info.name for info in self.types.values() for c in info.categories}
+        # An accessory phrase that names what it serves ("laptop ram", "phone holder", "tv remote").
+        self._phrase_serves: dict[str, str] = {}
+        for key, name in phrases.items():
+            if self.types[name].accessory:
+                served = self._served_in_phrase(key, data, name)
+                if served:
+                    self._phrase_serves[key] = served
         title = data["title"]
         fors = sorted(title["for_words"], key=len, reverse=True)
         self._for = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in fors) + r")(?![a-z0-9])")
@@ -136,17 +146,18 @@ class TypeTable:
             if i <= taken:
                 continue
             for n in range(min(span[words[i]], count - i), 0, -1):
-                name = phrase_type.get(words[i] if n == 1 else "".join(words[i:i + n]))
+                key = words[i] if n == 1 else "".join(words[i:i + n])
+                name = phrase_type.get(key)
                 if name:
                     taken = i + n - 1
                     if not (self.types[name].weak and any(c.isdigit() for w in words[max(0, i - 2):i] for c in w)):
-                        found.append(self._match(spans[i][0], spans[i + n - 1][1], name))
+                        found.append(self._match(spans[i][0], spans[i + n - 1][1], name, key))
                     break  # "50MP quad camera", "3-day battery": a weak word after a number is a part
         for anchor, pattern, name in self._patterns:
             if anchor in text:
                 info = self.types[name]
                 found += [_Match(m.start(), m.end(), info.name, info.weak, info.brand, model=True)
-                          for m in pattern.finditer(text)]
+                          for m in pattern.finditer(text) if not _SIZE_AFTER.match(text, m.end())]
         if len(found) > 1:
             found.sort(key=lambda x: (x.start, x.start - x.end))
         out: list[_Match] = []
@@ -156,9 +167,20 @@ class TypeTable:
             out.append(x)
         return out
 
-    def _match(self, start: int, end: int, name: str) -> _Match:
+    def _match(self, start: int, end: int, name: str, key: str = "") -> _Match:
         info = self.types[name]
-        return _Match(start, end, info.name, info.weak, info.brand)
+        return _Match(start, end, info.name, info.weak, info.brand, serves=self._phrase_serves.get(key))
+
+    def _served_in_phrase(self, key: str, data: dict[str, Any], name: str) -> str | None:
+        """The main type an accessory phrase starts with: "laptop ram" -> laptop, "phone holder" -> phone."""
+        for spec_name, spec in data["types"].items():
+            info = self.types[spec_name]
+            if info.accessory or info.brand or info.weak:
+                continue
+            for w in spec.get("words", []):
+                if key != _squash(w) and key.startswith(_squash(w)):
+                    return info.name
+        return None
 
 
 @cache
@@ -196,7 +218,10 @@ def classify(title: str, categories: Sequence[str] = ()) -> Role:
     cats = [_norm_category(c) for c in categories or [] if c]
     if head is None and not served:
         head = _category_kind(table, cats)
-    serves = modifier or served
+    # What it serves: a product named after "for" ("Camera Lens Protector for iPhone 15"), else the product
+    # named before the head ("Laptop Bag for Men"), else an accessory named after "for", else the default.
+    served_main = served if served and not table.info(served).accessory else None
+    serves = served_main or modifier or served
     if head and not serves and table.info(head).accessory:
         serves = table.info(head).serves
     if serves == head:
@@ -226,8 +251,13 @@ def _head(table: TypeTable, zone: str) -> tuple[str | None, str | None]:
             accessories = [m for m in strong if table.info(m.type).accessory]
             if head.model and accessories:  # "Back Cover Redmi Note 9 Pro": a cover for a Redmi
                 head = accessories[-1]
-            named = [m.type for m in found if m is not head and not table.info(m.type).accessory]
-            modifier = named[-1] if named and table.info(head.type).accessory else None
+            if head.model and not accessories and not table._main_specs.search(zone):
+                later = _later_accessory(table, parts[i + 1:], seps[i:])
+                if later:  # "CEDO Galaxy Tab A7 Lite 8.7 Inch (2021) Tempered Glass": glass for a tablet
+                    return later, head.type
+            named = [m.serves or m.type for m in found if m.start < head.start
+                     and (m.serves or not table.info(m.type).accessory)]
+            modifier = head.serves or (named[-1] if named and table.info(head.type).accessory else None)
             return head.type, modifier
         if brand_pick is None and not is_part:
             brand_pick = next((m.type for m in found if m.brand), None)
@@ -236,9 +266,22 @@ def _head(table: TypeTable, zone: str) -> tuple[str | None, str | None]:
     return brand_pick or weak_pick, None
 
 
+def _later_accessory(table: TypeTable, pieces: list[str], seps: list[str]) -> str | None:
+    """The first accessory type named in the pieces after a model name (pieces after "with" excluded)."""
+    for piece, sep in zip(pieces, seps, strict=False):
+        if sep.strip() in _PART_SEPARATORS:
+            continue
+        for m in table.matches(piece):
+            if table.info(m.type).accessory and not m.weak and not _NOT_THE_PRODUCT.match(piece[m.end:]):
+                return m.type
+    return None
+
+
 _PART_SEPARATORS = ("with", "w/", "+")
 _NOT_THE_PRODUCT = re.compile(r"^\W*(?:included|inside|in the box|in box|life|backup|capacity|slot|port|"
-                              r"support|mode|quality|resolution|compatible|friendly)\b")
+                              r"support|mode|quality|resolution|friendly|not included|sold separately|"
+                              r"to be purchased|purchased separately)\b")
+_SIZE_AFTER = re.compile(r"(?:\.\d+)?\s*(?:cm|cms|inch|inches|\"|''|mm)(?![a-z])")  # "Redmi 80 cm (32 inches)" is a TV size
 
 
 def _served(table: TypeTable, rest: str) -> str | None:
@@ -259,7 +302,9 @@ def _score(table: TypeTable, kind: str | None, serves_named: bool, cats: list[st
     w = table.weights
     logit = w["bias"]
     if kind is not None:
-        logit += w["head_accessory"] if table.info(kind).accessory else w["head_main"]
+        info = table.info(kind)
+        accessory = info.accessory or (info.accessory_when_serving and serves_named)
+        logit += w["head_accessory"] if accessory else w["head_main"]
     if serves_named:
         logit += w["serves_named"]
     if any(table._cat_accessory.search(c) for c in cats):

@@ -4,7 +4,8 @@ battery, power, resolution, refresh rate, weight.
 The units, plausible ranges and detail keys are data (units.toml). A value comes from the catalog's
 `details` when it has one, else from the title; a title's value counts only for the kinds it describes
 (`applies`: "120Hz" on headphones is a frequency response), and for an accessory only from the part of
-the title before "for" / "compatible with" (a "Case for iPhone 14, 6.1 inch" has no screen). A value
+the title before "for" / "compatible with" (a "Case for iPhone 14, 6.1 inch" has no screen; a case is no
+kind a screen size describes either). A value
 outside its plausible range (per product kind where known) is a parse error: it is dropped, and the
 caller's `warn` hears about it (the catalog loader records a field warning).
 
@@ -57,6 +58,7 @@ class Attribute:
     resolution: float
     words: dict[str, float]
     context: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
 
     def plausible(self, value: float, kind: str | None) -> bool:
         lo, hi = self.kinds.get(kind or "", self.range)
@@ -77,7 +79,7 @@ def attributes() -> dict[str, Attribute]:
                             frozenset(a.get("applies", ["any"])), tuple(a.get("details", [])),
                             a.get("default_unit", ""), tuple(float(s) for s in a.get("steps", [])),
                             float(a.get("resolution", 1.0)), {k: float(v) for k, v in a.get("words", {}).items()},
-                            tuple(a.get("context", [])))
+                            tuple(a.get("context", [])), tuple(a.get("exclude", [])))
             for name, a in data.items()}
 
 
@@ -88,7 +90,7 @@ def spec_names() -> tuple[str, ...]:
 
 # ---------------------------------------------------------------------------------------------- reading
 _NUM = r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_LIMIT_BEFORE = re.compile(r"(?:up\s*to|upto|till|max(?:imum)?|expandable(?:\s+up\s*to)?|extendable|fits?(?:\s+up\s*to)?|"
+_LIMIT_BEFORE = re.compile(r"(?:up\s*to|upto|till|maximum|max\.|expandable(?:\s+up\s*to)?|extendable|fits?(?:\s+up\s*to)?|"
                            r"virtual|extended|from)\s*$")
 _SIZE = re.compile(_NUM + r"\s*(tb|gb|mb)\b(?!\s*/\s*s|ps|\s*cache)")
 _RAM_AFTER = re.compile(r"^\s*(?:\(\s*ram\s*\)|ram\b|lpddr\w*|ddr\d?\w*|memory\b(?!\s*card)|sdram)")
@@ -97,6 +99,7 @@ _STORAGE_AFTER = re.compile(r"^\s*(?:storage|rom\b|internal|ssd|hdd|emmc|ufs|nvm
 _STORAGE_BEFORE = re.compile(r"\b(?:storage|rom|ssd)\s*:?\s*$")
 _NOT_STORAGE_AFTER = re.compile(r"^\s*(?:graphics|gddr|vram|nvidia|dedicated|video|cache)")
 _PAIR = re.compile(_NUM + r"\s*(gb)?\s*(?:\(\s*ram\s*\))?\s*(?:\+|/|,|-|and)\s*" + _NUM + r"\s*(gb|tb)\b")
+_RAM_ROM = re.compile(r"\bram\s*(?:&|and|/|\+)\s*rom\b")  # "2GB/16GB RAM & ROM" on a car stereo
 _UNLABELLED_STORAGE = re.compile(_NUM + r"\s+storage\b")
 _PIXELS = re.compile(r"(?<!\d)(\d{3,4})\s*[x×*]\s*(\d{3,4})(?!\d)")
 _NOT_DISPLAY_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:graphics|audio|voice|sound|camera|webcam|recording|video|mic|"
@@ -117,7 +120,7 @@ def parse_specs(title: str, details: Mapping[str, Any] | None = None, role: Role
     for name, attr in attributes().items():
         value = _from_details(attr, details or {}, text, role)
         source = "details"
-        if value is None and attr.describes(role.kind) and not (role.accessory and name in _OF_THE_SERVED):
+        if value is None and attr.describes(role.kind):
             value = _READERS[name](attr, text, role)
             source = "title"
         if value is None:
@@ -130,11 +133,6 @@ def parse_specs(title: str, details: Mapping[str, Any] | None = None, role: Role
             continue
         out[name] = round(value, 3)  # 3 decimals: a feature phone's 4 MB is 0.004 GB
     return out
-
-
-# An accessory's title names the served product's screen and memory ("Case for Galaxy Tab 10.4 inch"):
-# those never describe the accessory.
-_OF_THE_SERVED = ("screen_in", "ram_gb", "refresh_hz")
 
 
 def _title_part(title: str, role: Role) -> str:
@@ -227,9 +225,9 @@ def _read_ram(attr: Attribute, text: str, role: Role, any_kind: bool = False) ->
             continue  # "6GB RAM 128GB ROM": the 128 is labelled storage, whatever precedes it
         if _RAM_AFTER.match(after) or _RAM_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             return _number(m.group(1)) * attr.units[m.group(2)]
-    if not any_kind and role.kind not in ("phone", "tablet", "laptop", "desktop"):
-        return None
     pair = _pair(text)
+    if not any_kind and role.kind not in ("phone", "tablet", "laptop", "desktop") and not _RAM_ROM.search(text):
+        return None
     return pair[0] if pair else None
 
 
@@ -257,7 +255,7 @@ def _read_storage(attr: Attribute, text: str, role: Role) -> float | None:
             return value
         if not (_RAM_AFTER.match(after) or _RAM_BEFORE.search(before[-8:])):
             sizes.append(value)
-    if role.kind in ("phone", "tablet", "laptop", "desktop"):
+    if role.kind in ("phone", "tablet", "laptop", "desktop") or _RAM_ROM.search(text):
         pair = _pair(text)
         if pair:
             return pair[1]
@@ -299,8 +297,14 @@ def _resolution_words() -> re.Pattern[str]:
 
 
 def _read_weight(attr: Attribute, text: str, role: Role) -> float | None:
-    for value, _, pos in _unit_values(attr, text):
+    if any(w in text for w in attr.exclude if w.strip() != "to"):
+        return None
+    for value, unit, pos in _unit_values(attr, text):
         near = text[max(0, pos - 30):pos + 24]
+        if unit == "g" and value in (2.0, 3.0, 4.0, 5.0) and text[pos + 1:pos + 2] == "g":
+            continue  # "4g sim": a network generation, not 4 grams
+        if " to " in text[max(0, pos - 8):pos + 12]:
+            continue
         if (role.kind == "laptop" or any(w in near for w in attr.context)) and attr.plausible(value, role.kind):
             return value
     return None
