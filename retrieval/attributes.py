@@ -115,7 +115,8 @@ class AttributeTable:
         path_codes = np.array([paths.setdefault(category_path(p), len(paths)) for p in products], dtype=np.int64)
         columns = {attr: table._column(attr) for attr in NUMERIC_PAIRS}
         table.levels, table.level_keys = table.levels.fit(columns, list(paths), path_codes, subs,
-                                                          table.subcategory_codes.astype(np.int64))
+                                                          table.subcategory_codes.astype(np.int64),
+                                                          table.kinds, table.kind_codes.astype(np.int64))
         return table
 
     def _add_roles(self, products: Sequence[Product]) -> None:

@@ -6,10 +6,12 @@ comes from, in order:
 1. The paper's Table 2 for its two phone subcategories ("Cell Phones", "Cell Phone Accessories"): price and
    review count (and Sift's storage sizes). It is also all the paper-protocol evaluation ever uses: its
    catalogs hold nothing else. Rating levels are the paper's everywhere (4.5 stars is high for anything).
-2. Catalog tertiles of the deepest category (path prefix) with at least `min_group` products that have a
-   value: "cheap" = the bottom third of that category's prices, "premium" = the top third. A category too
-   small for its own tertiles falls back up its path ("Electronics > Tv Video" -> "Electronics").
-3. No category qualifies: the fixed tables (the paper's phone prices as before); for attributes without
+2. Catalog tertiles of the product's type (retrieval/roles.py: "tv", "laptop", "case") when the catalog
+   has at least `min_group` products of that type with a value: "cheap" = the bottom third of TV prices.
+3. Catalog tertiles of the deepest category (path prefix) with at least `min_group` products that have a
+   value. A category too small for its own tertiles falls back up its path ("Electronics > Tv Video" ->
+   "Electronics").
+4. Nothing qualifies: the fixed tables (the paper's phone prices as before); for attributes without
    one (screen, RAM, battery...), the catalog-wide tertiles (from 3 values on).
 
     >>> DEFAULT_LEVELS.bound("price_max", "low", "Cell Phones")
@@ -119,73 +121,91 @@ class LevelTable:
         return replace(table, price=price)
 
     def fit(self, columns: dict[str, np.ndarray], paths: Sequence[tuple[str, ...]], path_codes: np.ndarray,
-            subcategories: Sequence[str | None], sub_codes: np.ndarray) -> tuple[LevelTable, LevelKeys]:
-        """Catalog tertiles per category for every attribute column, and each product's level key.
+            subcategories: Sequence[str | None], sub_codes: np.ndarray,
+            kinds: Sequence[str | None] = (None,), kind_codes: np.ndarray | None = None
+            ) -> tuple[LevelTable, LevelKeys]:
+        """Catalog tertiles per product type and category for every attribute column, and each product's
+        level key.
 
-        `paths[path_codes[i]]` is product i's category path, `subcategories[sub_codes[i]]` its subcategory.
-        Returns the table with `groups` filled, and per attribute (codes, keys): product i resolves its
-        levels through `keys[codes[i]]`.
+        `paths[path_codes[i]]` is product i's category path, `subcategories[sub_codes[i]]` its subcategory,
+        `kinds[kind_codes[i]]` its product type (retrieval/roles.py). Returns the table with `groups` filled,
+        and per attribute (codes, keys): product i resolves its levels through `keys[codes[i]]`.
         """
         if self.min_group is None:
             return self, {}
+        if kind_codes is None:
+            kinds, kind_codes = [None], np.zeros(len(path_codes), dtype=np.int64)
         groups: dict[str, dict[str, LevelRanges]] = {}
         keys_out: LevelKeys = {}
         for attribute, column in columns.items():
             if attribute == "rating":
                 continue
-            fitted, codes, keys = _fit_attribute(self, attribute, column, paths, path_codes, subcategories,
-                                                 sub_codes)
-            groups[attribute] = fitted
+            groups[attribute], codes, keys = _fit_attribute(
+                self, attribute, column, _Groups(paths, path_codes, subcategories, sub_codes, kinds, kind_codes))
             keys_out[attribute] = (codes, keys)
         return replace(self, groups=groups), keys_out
 
 
 LevelKeys = dict[str, tuple[np.ndarray, list[str | None]]]
+TYPE_KEY = "type:"  # the level key of a product type: "type:tv"
 
 
-def _fit_attribute(table: LevelTable, attribute: str, column: np.ndarray, paths: Sequence[tuple[str, ...]],
-                   path_codes: np.ndarray, subcategories: Sequence[str | None], sub_codes: np.ndarray
+@dataclass(frozen=True)
+class _Groups:
+    """Each product's category path, subcategory and type, as codes into the three value lists."""
+
+    paths: Sequence[tuple[str, ...]]
+    path_codes: np.ndarray
+    subcategories: Sequence[str | None]
+    sub_codes: np.ndarray
+    kinds: Sequence[str | None]
+    kind_codes: np.ndarray
+
+
+def _fit_attribute(table: LevelTable, attribute: str, column: np.ndarray, g: _Groups
                    ) -> tuple[dict[str, LevelRanges], np.ndarray, list[str | None]]:
+    """Level keys in order: the fixed table of a phone subcategory; the product's type, when the catalog has
+    `min_group` products of that type with a value (a category of the Amazon India catalog mixes TVs with
+    their remotes, so its tertiles would call a $7 TV "cheap"); the deepest category with `min_group`
+    values; the fixed default (price) or the whole catalog (other attributes)."""
     known = ~np.isnan(column)
-    per_path = np.bincount(path_codes[known], minlength=len(paths))
+    per_path = np.bincount(g.path_codes[known], minlength=len(g.paths))
+    per_kind = np.bincount(g.kind_codes[known], minlength=len(g.kinds))
     under: dict[tuple[str, ...], list[int]] = {}  # category prefix -> codes of the paths below it
-    for code, path in enumerate(paths):
+    for code, path in enumerate(g.paths):
         for depth in range(1, len(path) + 1):
             under.setdefault(tuple(path[:depth]), []).append(code)
     big = {prefix for prefix, codes in under.items() if per_path[codes].sum() >= (table.min_group or 0)}
     path_key = [next((PATH_SEP.join(path[:d]) for d in range(len(path), 0, -1) if tuple(path[:d]) in big), None)
-                for path in paths]
+                for path in g.paths]
     # No category big enough: the whole catalog's tertiles (a few values already beat "any value").
     fallback = "" if known.sum() >= MIN_VALUES and attribute not in FIXED else None
-    # Per (path, subcategory) pair: the fixed table's subcategory key, else the category key.
-    pair = path_codes.astype(np.int64) * (len(subcategories) + 1) + sub_codes
-    uniq, codes = np.unique(pair, return_inverse=True)
+    n_sub, n_kind = len(g.subcategories) + 1, len(g.kinds) + 1
+    triple = (g.path_codes.astype(np.int64) * n_sub + g.sub_codes) * n_kind + g.kind_codes
+    uniq, codes = np.unique(triple, return_inverse=True)
     keys: list[str | None] = []
-    catalog_keys: set[str] = set()  # keys that name a category (or "" the catalog), not a fixed table
-    for p in uniq.tolist():
-        path_code, sub_code = divmod(p, len(subcategories) + 1)
-        sub = subcategories[sub_code]
+    values_of: dict[str, np.ndarray] = {}  # fitted key -> which products its tertiles are taken over
+    for t in uniq.tolist():
+        rest, kind_code = divmod(t, n_kind)
+        path_code, sub_code = divmod(rest, n_sub)
+        sub, kind = g.subcategories[sub_code], g.kinds[kind_code]
         if table.keeps_fixed(attribute, sub):
-            keys.append(sub)
+            key = sub
+        elif kind is not None and per_kind[kind_code] >= (table.min_group or 0):
+            key = TYPE_KEY + kind
+            values_of.setdefault(key, g.kind_codes == kind_code)
         elif path_key[path_code] is not None:
-            keys.append(path_key[path_code])
-            catalog_keys.add(path_key[path_code])
-        elif attribute in FIXED:
-            keys.append(sub)  # as before catalog tertiles: the subcategory's fixed table or the default
-        else:
-            keys.append(fallback)
-            if fallback is not None:
-                catalog_keys.add(fallback)
-    fitted: dict[str, LevelRanges] = {}
-    for key in catalog_keys:
-        if key == "":
-            values = column[known]
-        else:
+            key = path_key[path_code]
             prefix = tuple(key.split(PATH_SEP))
-            values = column[known & np.isin(path_codes, under[prefix])]
-        ranges = _tertiles(attribute, values)
-        if ranges is not None:
-            fitted[key] = ranges
+            values_of.setdefault(key, np.isin(g.path_codes, under[prefix]))
+        elif attribute in FIXED:
+            key = sub  # as before catalog tertiles: the subcategory's fixed table or the default
+        else:
+            key = fallback
+            if key is not None:
+                values_of.setdefault(key, np.ones(len(column), dtype=bool))
+        keys.append(key)
+    fitted = {key: r for key, rows in values_of.items() if (r := _tertiles(attribute, column[known & rows]))}
     return fitted, codes.astype(np.int32), keys
 
 

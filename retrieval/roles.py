@@ -21,8 +21,8 @@ remote that serves TVs. A shopper who asks for "a notebook computer" wants the f
     >>> classify("Samsung 138 cm (55 inches) Crystal 4K Series Ultra HD Smart LED TV").accessory
     False
 
-Measured on amazon_in_electronics (100 titles drawn at random, labelled by hand; evals/devsets/
-accessory_labels.csv): see `sift catalog stats` and the numbers in the README section on attributes.
+Measured on amazon_in_electronics: 160 titles drawn at random and labelled by hand
+(evals/devsets/in_accessory_labels.csv, ids and labels only; docs/attributes.md has the numbers).
 """
 
 from __future__ import annotations

@@ -17,10 +17,13 @@ CABLE_PATH = ["Electronics", "Cables"]
 
 
 def _catalog() -> list[Product]:
-    """40 TVs ($150-$930), 40 cables ($2-$41), 6 projectors (too few for their own tertiles), 4 phones."""
+    """40 TVs ($150-$930) and 40 TV remotes ($3-$42) in one category, 40 cables ($2-$41), 6 projectors (too few
+    for their own tertiles), 4 phones."""
     tvs = [Product(id=f"tv{i}", title=f"Acme {32 + i} inch 4K Smart LED TV", price=150.0 + 20 * i,
                    rating_number=10 * i, categories=TV_PATH, subcategory="TV",
                    specs={"screen_in": 32.0 + i}) for i in range(40)]
+    remotes = [Product(id=f"r{i}", title="Replacement Remote Control for Acme Smart TV", price=3.0 + i,
+                       categories=TV_PATH, subcategory="TV") for i in range(40)]
     cables = [Product(id=f"c{i}", title="Acme USB Type C Charging Cable 1m", price=2.0 + i, rating_number=1000 + i,
                       categories=CABLE_PATH, subcategory="Cables") for i in range(40)]
     projectors = [Product(id=f"pr{i}", title="Acme Mini Projector", price=60.0 * (i + 1),
@@ -28,7 +31,7 @@ def _catalog() -> list[Product]:
     phones = [Product(id=f"ph{i}", title=f"Acme Phone {i} (4GB RAM, 64GB Storage)", price=50.0 * (i + 1),
                       categories=["Cell Phones & Accessories", "Cell Phones"], subcategory=PHONES,
                       specs={"ram_gb": 4.0}) for i in range(4)]
-    return tvs + cables + projectors + phones
+    return tvs + remotes + cables + projectors + phones
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +44,22 @@ def _ids(table: AttributeTable, f: Filters) -> set[str]:
     return {products[i].id for i in table.allowed_ids(f)}
 
 
+def _key(table: AttributeTable, attribute: str, product_id: str) -> str | None:
+    codes, keys = table.level_keys[attribute]
+    return keys[codes[[p.id for p in _catalog()].index(product_id)]]
+
+
 def test_cheap_means_cheap_for_each_category(table):
     cheap = _ids(table, Filters(price_max="low"))
-    tv_low = table.levels.bound("price_max", "low", "Electronics > TV")
-    cable_low = table.levels.bound("price_max", "low", "Electronics > Cables")
+    assert _key(table, "price", "tv0") == "type:tv" and _key(table, "price", "r0") == "type:remote"
+    tv_low = table.levels.bound("price_max", "low", "type:tv")
+    cable_low = table.levels.bound("price_max", "low", _key(table, "price", "c0"))
     assert 300 < tv_low < 450 and 10 < cable_low < 18
     assert {"tv0", "tv5"} <= cheap and "tv20" not in cheap  # the cheap TVs, not the mid-priced ones
     assert {"c0", "c5"} <= cheap and "c20" not in cheap and "c39" not in cheap  # cheap cables, not mid-priced ones
-    # One number for every product would have admitted all cables or no TV.
-    assert not ({"c20"} <= cheap) and any(i.startswith("tv") for i in cheap)
+    # One number for every product would have admitted all cables or no TV; one per category (TVs and their
+    # remotes together) would have called only remote-priced TVs cheap.
+    assert {"r0", "r5"} <= cheap and "r39" not in cheap
 
 
 def test_premium_and_lots_of_reviews_per_category(table):
@@ -58,15 +68,14 @@ def test_premium_and_lots_of_reviews_per_category(table):
     reviewed = _ids(table, Filters(review_count_min="high"))
     assert "tv39" in reviewed and "tv5" not in reviewed and "c39" in reviewed and "c0" not in reviewed
     # the paper's shape: a "medium" number of reviews is "at least some", unbounded above
-    assert table.levels.ranges("review_count", "Electronics > TV").medium[1] == INF
+    assert table.levels.ranges("review_count", "type:tv").medium[1] == INF
 
 
-def test_small_category_falls_back_up_its_path(table):
-    codes, keys = table.level_keys["price"]
-    projector_rows = [i for i, p in enumerate(_catalog()) if p.id.startswith("pr")]
-    assert {keys[codes[i]] for i in projector_rows} == {"Electronics"}
+def test_small_type_and_category_fall_back_up_the_path(table):
+    assert {_key(table, "price", f"pr{i}") for i in range(6)} == {"Electronics"}
     electronics_low = table.levels.bound("price_max", "low", "Electronics")
-    assert table.levels.bound("price_max", "low", "Electronics > TV") != electronics_low
+    assert table.levels.bound("price_max", "low", "type:tv") != electronics_low
+    assert _key(table, "price", "c0") == "type:cable"  # a type with 30 priced products beats its category
 
 
 def test_the_papers_table_stays_for_phones(table):
@@ -81,7 +90,7 @@ def test_the_papers_table_stays_for_phones(table):
 def test_levels_of_attributes_with_units(table):
     big = _ids(table, Filters(screen_in_min="high"))
     assert "tv39" in big and "tv0" not in big and not any(i.startswith("c") for i in big)  # unknown never matches
-    assert table.levels.bound("screen_in_min", "high", "Electronics > TV") == pytest.approx(58.0, abs=0.5)
+    assert table.levels.bound("screen_in_min", "high", "type:tv") == pytest.approx(58.0, abs=0.5)
 
 
 def test_paper_tables_only_when_asked():
@@ -89,11 +98,11 @@ def test_paper_tables_only_when_asked():
     assert paper.level_keys == {}
     cheap = {p.id for p, ok in zip(_catalog(), paper.mask(Filters(price_max="low")), strict=True) if ok}
     # every non-phone product falls back to the paper's phone table: under $100
-    assert "c39" in cheap and "tv0" not in cheap and "pr0" in cheap and "pr1" not in cheap
+    assert "c39" in cheap and "tv0" not in cheap and "pr0" in cheap and "pr1" not in cheap and "r39" in cheap
 
 
 def test_a_small_catalog_keeps_the_old_behaviour():
-    products = _catalog()[:10] + _catalog()[-4:]  # 10 TVs: no category with 30 priced products
+    products = _catalog()[:10] + _catalog()[-4:]  # 10 TVs: no type or category with 30 priced products
     small = AttributeTable.from_products(products)
     assert small.levels.groups["price"] == {}
     assert small.levels.bound("price_max", "low", "TV") == DEFAULT_LEVELS.bound("price_max", "low", "TV") == 100.0

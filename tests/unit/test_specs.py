@@ -187,3 +187,13 @@ def test_stale_specs_are_read_again():
     refresh_specs([p])
     assert p.specs == {"ram_gb": 6.0} and p.storage_gb == 128.0
     assert specs_fingerprint() == specs_fingerprint() and len(specs_fingerprint()) == 16
+
+
+def test_catalog_stats_lists_attribute_coverage(tmp_path, capsys):
+    from sift.cli import main
+
+    path = _catalog(tmp_path, [{"title": "Redmi 12 (Silver, 6GB RAM, 128GB Storage) | 5000mAh Battery"},
+                               {"title": "Acme 80 cm (32 inches) HD Ready Smart LED TV", "categories": ["TV"]}])
+    assert main(["catalog", "stats", str(path), "--json"]) == 0
+    coverage = json.loads(capsys.readouterr().out)["coverage"]
+    assert coverage["spec:ram_gb"] == 0.5 and coverage["spec:screen_in"] == 0.5 and coverage["storage_gb"] == 0.5
