@@ -11,43 +11,27 @@ an example per row, in docs/state_rules.md, and each row has a test in tests/uni
     >>> apply_update(new, StateUpdate(remove=["brand"]))[0].active()         # "any brand"
     {'price_max': 'low'}
 
-Relative moves are anchored to the products shown last turn ("cheaper" = cheaper than what you saw):
-the anchor is the MEDIAN of the shown values, not the extreme, so about half of what was shown stays
-reachable and the next page is not limited to a sliver of the catalog (see docs/state_rules.md).
+Relative moves ("cheaper", "a bigger screen", "lighter") live in extraction/moves.py, anchored to the
+products shown last turn; their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any
 
 from retrieval.catalog import Product
-from retrieval.filters import (
-    ACCESSORIES,
-    DEFAULT_LEVELS,
-    FIELD_GROUPS,
-    LEVELS,
-    LIST_FIELDS,
-    NUMERIC_FIELDS,
-    Filters,
-    fit_limits,
-)
+from retrieval.filters import ACCESSORIES, FIELD_GROUPS, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
 
-# Relative moves, anchored to the products shown last turn ("cheaper" = cheaper than what you saw).
-Move = Literal["cheaper", "more_expensive", "better_rated", "more_reviews", "more_storage", "other_brands"]
-MOVES: tuple[str, ...] = get_args(Move)
+from .bounds import drop_contradicting, to_filters
+from .moves import ATTRIBUTE_MOVES, MOVES, NAMED_MOVES, Move, apply_moves, attribute_move, is_move, parse_move
 
 # On a switch between subcategories these survive: they mean the same for a case as for a phone
 # (rating, review count) or re-resolve per subcategory (price levels). Everything else is dropped
 # unless the same utterance states it again.
 _PHONE_ONLY = ("carrier", "storage_gb_min", "storage_gb_max")
 _SURVIVES_SWITCH = ("average_rating_min", "average_rating_max", "review_count_min", "review_count_max")
-# Standard storage sizes, for "more storage" when shown products give no anchor.
-_STORAGE_STEPS = (8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0)
-FALLBACK_FACTOR = 0.2  # "cheaper" with nothing shown: 20% below the current bound
 
 
 @dataclass
@@ -131,7 +115,7 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
             value = [value] if isinstance(value, str) else list(value)
         data[name] = value
         if name in NUMERIC_FIELDS:
-            _drop_contradicting(data, name, warnings)
+            drop_contradicting(data, name, warnings)
 
     for name, values in (update.add or {}).items():
         if name not in LIST_FIELDS:
@@ -148,7 +132,7 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
     if said_brand and data.get("brand_exclude"):
         data["brand_exclude"] = [b for b in data["brand_exclude"] if _lower(b)[0] not in said_brand]
 
-    new = _to_filters(data, warnings)
+    new = to_filters(data, warnings)
     if update.moves:
         new, move_warnings = apply_moves(new, update.moves, shown)
         warnings.extend(move_warnings)
@@ -170,7 +154,7 @@ def _keep_named_brands(new: Filters, base: Filters, named: list[str], said: set[
     excluded = [b for b in excluded if not (b.lower() in seen or seen.add(b.lower()))]
     data = new.model_dump()
     data.update(brand=wanted, brand_exclude=excluded)
-    return _to_filters(data, warnings)
+    return to_filters(data, warnings)
 
 
 def _lower(values: Any) -> list[str]:
@@ -183,214 +167,5 @@ def _lower(values: Any) -> list[str]:
     return [" ".join(str(v).split()).lower() for v in values]
 
 
-def _pair(name: str) -> str:
-    return name[:-4] + "_max" if name.endswith("_min") else name[:-4] + "_min"
-
-
-def _resolved(data: dict[str, Any], name: str) -> float | None:
-    v = data.get(name)
-    if v is None:
-        return None
-    if isinstance(v, str):
-        if v not in LEVELS:
-            return None
-        return DEFAULT_LEVELS.bound(name, v, data.get("subcategory"))
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _drop_contradicting(data: dict[str, Any], name: str, warnings: list[str]) -> None:
-    """A newly set bound wins over an older opposite bound it contradicts ("over 300" then "under 200")."""
-    other = _pair(name)
-    new_v, old_v = _resolved(data, name), _resolved(data, other)
-    if new_v is None or old_v is None:
-        return
-    lo, hi = (new_v, old_v) if name.endswith("_min") else (old_v, new_v)
-    if lo > hi:
-        warnings.append(f"{name}={data[name]} contradicts the earlier {other}={data[other]}; dropped {other}")
-        data.pop(other, None)
-
-
-def _to_filters(data: dict[str, Any], warnings: list[str]) -> Filters:
-    data, over_limit = fit_limits(data)  # e.g. a 21st excluded brand: keep the newest 20, not none
-    warnings.extend(over_limit)
-    try:
-        return Filters(**data)
-    except ValueError:
-        good: dict[str, Any] = {}
-        for k, v in data.items():
-            try:
-                Filters(**{k: v})
-                good[k] = v
-            except ValueError:
-                warnings.append(f"{k}={v!r} is not valid; dropped")
-        return Filters(**good)
-
-
-# ---------------------------------------------------------------------------------------------- moves
-def apply_moves(state: Filters, moves: Sequence[str], shown: Sequence[Product]) -> tuple[Filters, list[str]]:
-    """Apply relative moves anchored to the products shown last turn. Never raises.
-
-    cheaper: price_max just below the median price shown; more_expensive: price_min just above it;
-    better_rated: average_rating_min 0.1 above the median rating shown; more_reviews: review_count_min
-    above the median count shown; more_storage: storage_gb_min = the next standard size above the median
-    storage shown; other_brands: exclude the brands shown (and the brand filter) and clear the brand.
-    With nothing usable shown, each move shifts the current bound (20%) or level, and says so.
-    """
-    warnings: list[str] = []
-    current = state if isinstance(state, Filters) else Filters()
-    for move in moves or []:
-        try:
-            fn = _MOVE_FUNCS.get(str(move))
-            if fn is None:
-                warnings.append(f"unknown move {move!r} ignored; known moves: {', '.join(MOVES)}")
-                continue
-            data = current.model_dump()
-            fn(data, list(shown or []), warnings)
-            current = _to_filters(data, warnings)
-        except Exception as exc:  # noqa: BLE001
-            warnings.append(f"move {move!r} failed ({type(exc).__name__}: {exc}); skipped")
-    return current, warnings
-
-
-def _values(shown: list[Product], attr: str) -> list[float]:
-    out = []
-    for p in shown:
-        v = getattr(p, attr, None)
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0:
-            out.append(float(v))
-    return out
-
-
-def _shift_level(level: str, up: bool) -> str | None:
-    i = LEVELS.index(level) + (1 if up else -1)
-    return LEVELS[i] if 0 <= i < len(LEVELS) else None
-
-
-def _move_cheaper(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    prices = _values(shown, "price")
-    if prices:
-        anchor = statistics.median(prices)
-        new_max = math.floor(anchor * 100 - 1) / 100  # strictly below the median
-        cur = _resolved(data, "price_max")
-        data["price_max"] = max(0.0, min(new_max, cur) if cur is not None else new_max)
-    else:
-        cur = data.get("price_max")
-        if isinstance(cur, str) and _shift_level(cur, up=False):
-            data["price_max"] = _shift_level(cur, up=False)
-        elif cur is not None:
-            data["price_max"] = round(_resolved(data, "price_max") * (1 - FALLBACK_FACTOR), 2)  # type: ignore[operator]
-        elif isinstance(data.get("price_min"), str) and _shift_level(data["price_min"], up=False):
-            data["price_min"] = _shift_level(data["price_min"], up=False)
-            if data["price_min"] == "low":
-                data["price_min"] = None
-        elif isinstance(data.get("price_min"), int | float):
-            data["price_min"] = round(data["price_min"] * (1 - FALLBACK_FACTOR), 2) or None
-        else:
-            data["price_max"] = "low"
-        warnings.append("cheaper: no shown prices to compare with; lowered the price bound one step instead")
-    _repair_after_move(data, "price_max", warnings)
-
-
-def _move_more_expensive(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    prices = _values(shown, "price")
-    if prices:
-        anchor = statistics.median(prices)
-        new_min = math.ceil(anchor * 100 + 1) / 100  # strictly above the median
-        cur = _resolved(data, "price_min")
-        data["price_min"] = max(new_min, cur) if cur is not None else new_min
-    else:
-        cur = data.get("price_min")
-        if isinstance(cur, str) and _shift_level(cur, up=True):
-            data["price_min"] = _shift_level(cur, up=True)
-        elif cur is not None:
-            data["price_min"] = round(_resolved(data, "price_min") * (1 + FALLBACK_FACTOR), 2)  # type: ignore[operator]
-        elif data.get("price_max") is not None:
-            # Below a cap: the cheapest way up is to lift the cap a level (or 20%).
-            mx = data["price_max"]
-            data["price_max"] = _shift_level(mx, up=True) if isinstance(mx, str) else round(mx * 1.2, 2)
-            if data["price_max"] is None or data["price_max"] == "high":
-                data["price_max"] = None
-                data["price_min"] = "high" if mx == "high" else "medium"
-        else:
-            data["price_min"] = "medium"
-        warnings.append("more_expensive: no shown prices to compare with; raised the price bound one step instead")
-    _repair_after_move(data, "price_min", warnings)
-
-
-def _move_better_rated(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    ratings = _values(shown, "average_rating")
-    cur = _resolved(data, "average_rating_min")
-    if ratings:
-        target = min(5.0, round(statistics.median(ratings) + 0.1, 1))
-        data["average_rating_min"] = max(target, cur) if cur is not None else target
-    else:
-        lvl = data.get("average_rating_min")
-        if lvl is None:
-            data["average_rating_min"] = "high"
-        elif isinstance(lvl, str):
-            data["average_rating_min"] = "high" if lvl in ("low", "medium") else min(5.0, 4.5 + 0.2)
-        else:
-            data["average_rating_min"] = min(5.0, round(float(lvl) + 0.3, 1))
-        warnings.append("better_rated: no shown ratings to compare with; raised the rating bound one step instead")
-    _repair_after_move(data, "average_rating_min", warnings)
-
-
-def _move_more_reviews(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    counts = _values(shown, "rating_number")
-    cur = _resolved(data, "review_count_min")
-    if counts:
-        target = float(math.floor(statistics.median(counts)) + 1)
-        data["review_count_min"] = max(target, cur) if cur is not None else target
-    else:
-        lvl = data.get("review_count_min")
-        if lvl is None or lvl in ("low", "medium"):
-            data["review_count_min"] = "high" if lvl == "medium" else ("medium" if lvl == "low" else "high")
-        elif lvl == "high":
-            data["review_count_min"] = 2 * DEFAULT_LEVELS.bound("review_count_min", "high", None)
-        else:
-            data["review_count_min"] = float(lvl) * 2
-        warnings.append("more_reviews: no shown review counts to compare with; raised the bound one step instead")
-    _repair_after_move(data, "review_count_min", warnings)
-
-
-def _move_more_storage(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    sizes = _values(shown, "storage_gb")
-    if sizes:
-        anchor = statistics.median(sizes)
-    else:
-        anchor = _resolved(data, "storage_gb_min") or _resolved(data, "storage_gb_max") or 64.0
-        warnings.append("more_storage: no shown storage sizes to compare with; stepped up from the current bound")
-    step = next((s for s in _STORAGE_STEPS if s > anchor + 1e-9), anchor * 2)
-    cur = _resolved(data, "storage_gb_min")
-    data["storage_gb_min"] = max(step, cur) if cur is not None else step
-    _repair_after_move(data, "storage_gb_min", warnings)
-
-
-def _move_other_brands(data: dict[str, Any], shown: list[Product], warnings: list[str]) -> None:
-    brands = [p.brand for p in shown if getattr(p, "brand", None)]
-    excluded = list(data.get("brand_exclude") or []) + list(data.get("brand") or []) + brands
-    if not excluded:
-        warnings.append("other_brands: no brand shown or chosen yet; nothing to exclude")
-    seen: set[str] = set()
-    data["brand_exclude"] = [b for b in excluded if not (b.lower() in seen or seen.add(b.lower()))]
-    data["brand"] = []
-
-
-def _repair_after_move(data: dict[str, Any], name: str, warnings: list[str]) -> None:
-    if data.get(name) is not None:
-        _drop_contradicting(data, name, warnings)
-
-
-_MOVE_FUNCS = {
-    "cheaper": _move_cheaper,
-    "more_expensive": _move_more_expensive,
-    "better_rated": _move_better_rated,
-    "more_reviews": _move_more_reviews,
-    "more_storage": _move_more_storage,
-    "other_brands": _move_other_brands,
-}
-
-__all__ = ["MOVES", "Move", "StateUpdate", "apply_moves", "apply_update", "FIELD_GROUPS"]
+__all__ = ["ATTRIBUTE_MOVES", "MOVES", "Move", "NAMED_MOVES", "StateUpdate", "apply_moves", "apply_update",
+           "attribute_move", "is_move", "parse_move", "FIELD_GROUPS"]

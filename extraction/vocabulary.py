@@ -51,10 +51,13 @@ from retrieval.filters import (
     LIST_FIELDS,
     MAX_LIST_VALUES,
     NUMERIC_FIELDS,
+    NUMERIC_PAIRS,
     PHONES,
     Filters,
     fit_limits,
 )
+from retrieval.roles import kind_of, known_types
+from retrieval.specs import parse_quantity, spec_names
 
 from .weak_brands import is_weak
 
@@ -296,6 +299,12 @@ class Vocabulary:
                     warnings.append(f"condition={_short(value)} is not new or renewed; dropped")
                 else:
                     out[name] = c
+            elif name == "product_type":
+                t = _product_type(value)
+                if t is None:
+                    warnings.append(f"product_type={_short(value)} is not a known product type; dropped")
+                else:
+                    out[name] = t
         self._repair_ranges(out, warnings)
         # A brand cannot be both wanted and excluded: the exclusion (said more specifically) wins.
         if out.get("brand") and out.get("brand_exclude"):
@@ -314,6 +323,8 @@ class Vocabulary:
             return value.strip().lower()
         if attribute == "storage_gb":
             return self.storage(value)
+        if attribute in spec_names():  # "8gb", "55 inch", "1.5 kg", "4K": into the attribute's unit
+            return parse_quantity(attribute, value)
         x = parse_number(value)
         if x is None or x < 0:
             return None
@@ -363,9 +374,7 @@ class Vocabulary:
         return out
 
     def _repair_ranges(self, out: dict[str, Any], warnings: list[str]) -> None:
-        for attribute in ("price", "review_count", "rating", "storage_gb"):
-            lo_name = "average_rating_min" if attribute == "rating" else f"{attribute}_min"
-            hi_name = "average_rating_max" if attribute == "rating" else f"{attribute}_max"
+        for lo_name, hi_name in NUMERIC_PAIRS.values():
             lo, hi = out.get(lo_name), out.get(hi_name)
             if lo is None or hi is None:
                 continue
@@ -383,6 +392,14 @@ class Vocabulary:
                 for n in drop:
                     out.pop(n, None)
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
+
+
+def _product_type(value: Any) -> str | None:
+    """A type name ("laptop") as is; other words through the type table ("notebook computer" -> "laptop")."""
+    if not isinstance(value, str):
+        return None
+    name = "_".join(value.strip().lower().replace("-", " ").split())
+    return name if name in known_types() else kind_of(value)
 
 
 def _clean(values: Any) -> list[str]:

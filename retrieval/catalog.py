@@ -78,6 +78,7 @@ class Product:
     gtin: str | None = None
     mpn: str | None = None
     list_price: float | None = None
+    specs: dict[str, float] = field(default_factory=dict)  # numeric attributes with units (retrieval/specs.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]

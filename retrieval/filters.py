@@ -15,15 +15,28 @@ phone and under $15 for a case in the same query.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Level = Literal["low", "medium", "high"]
-LEVELS: tuple[str, ...] = ("low", "medium", "high")
-PHONES = "Cell Phones"
-ACCESSORIES = "Cell Phone Accessories"
+from .levels import (  # noqa: F401
+    ACCESSORIES,
+    DEFAULT_LEVELS,
+    DEFAULT_STORAGE,
+    INF,
+    LEVELS,
+    PAPER_PRICE,
+    PAPER_RATING,
+    PAPER_REVIEWS,
+    PHONES,
+    Level,
+    LevelRanges,
+    LevelTable,
+)
+
+# Levels live in levels.py (the paper's table, catalog tertiles per category); these names stay importable here.
+from .roles import known_types
 
 NumberOrLevel = float | Level
 # The paper's seven fields (arXiv 2601.16492, Table 1), under the paper's names.
@@ -45,8 +58,11 @@ MAX_LIST_VALUES = 20  # values per list field (brand, brand_exclude, color, carr
 MAX_VALUE_CHARS = 100  # characters per text value (a brand, a color, a carrier, the subcategory)
 MAX_RAW_ITEMS = 1000  # raw list items inspected at all (duplicates included) before giving up
 # Largest accepted value per numeric attribute (the lowest is 0): a rating is out of 5 stars, and no
-# product costs more than $10M, has more than 1e9 ratings or 1 PB of storage.
-NUMERIC_LIMITS: dict[str, float] = {"price": 1e7, "review_count": 1e9, "rating": 5.0, "storage_gb": 1e6}
+# product costs more than $10M, has more than 1e9 ratings or 1 PB of storage, a 1,000-inch screen, 100 TB
+# of RAM, a 10,000 Ah battery, 1 MW of power, 100,000 lines of resolution, 10 kHz refresh or weighs 100 t.
+NUMERIC_LIMITS: dict[str, float] = {"price": 1e7, "review_count": 1e9, "rating": 5.0, "storage_gb": 1e6,
+                                    "screen_in": 1e3, "ram_gb": 1e5, "battery_mah": 1e7, "power_w": 1e6,
+                                    "resolution_p": 1e5, "refresh_hz": 1e4, "weight_g": 1e8}
 # A category path names several levels ("Vehicles & Parts > Vehicle Parts & Accessories > Motor Vehicle
 # Electronics > ..." in Google's taxonomy runs past 150 characters), so it gets more room than one value.
 MAX_PATH_CHARS = 300
@@ -105,6 +121,41 @@ class Filters(BaseModel):
         'its products and those of every category below it match. A list of levels is joined.'))
     include_out_of_stock: bool | None = Field(None, description=(
         "true to also show products that are out of stock (sold out); they are hidden otherwise."))
+    # Attributes with units, read from details and titles (retrieval/specs.py). Unknown values never match.
+    screen_in_min: Annotated[NumberOrLevel | None, Bound("screen_in", "min")] = Field(
+        None, description="Screen (diagonal) at least this many inches, or a level.")
+    screen_in_max: Annotated[NumberOrLevel | None, Bound("screen_in", "max")] = Field(
+        None, description="Screen (diagonal) at most this many inches, or a level.")
+    ram_gb_min: Annotated[NumberOrLevel | None, Bound("ram_gb", "min")] = Field(
+        None, description="RAM (memory) at least this many GB, or a level. Not storage.")
+    ram_gb_max: Annotated[NumberOrLevel | None, Bound("ram_gb", "max")] = Field(
+        None, description="RAM (memory) at most this many GB, or a level.")
+    battery_mah_min: Annotated[NumberOrLevel | None, Bound("battery_mah", "min")] = Field(
+        None, description="Battery capacity at least this many mAh, or a level.")
+    battery_mah_max: Annotated[NumberOrLevel | None, Bound("battery_mah", "max")] = Field(
+        None, description="Battery capacity at most this many mAh, or a level.")
+    power_w_min: Annotated[NumberOrLevel | None, Bound("power_w", "min")] = Field(
+        None, description="Power at least this many watts (a charger's output, a speaker's, an appliance's), "
+                          "or a level.")
+    power_w_max: Annotated[NumberOrLevel | None, Bound("power_w", "max")] = Field(
+        None, description="Power at most this many watts, or a level.")
+    resolution_p_min: Annotated[NumberOrLevel | None, Bound("resolution_p", "min")] = Field(
+        None, description="Resolution at least this many lines: HD 720, Full HD 1080, QHD 1440, 4K 2160, "
+                          "8K 4320; or a level.")
+    resolution_p_max: Annotated[NumberOrLevel | None, Bound("resolution_p", "max")] = Field(
+        None, description="Resolution at most this many lines (720, 1080, 1440, 2160, 4320), or a level.")
+    refresh_hz_min: Annotated[NumberOrLevel | None, Bound("refresh_hz", "min")] = Field(
+        None, description="Screen refresh rate at least this many Hz, or a level.")
+    refresh_hz_max: Annotated[NumberOrLevel | None, Bound("refresh_hz", "max")] = Field(
+        None, description="Screen refresh rate at most this many Hz, or a level.")
+    weight_g_min: Annotated[NumberOrLevel | None, Bound("weight_g", "min")] = Field(
+        None, description="Weight at least this many grams (1 kg = 1000), or a level.")
+    weight_g_max: Annotated[NumberOrLevel | None, Bound("weight_g", "max")] = Field(
+        None, description="Weight at most this many grams (1 kg = 1000), or a level.")
+    product_type: str | None = Field(None, max_length=MAX_VALUE_CHARS, description=(
+        'What the product is ("laptop", "tv", "phone", "case", "charger"...): only products of that type, not '
+        'accessories made for one ("laptop" leaves out laptop bags and RAM sticks). Set it when the shopper '
+        'asks for a kind of product; for an accessory, its own type ("a laptop bag" -> "bag").'))
 
     @field_validator("*", mode="before")
     @classmethod
@@ -131,6 +182,18 @@ class Filters(BaseModel):
             # instead, from `parse_filter_args`.
             return float(min(v, NUMERIC_LIMITS[NUMERIC_FIELDS[info.field_name][0]]))
         return _bad(v)
+
+    @field_validator("product_type", mode="before")
+    @classmethod
+    def _known_type(cls, v: Any) -> Any:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if not isinstance(v, str):
+            raise ValueError(f"product_type must be a name, got {type(v).__name__}")
+        name = "_".join(v.strip().lower().replace("-", " ").split())
+        if name not in known_types():
+            raise ValueError(f"unknown product_type {v!r}; one of: {', '.join(known_types())}")
+        return name
 
     @field_validator("*", mode="before")
     @classmethod
@@ -256,7 +319,11 @@ def _field_groups() -> dict[str, tuple[str, ...]]:
 
 # Other names a shopper or a model uses for a group in `remove` ("any budget", "forget the reviews").
 GROUP_ALIASES: dict[str, str] = {"budget": "price", "reviews": "review_count", "storage": "storage_gb",
-                                 "brands": "brand", "colour": "color"}
+                                 "brands": "brand", "colour": "color", "screen": "screen_in",
+                                 "screen_size": "screen_in", "ram": "ram_gb", "battery": "battery_mah",
+                                 "power": "power_w", "wattage": "power_w", "resolution": "resolution_p",
+                                 "refresh": "refresh_hz", "refresh_rate": "refresh_hz", "weight": "weight_g",
+                                 "type": "product_type"}
 # Group name -> the fields it clears: {"price": ("price_min", "price_max"), "brand": ("brand", "brand_exclude"), ...}
 FIELD_GROUPS: dict[str, tuple[str, ...]] = _field_groups()
 # The group names as a type (for the LLM's structured output), read off the table above.
@@ -366,80 +433,3 @@ def _check_limit(key: str, value: str) -> None:
     if math.isfinite(x) and x > limit:
         raise FilterError(f"{key}={value} is above the limit {limit:g} for {attribute} (allowed: 0 to {limit:g}, "
                           f"or low/medium/high)")
-
-
-# --------------------------------------------------------------------------------------------------
-# Levels
-# --------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class LevelRanges:
-    """[lo, hi) ranges of one attribute for the three levels. `hi=inf` means unbounded."""
-
-    low: tuple[float, float]
-    medium: tuple[float, float]
-    high: tuple[float, float]
-
-    def range(self, level: str) -> tuple[float, float]:
-        return getattr(self, level)
-
-
-INF = float("inf")
-
-# The paper's Table 2 ("chosen from experience"). Rating and review count do not depend on subcategory.
-PAPER_RATING = LevelRanges(low=(0.0, 4.0), medium=(4.0, 5.0), high=(4.5, 5.0))
-PAPER_REVIEWS = LevelRanges(low=(0.0, 100.0), medium=(100.0, INF), high=(1000.0, INF))
-PAPER_PRICE = {
-    PHONES: LevelRanges(low=(0.0, 100.0), medium=(100.0, 300.0), high=(300.0, INF)),
-    ACCESSORIES: LevelRanges(low=(0.0, 15.0), medium=(15.0, 40.0), high=(40.0, INF)),
-}
-# Storage has no paper table; these follow what phone shops call small / mid / large storage.
-DEFAULT_STORAGE = LevelRanges(low=(0.0, 64.0), medium=(64.0, 256.0), high=(256.0, INF))
-
-
-@dataclass
-class LevelTable:
-    """Resolves a level to a numeric bound, per subcategory.
-
-    A `_min` field takes the lower bound of its level's range and a `_max` field the upper bound
-    (the paper's rule). Subcategories without an entry use `default_price` (or, in quantile mode,
-    the catalog's own tertiles for that subcategory).
-    """
-
-    price: dict[str, LevelRanges] = field(default_factory=lambda: dict(PAPER_PRICE))
-    default_price: LevelRanges = PAPER_PRICE[PHONES]
-    rating: LevelRanges = PAPER_RATING
-    review_count: LevelRanges = PAPER_REVIEWS
-    storage_gb: LevelRanges = DEFAULT_STORAGE
-
-    def ranges(self, attribute: str, subcategory: str | None) -> LevelRanges:
-        if attribute == "price":
-            return self.price.get(subcategory or "", self.default_price)
-        return getattr(self, attribute)
-
-    def bound(self, field_name: str, level: str, subcategory: str | None) -> float:
-        attribute, direction = NUMERIC_FIELDS[field_name]
-        lo, hi = self.ranges(attribute, subcategory).range(level)
-        return lo if direction == "min" else hi
-
-    @classmethod
-    def from_quantiles(cls, prices_by_subcategory: dict[str, list[float]], base: LevelTable | None = None) -> LevelTable:
-        """Derive price levels from the catalog: low = bottom third, medium = middle, high = top third.
-
-        Use this for catalogs outside phones, where the paper's dollar ranges mean nothing.
-        """
-        import numpy as np  # lazy: `Filters` is imported everywhere; numpy (~50 ms) only for catalog quantiles
-
-        table = base or cls()
-        price = dict(table.price)
-        for sub, values in prices_by_subcategory.items():
-            arr = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-            if arr.size < 3:
-                continue
-            q1, q2 = (float(round(x, 2)) for x in np.quantile(arr, [1 / 3, 2 / 3]))
-            price[sub] = LevelRanges(low=(0.0, q1), medium=(q1, q2), high=(q2, INF))
-        return LevelTable(price=price, default_price=table.default_price, rating=table.rating,
-                          review_count=table.review_count, storage_gb=table.storage_gb)
-
-
-DEFAULT_LEVELS = LevelTable()

@@ -30,30 +30,40 @@ from .catalog import Product
 from .facets import brand_keys, color_families, parse_carriers
 from .filters import NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 from .index import SearchOutput
+from .specs import spec_names
 
-# Payload keys that carry a filterable attribute, with their Qdrant index type: every numeric attribute of
-# `Filters` (a float range), then the facets (keywords).
+# Payload keys that carry a filterable attribute, with their Qdrant index type. "kind" is the product type
+# (retrieval/roles.py); "level_<attribute>" the key a product's levels resolve by (retrieval/levels.py).
 PAYLOAD_SCHEMA = {
     **dict.fromkeys(NUMERIC_PAIRS, "float"),
     "subcategory": "keyword", "brand_keys": "keyword", "colors": "keyword", "carriers": "keyword",
-    "condition": "keyword", "category_keys": "keyword", "sold_out": "keyword",
+    "condition": "keyword", "category_keys": "keyword", "sold_out": "keyword", "kind": "keyword",
+    **{name: "float" for name in spec_names()},
+    **{f"level_{attr}": "keyword" for attr in NUMERIC_PAIRS if attr != "rating"},
 }
 
 
-def product_payload(p: Product, currency: str = "USD") -> dict[str, Any]:
+def product_payload(p: Product, table: AttributeTable | None = None, row: int | None = None) -> dict[str, Any]:
     """Unknown attributes are left out, so a range condition never admits a product lacking the value; a
-    price in another currency than the catalog's (`currency`) is unknown to price conditions."""
+    price in another currency than the catalog's is unknown to price conditions. With the attribute table
+    and the product's row: its type and level keys too."""
     payload: dict[str, Any] = {
         "subcategory": (p.subcategory or "").lower(), "brand_keys": brand_keys(p.brand), "colors": p.colors,
         "carriers": [c.lower() for c in p.carriers], "condition": p.condition,
         "category_keys": [category_key(p.category_path[:d]) for d in range(1, len(p.category_path) + 1)],
         "sold_out": "yes" if p.availability == "out_of_stock" else "no",
     }
+    currency = table.currency if table is not None else "USD"
     price = p.price if p.currency == currency else None
     for key, value in (("price", price), ("rating", p.average_rating), ("review_count", p.rating_number),
-                       ("storage_gb", p.storage_gb)):
+                       ("storage_gb", p.storage_gb), *((n, (p.specs or {}).get(n)) for n in spec_names())):
         if value is not None:
             payload[key] = float(value)
+    if table is not None and row is not None:
+        if table.kind_codes is not None and table.kinds[table.kind_codes[row]]:
+            payload["kind"] = table.kinds[table.kind_codes[row]]
+        for attr, (codes, keys) in table.level_keys.items():
+            payload[f"level_{attr}"] = keys[codes[row]] or ""
     return payload
 
 
@@ -93,7 +103,7 @@ class QdrantBackend:
             stop = min(n, start + batch)
             client.upsert(collection, points=models.Batch(
                 ids=list(range(start, stop)), vectors=vectors[start:stop].astype(np.float32).tolist(),
-                payloads=[product_payload(p, table.currency) for p in products[start:stop]]))
+                payloads=[product_payload(p, table, row) for row, p in enumerate(products[start:stop], start)]))
         return cls(client, collection, table, n, d, local=url is None)
 
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
@@ -144,9 +154,18 @@ class QdrantBackend:
                              if self.table.categories else []))
         if not filters.include_out_of_stock:
             must_not.append(models.FieldCondition(key="sold_out", match=models.MatchValue(value="yes")))
+        if filters.product_type:
+            must.append(models.FieldCondition(key="kind", match=models.MatchValue(value=filters.product_type)))
         return models.Filter(must=must or None, must_not=must_not or None)
 
     def _level_condition(self, name: str, attribute: str, direction: str, level: str):
+        keyed = self.table.level_keys.get(attribute)
+        if keyed is not None:  # one branch per level key (category) in use
+            return models.Filter(should=[
+                models.Filter(must=[models.FieldCondition(key=f"level_{attribute}",
+                                                          match=models.MatchValue(value=key or "")),
+                                    _range(attribute, direction, self.table.levels.bound(name, level, key))])
+                for key in dict.fromkeys(keyed[1])])
         branches = []
         for sub in self.table.subcategories:
             bound = self.table.levels.bound(name, level, sub)

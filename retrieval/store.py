@@ -31,6 +31,7 @@ from .embedder import DEFAULT_MODEL, Embedder
 from .filters import LevelTable
 from .index import IndexConfig, VectorIndex
 from .search import SearchEngine
+from .specs import refresh_specs, specs_fingerprint
 
 log = logging.getLogger(__name__)
 MANIFEST_VERSION = 2  # 2: products carry url, currency, availability, category path; brands folded
@@ -167,6 +168,7 @@ def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], optio
         "max_seq_length": options.max_seq_length,
         "dim": index.dim, "count": index.size, "index_kind": index.kind, "nlist": index.nlist,
         "catalog": fingerprint, "skipped_rows": report.skipped, "versions": _versions(),
+        "specs": specs_fingerprint(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3), "index": round(t3 - t2, 3)},
     }
@@ -231,6 +233,9 @@ def _load(folder: Path, manifest: dict[str, Any], options: BuildOptions, embedde
         products = [Product.from_dict(d) for d in pickle.load(fh)]
     if len(products) != index.size:
         raise ValueError(f"products.pkl has {len(products)} products, index has {index.size}")
+    if manifest.get("specs") != specs_fingerprint():  # stored by an older attribute reader: read them again
+        log.info("re-reading product attributes in %s (built with another attribute reader)", folder)
+        refresh_specs(products)
     embedder = embedder or _load_embedder(options)
     if embedder.dim != index.dim:
         raise ValueError(f"embedder dim {embedder.dim} != index dim {index.dim}")

@@ -53,6 +53,7 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
                     present[name] += 1
             if p.carriers:
                 present["carrier"] += 1
+            present.update(f"spec:{name}" for name in p.specs)  # attributes with units (retrieval/specs.py)
             if p.features or p.description:
                 present["features_or_description"] += 1
             facets["subcategory"][p.subcategory or "(none)"] += 1

@@ -22,6 +22,7 @@ from retrieval.filters import (
     Filters,
     LevelTable,
 )
+from retrieval.specs import attributes, format_value, product_value, spec_names
 
 _LEVEL_WORDS: dict[str, dict[str, str]] = {
     "price_max": {"low": "cheap", "medium": "mid-priced or less", "high": "any price"},
@@ -32,6 +33,13 @@ _LEVEL_WORDS: dict[str, dict[str, str]] = {
     "review_count_max": {"low": "few reviews", "medium": "any number of reviews", "high": "any number of reviews"},
     "storage_gb_min": {"low": "any storage", "medium": "64 GB+", "high": "256 GB+"},
     "storage_gb_max": {"low": "up to 64 GB", "medium": "up to 256 GB", "high": "any storage"},
+}
+# Levels of the attributes with units in shopper words: (low, medium, high) adjectives for their noun.
+_SPEC_ADJECTIVES: dict[str, tuple[str, str, str]] = {
+    "screen_in": ("small", "mid-size", "big"), "ram_gb": ("little", "mid-range", "lots of"),
+    "battery_mah": ("small", "mid-size", "big"), "power_w": ("low", "medium", "high"),
+    "resolution_p": ("low", "medium", "high"), "refresh_hz": ("standard", "smooth", "high"),
+    "weight_g": ("light", "mid", "heavy"),
 }
 _SUBCATEGORY_WORDS = {PHONES: "phones", ACCESSORIES: "accessories"}
 _STOP = {"for", "and", "the", "with", "that", "this", "from", "any", "some", "one", "ones", "need", "want"}
@@ -51,7 +59,31 @@ def _num(field: str, v: float) -> str:
         return f"{v:g} stars"
     if attribute == "review_count":
         return f"{v:,.0f} reviews"
+    attribute = NUMERIC_FIELDS[field][0]
+    if attribute in spec_names():
+        value = format_value(attribute, v)
+        return value if attribute in ("resolution_p",) else f"{value} {attributes()[attribute].noun}"
     return f"{v:g} GB"
+
+
+def _spec_level(field: str, level: str) -> str | None:
+    """'screen_in_min: high' -> "big screen"; None for fields without adjectives."""
+    attribute, side = NUMERIC_FIELDS.get(field, ("", ""))
+    words = _SPEC_ADJECTIVES.get(attribute)
+    if not words:
+        return None
+    noun = attributes()[attribute].noun
+    adjective = words[("low", "medium", "high").index(level)]
+    if side == "min":
+        return f"any {noun}" if level == "low" else f"{adjective} {noun}" + (" or more" if level == "medium" else "")
+    return f"any {noun}" if level == "high" else f"{adjective} {noun}" + (" or less" if level == "medium" else "")
+
+
+def type_label(product_type: str) -> str:
+    """"laptop" -> "laptops only": a type, without the accessories made for it."""
+    words = product_type.replace("_", " ")
+    plural = words if words.endswith("s") else words[:-1] + "ies" if words.endswith("y") else words + "s"
+    return f"{'TVs' if words == 'tv' else plural} only"
 
 
 def constraint_label(field: str, value: Any, filters: Filters | None = None,
@@ -71,16 +103,22 @@ def constraint_label(field: str, value: Any, filters: Filters | None = None,
         return str(value)
     if field == "include_out_of_stock":
         return "including out of stock"
+    if field == "product_type":
+        return type_label(str(value))
     if field not in NUMERIC_FIELDS:  # a facet added to `Filters` that has no words of its own here yet
         return " or ".join(value) if isinstance(value, list) else str(value)
     attribute, side = NUMERIC_FIELDS[field]
     if isinstance(value, str):  # a level
-        word = _LEVEL_WORDS.get(field, {}).get(value, f"{value} {field}")
+        word = _LEVEL_WORDS.get(field, {}).get(value) or _spec_level(field, value) or f"{value} {field}"
         sub = filters.subcategory if filters else None
         if attribute == "price" and sub in (PHONES, ACCESSORIES):
             bound = levels.bound(field, value, sub)
             word += f" (under {money(bound)})" if side == "max" else f" ({money(bound)}+)"
         return word
+    if attribute in spec_names():  # '55"+ screen', "4K+", "up to 1.5 kg weight"
+        noun = "" if attribute == "resolution_p" else f" {attributes()[attribute].noun}"
+        shown = format_value(attribute, value)
+        return f"{shown}+{noun}" if field.endswith("_min") else f"up to {shown}{noun}"
     if side == "min":
         return f"{_num(field, value)}+" if attribute != "price" else f"over {money(value)}"
     return f"under {money(value)}" if attribute == "price" else f"at most {_num(field, value)}"
@@ -104,6 +142,9 @@ def product_record(p: Product, position: int | None = None) -> dict[str, Any]:
         rec["storage_gb"] = p.storage_gb
     if p.carriers:
         rec["carriers"] = p.carriers
+    specs = {attributes()[a].noun: format_value(a, v) for a in spec_names() if (v := product_value(p, a)) is not None}
+    if specs:
+        rec["specs"] = specs  # '{"screen": "55\"", "resolution": "4K"}': what a card lists under the title
     if p.condition == "renewed":
         rec["condition"] = "renewed"
     if p.image_url:
@@ -137,6 +178,12 @@ def why_it_fits(p: Product, filters: Filters, topic: str = "") -> list[str]:
         out.append(f"{p.storage_gb:g} GB")
     if "carrier" in active and p.carriers:
         out.append(", ".join(p.carriers))
+    for attribute in spec_names():
+        v = product_value(p, attribute)
+        if v is not None and any(f"{attribute}_{side}" in active for side in ("min", "max")):
+            out.append(_num(f"{attribute}_min", v))
+    if "product_type" in active:
+        out.append(str(active["product_type"]).replace("_", " "))
     if "condition" in active:
         out.append(p.condition)
     if bounded("price") and p.price is not None:

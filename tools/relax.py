@@ -19,6 +19,7 @@ import numpy as np
 
 from retrieval.attributes import FACET_FIELDS, AttributeTable
 from retrieval.filters import ACCESSORIES, LEVELS, NUMERIC_FIELDS, PHONES, Filters
+from retrieval.specs import attributes
 
 from .describe import constraint_label
 
@@ -41,15 +42,21 @@ def _loosened(field: str, value: float | str) -> list[float | str]:
     if attribute == "rating":
         steps = [value - 0.5, value - 1.0] if direction == "min" else [value + 0.5, value + 1.0]
         return [round(s, 1) for s in steps if 0 < s <= 5]
-    if attribute == "storage_gb":
-        # Storage comes in standard sizes: "256 GB+" relaxes to "128 GB+", never to "51 GB+".
+    steps = STORAGE_SIZES if field.startswith("storage") else _steps(NUMERIC_FIELDS[field][0])
+    if steps:
+        # Storage, RAM, resolution come in standard sizes: "256 GB+" relaxes to "128 GB+", never to "51 GB+".
         if direction == "max":
-            return [float(x) for x in STORAGE_SIZES if x > value][:2]
-        return [float(x) for x in reversed(STORAGE_SIZES) if x < value][:2]
+            return [float(x) for x in steps if x > value][:2]
+        return [float(x) for x in reversed(steps) if x < value][:2]
     if direction == "max":
         return [_nice(value * f) for f in (1.25, 1.5, 2.0, 3.0)]
     factors = (0.75, 0.5) if attribute == "price" else (0.5, 0.1)
     return [float(math.floor(value * f)) for f in factors if value * f >= 1]
+
+
+def _steps(attribute: str) -> tuple[float, ...]:
+    spec = attributes().get(attribute)
+    return spec.steps if spec else ()
 
 
 def _reaching(table: AttributeTable, filters: Filters, field: str, want: int = 1) -> float | None:
@@ -59,20 +66,20 @@ def _reaching(table: AttributeTable, filters: Filters, field: str, want: int = 1
     that brings products back, however far it is.
     """
     attribute, direction = NUMERIC_FIELDS[field]
-    column = getattr(table, attribute)
+    column = table.column(attribute)
     values = column[table.mask(filters.without(field))]
     values = np.sort(values[~np.isnan(values)])
     if values.size == 0:
         return None
     if direction == "max":
         target = float(values[min(want, values.size) - 1])
-        if attribute == "storage_gb":
+        if attribute == "storage_gb" or _steps(attribute):
             return target
         return round(math.ceil(target * 10) / 10, 1) if attribute == "rating" else _nice(target)
     target = float(values[::-1][min(want, values.size) - 1])
     if attribute == "rating":
         return math.floor(target * 10) / 10
-    if attribute == "storage_gb":
+    if attribute == "storage_gb" or _steps(attribute):
         return target  # a real size of a real product ("128 GB+"), not a rounded "120 GB+"
     step = 1 if target < 20 else 5 if target < 100 else 10 if target < 500 else 50
     return float(math.floor(target / step) * step)

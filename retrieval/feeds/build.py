@@ -16,7 +16,9 @@ from typing import Any
 
 from ..brands import maker_brand
 from ..catalog import LoadReport, Product, str_list
-from ..facets import color_families, derive_subcategory, parse_carriers, parse_condition, parse_storage_gb
+from ..facets import color_families, derive_subcategory, parse_carriers, parse_condition
+from ..roles import classify
+from ..specs import parse_specs
 from ..text import clean_text
 
 
@@ -60,12 +62,16 @@ def make_product(raw: RawProduct, line: int, report: LoadReport) -> Product:
     if not title:
         raise ValueError("empty title")
     details = raw.details
-    storage = parse_storage_gb(raw.storage) if raw.storage else None
-    if storage is None:
-        storage = parse_storage_gb(title)
     color = raw.color or None
     categories = raw.categories
     path = categories if raw.category_path is None else raw.category_path
+    # Attributes with units (retrieval/specs.py), storage among them: a storage column of the feed is read
+    # like the catalog's own "Memory Storage Capacity" detail (RAM and storage told apart there).
+    spec_details = details if not raw.storage or "Memory Storage Capacity" in details else {
+        **details, "Memory Storage Capacity": raw.storage}
+    specs = parse_specs(title, spec_details, classify(title, categories or list(path)),
+                        warn=lambda msg: report.warn(line, msg))
+    storage = specs.pop("storage_gb", None)  # storage keeps its own field
     return Product(
         id=pid,
         title=title,
@@ -93,6 +99,7 @@ def make_product(raw: RawProduct, line: int, report: LoadReport) -> Product:
         gtin=raw.gtin or None,
         mpn=raw.mpn or None,
         list_price=raw.list_price,
+        specs=specs,
     )
 
 
