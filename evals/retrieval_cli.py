@@ -98,7 +98,7 @@ def cmd_train_embedder(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------------ eval
 def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
-    from retrieval.embedder import DEFAULT_MODEL
+    from retrieval.embedder import DEFAULT_MAX_SEQ_LENGTH, DEFAULT_MODEL
 
     p = eval_subparsers.add_parser("retrieval", help="retrieval quality on labelled queries (paper Table 5 layout)",
                                    description="BM25, pretrained and fine-tuned embedders, with and without filters, "
@@ -115,8 +115,8 @@ def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
                         "installed)")
     p.add_argument("--reranker", default=None, help="cross-encoder path or hub id for a rerank row")
     p.add_argument("--rerank-depth", type=int, default=20, help="hits the reranker reorders")
-    p.add_argument("--max-seq-length", type=int, default=256,
-                   help="word pieces per product text (256 = what `sift search` indexes with)")
+    p.add_argument("--max-seq-length", type=int, default=DEFAULT_MAX_SEQ_LENGTH,
+                   help=f"word pieces per product text ({DEFAULT_MAX_SEQ_LENGTH} = what `sift search` indexes with)")
     p.add_argument("--plots", default="docs/img", help="folder for retrieval_<set>.png ('' to skip)")
     p.add_argument("--out", default=None, help="also write the JSON result here")
     p.add_argument("--json", action="store_true")

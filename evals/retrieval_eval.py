@@ -39,6 +39,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from evals.metrics import KS, macro_average, query_metrics
+from retrieval.embedder import DEFAULT_MAX_SEQ_LENGTH
 from retrieval.filters import FIELD_ORDER, Filters
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ class EvalConfig:
     filters_source: str = "auto"  # auto | csv | rules
     reranker: str | None = None  # path/hub id of a cross-encoder, optional
     rerank_depth: int = 20  # first-stage hits the reranker reorders
-    max_seq_length: int = 256  # what `sift search` indexes with
+    max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH  # what `sift search` indexes with
     name: str | None = None
 
 

@@ -35,7 +35,7 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo names of the instructions that make bf16 fast
 # Word pieces of product text the encoder reads; part of every index cache key. Chosen by measurement
 # (README, "Indexing speed"): see the table of speed and dev-set recall for 128 vs 256.
-DEFAULT_MAX_SEQ_LENGTH = 256
+DEFAULT_MAX_SEQ_LENGTH = 128
 # Texts per forward pass: 32 was the fastest of 8-64 for bf16 on long product texts (README).
 DEFAULT_BATCH_SIZE = 32
 # Details that say nothing a shopper searches for; they only dilute the product text. Prices, ranks and
