@@ -76,16 +76,26 @@ def cache_folder(cache_dir: str | Path, catalog: str | Path, model: str) -> Path
     return Path(cache_dir) / f"{stem}-{where}" / model_slug
 
 
-def _versions() -> dict[str, str]:
-    import faiss
-    import numpy
-    import sentence_transformers
-    import torch
-    import transformers
+# Library versions recorded in the manifest, read from package metadata: importing torch and
+# sentence-transformers only to ask costs ~3 s, which a price-only update would otherwise pay.
+_DISTRIBUTIONS = {"faiss": ("faiss-cpu", "faiss-gpu", "faiss"), "numpy": ("numpy",), "torch": ("torch",),
+                  "transformers": ("transformers",), "sentence_transformers": ("sentence-transformers",)}
 
-    return {"faiss": faiss.__version__, "numpy": numpy.__version__, "torch": torch.__version__,
-            "transformers": transformers.__version__, "sentence_transformers": sentence_transformers.__version__,
-            "python": platform.python_version()}
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name, dists in _DISTRIBUTIONS.items():
+        for dist in dists:
+            try:
+                out[name] = version(dist)
+                break
+            except PackageNotFoundError:
+                continue
+        else:
+            out[name] = "not installed"
+    return {**out, "python": platform.python_version()}
 
 
 def _catalog_fingerprint(catalog: Path, previous: dict[str, Any] | None) -> dict[str, Any]:
@@ -112,11 +122,14 @@ def open_engine(
     embedder: Embedder | None = None,
     rebuild: bool = False,
     levels: LevelTable | None = None,
+    for_queries: bool = True,
 ) -> SearchEngine:
     """Open the engine for `catalog`, building or updating its cached index when needed.
 
     `engine.manifest["opened"]` says what this call did: "reused" the cache, "updated" it (some vectors
-    reused) or "built" it (every product embedded), and why.
+    reused) or "built" it (every product embedded), and why. `for_queries=False` (index maintenance,
+    `sift index update`) loads the model only when a text must be embedded, so a price-only update never
+    pays its start-up; the engine may then have no embedder.
     """
     t0 = time.perf_counter()
     options = options or BuildOptions()
@@ -131,6 +144,8 @@ def open_engine(
     reason = _stale_reason(manifest, fp, key, rebuild)
     if reason is None:
         try:
+            if embedder is None and for_queries:
+                embedder = _load_embedder(options)
             engine = _load(folder, manifest, options, embedder, levels)
         except Exception as exc:  # corrupt or partial cache: rebuild rather than crash
             reason = f"cached index unreadable ({type(exc).__name__}: {str(exc)[:300]})"
@@ -149,7 +164,7 @@ def open_engine(
     previous = _previous_vectors(folder, manifest, options) if reusable else None
     log.warning("building index for %s: %s%s", catalog, reason,
                 "; reusing the vectors of unchanged texts" if previous is not None else "")
-    engine = build_engine(catalog, folder, fp, options, embedder, levels, previous=previous)
+    engine = build_engine(catalog, folder, fp, options, embedder, levels, previous=previous, for_queries=for_queries)
     reused = engine.manifest["embeddings"]["reused"]
     engine.manifest = {**engine.manifest, "opened": {"action": "updated" if reused else "built",
                                                      "reason": reason, "seconds": round(time.perf_counter() - t0, 3)}}
@@ -211,39 +226,51 @@ def _all_cores():
 
 def build_engine(catalog: Path, folder: Path, fingerprint: dict[str, Any], options: BuildOptions,
                  embedder: Embedder | None = None, levels: LevelTable | None = None,
-                 previous: CachedVectors | None = None) -> SearchEngine:
-    """Read the catalog, embed what `previous` does not hold, build and save the index."""
+                 previous: CachedVectors | None = None, for_queries: bool = True) -> SearchEngine:
+    """Read the catalog, embed what `previous` does not hold, build and save the index.
+
+    Without `embedder` and with `for_queries=False` the model is loaded only if a text is missing from
+    `previous`."""
     report = LoadReport()
     t0 = time.perf_counter()
     products = load_catalog(catalog, report=report)
     if report.skipped:
         log.warning("%s", report.summary())
     t1 = time.perf_counter()
-    embedder = embedder or _load_embedder(options)
+    if embedder is None and (for_queries or previous is None):
+        embedder = _load_embedder(options)
     t2 = time.perf_counter()
-    if previous is not None and previous.dim != embedder.dim:
+    if previous is not None and embedder is not None and previous.dim != embedder.dim:
         log.warning("cached vectors have dim %d, the embedder %d; embedding every product", previous.dim,
                     embedder.dim)
         previous = None
+    model_s = t2 - t1
 
     def embed(rows: list[int], label: str):
+        nonlocal embedder, model_s
+        if embedder is None:  # same model and weights as the cached vectors (embedding_key), so same dim
+            t = time.perf_counter()
+            embedder = _load_embedder(options)
+            model_s += time.perf_counter() - t
         with _all_cores():
             return embedder.encode_products([products[i] for i in rows], show_progress=options.show_progress,
                                             desc=label)
 
-    vectors, keys, stats = assemble([product_text(p) for p in products], previous, embed, embedder.dim)
+    dim = embedder.dim if embedder is not None else previous.dim
+    vectors, keys, stats = assemble([product_text(p) for p in products], previous, embed, dim)
     del previous  # the old index's memory can go before the new one is built
     t3 = time.perf_counter()
     index = VectorIndex.build(vectors, options.index)
     t4 = time.perf_counter()
     manifest = {
         "version": MANIFEST_VERSION, "model": options.model, "embedding": embedding_key(options),
-        "embedder_dtype": embedder.dtype, "dtype_reason": getattr(embedder, "dtype_reason", "requested"),
+        "embedder_dtype": embedder.dtype if embedder else None,
+        "dtype_reason": getattr(embedder, "dtype_reason", "requested") if embedder else "no text to embed",
         "max_seq_length": options.max_seq_length,
         "dim": index.dim, "count": index.size, "index_kind": index.kind, "nlist": index.nlist,
         "catalog": fingerprint, "skipped_rows": report.skipped, "embeddings": stats.to_json(),
         "versions": _versions(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build_seconds": {"load": round(t1 - t0, 3), "model": round(t2 - t1, 3), "embed": round(t3 - t2, 3),
+        "build_seconds": {"load": round(t1 - t0, 3), "model": round(model_s, 3), "embed": round(t3 - t1 - model_s, 3),
                           "index": round(t4 - t3, 3)},
     }
     try:
@@ -328,8 +355,7 @@ def _load(folder: Path, manifest: dict[str, Any], options: BuildOptions, embedde
         products = [Product.from_dict(d) for d in pickle.load(fh)]
     if len(products) != index.size:
         raise ValueError(f"products.pkl has {len(products)} products, index has {index.size}")
-    embedder = embedder or _load_embedder(options)
-    if embedder.dim != index.dim:
+    if embedder is not None and embedder.dim != index.dim:
         raise ValueError(f"embedder dim {embedder.dim} != index dim {index.dim}")
     return SearchEngine(products, AttributeTable.from_products(products, levels), index, embedder, manifest)
 

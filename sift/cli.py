@@ -91,7 +91,7 @@ def cmd_index_update(args: argparse.Namespace) -> int:
 
     from .wiring import build_engine
 
-    print(describe(build_engine(args.settings, args.catalog).manifest))
+    print(describe(build_engine(args.settings, args.catalog, for_queries=False).manifest))
     return 0
 
 

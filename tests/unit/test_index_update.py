@@ -208,3 +208,45 @@ def test_assemble_embeds_misses_once_and_copies_hits():
     assert stats.to_json() == {"products": 5, "embedded": 2, "reused": 3, "duplicates": 0, "dropped": 1}
     _, _, none = assemble(["b", "d"], prev, lambda rows, label: pytest.fail("nothing to embed"), dim=3)
     assert none.embedded == 0 and none.reused == 2
+
+
+def test_index_maintenance_loads_the_model_only_when_a_text_changed(built, monkeypatch):
+    import retrieval.store as store
+
+    catalog, cache, emb, opts, rows = built
+    loads = []
+    monkeypatch.setattr(store, "_load_embedder", lambda options: loads.append(options.model) or emb)
+    rows[0]["price"] = 1.0
+    _write(catalog, rows)
+    engine = open_engine(catalog, cache, opts, for_queries=False)  # price only: no model
+    assert loads == [] and engine.embedder is None and engine.manifest["embeddings"]["embedded"] == 0
+    assert open_engine(catalog, cache, opts, for_queries=False).manifest["opened"]["action"] == "reused"
+    assert loads == []
+    rows[0]["title"] = "a new title"
+    _write(catalog, rows)
+    engine = open_engine(catalog, cache, opts, for_queries=False)  # a changed text: the model loads once
+    assert loads == [emb.name] and emb.embedded == ["a new title feature 0"]
+    open_engine(catalog, cache, opts)  # serving always has an embedder for queries
+    assert loads == [emb.name, emb.name]
+
+
+def test_sift_index_update_command_says_what_it_embedded(tmp_path, monkeypatch, capsys):
+    from sift.cli import main
+
+    monkeypatch.setenv("SIFT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SIFT_EMBEDDER", "test-hashing")
+    emb = HashingEmbedder()
+    monkeypatch.setattr("retrieval.embedder.Embedder.load", classmethod(lambda cls, *a, **k: emb))
+    catalog = tmp_path / "cat.jsonl"
+    rows = _rows()
+    _write(catalog, rows)
+    assert main(["index", "build", "--catalog", str(catalog)]) == 0
+    rows[2]["title"], rows[3]["price"] = "phone model 2 in gold", 1.0
+    _write(catalog, rows)
+    capsys.readouterr()
+    assert main(["index", "update", "--catalog", str(catalog)]) == 0
+    out = capsys.readouterr().out
+    assert "index updated (catalog changed): 40 products" in out
+    assert "embedded 1 new or changed texts, reused 39 cached vectors" in out
+    assert main(["index", "update", "--catalog", str(catalog)]) == 0
+    assert capsys.readouterr().out.startswith("index current: 40 products")
