@@ -39,7 +39,7 @@ postgres:
 
 # The chat window on the embedded demo catalog: http://127.0.0.1:8000 (staff login printed on start).
 # scripts/demo.sh installs, generates the demo catalog, builds the index and starts the window, timing each.
-demo: | $(BIN)/python
+demo:
 	BIN=$(BIN) scripts/demo.sh
 
 test: test-fast test-slow test-e2e
