@@ -6,8 +6,9 @@ offline). Any hub id (the paper's `sentence-transformers/multi-qa-MiniLM-L6-cos-
 
 dtype "auto" (the default) runs the transformer in bfloat16 where the hardware does so natively (a CPU
 with AVX512-BF16 or AMX, or a CUDA GPU) and in float32 elsewhere; vectors are always re-normalised
-float32. Measured on a 2-core Xeon with AMX (README, "Indexing speed"): bf16 3.6x the fp32 speed on the
-demo catalog, cosine to fp32 >= 0.9999; on an AVX2-only CPU bf16 ran at 0.21x fp32, hence no bf16 there.
+float32. Measured on a 2-core Xeon with AMX (README, "Indexing speed"): bf16 2.8-3.7x the fp32 speed on
+real and demo product texts, cosine to fp32 >= 0.9999; on an AVX2-only CPU bf16 ran at 0.21x fp32, hence
+no bf16 there.
 
     >>> emb = Embedder.load()                                                # doctest: +SKIP
     >>> emb.encode_queries(["unlocked samsung phone"]).shape                   # doctest: +SKIP
