@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine:
-#   make demo   create .venv if missing, install, build the demo index, start the assistant
+#   make demo   create .venv if missing, install, build the demo index, start the assistant (each step timed;
+#               DEMO_EXIT_WHEN_READY=1 stops once the window answers)
 #   make test   create .venv if missing, install, run the whole test suite (fast, then slow)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -14,8 +15,10 @@ $(BIN)/python:
 
 # Reinstall when the dependency list changes. torch==2.13.0 is pinned: pip takes the CPU wheel that
 # lies on disk (find-links in pip's config); anything newer would pull gigabytes of CUDA packages.
+# pip prints a line per package and its download bars: a first install takes minutes, and says so.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -qq -e ".[dev]"
+	@echo "installing Sift and its dependencies into $(VENV) (first time: a few minutes)"
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,9 +38,9 @@ postgres:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql; }
 
 # The chat window on the embedded demo catalog: http://127.0.0.1:8000 (staff login printed on start).
-demo: $(STAMP)
-	$(BIN)/sift index build
-	$(BIN)/sift serve
+# scripts/demo.sh installs, generates the demo catalog, builds the index and starts the window, timing each.
+demo:
+	BIN=$(BIN) scripts/demo.sh
 
 test: test-fast test-slow test-e2e
 

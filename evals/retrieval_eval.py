@@ -42,7 +42,7 @@ import numpy as np
 from evals.metrics import KS, macro_average, query_metrics
 from extraction.rules import RuleExtractor
 from extraction.vocabulary import Vocabulary
-from retrieval.embedder import product_text
+from retrieval.embedder import DEFAULT_MAX_SEQ_LENGTH, product_text
 from retrieval.filters import FIELD_ORDER, Filters
 from retrieval.rerank import CrossEncoderReranker
 from retrieval.store import BuildOptions, open_engine
@@ -196,7 +196,7 @@ class EvalConfig:
     filters_source: str = "auto"  # auto | csv | rules
     reranker: str | None = None  # path/hub id of a cross-encoder, optional
     rerank_depth: int = 20  # first-stage hits the reranker reorders
-    max_seq_length: int = 256  # what `sift search` indexes with
+    max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH  # what `sift search` indexes with
     name: str | None = None
 
 

@@ -27,7 +27,8 @@ class HashingEmbedder:
         self._dim = dim
         self.name = name or f"hashing-bow-{dim}"
         self.dtype = dtype  # "bfloat16" rounds the vectors to bf16 precision (a stand-in for a bf16 model)
-        self.calls = 0  # encode_products calls: how many times a catalog was embedded
+        self.calls = 0  # encode_products calls: how many times (part of) a catalog was embedded
+        self.embedded: list[str] = []  # every product text embedded, in order (what a test counts)
 
     @property
     def dim(self) -> int:
@@ -50,6 +51,9 @@ class HashingEmbedder:
     def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
         return self.encode([normalise_for_model(q) for q in queries])
 
-    def encode_products(self, products: Sequence[Product], show_progress: bool = False) -> np.ndarray:
+    def encode_products(self, products: Sequence[Product], show_progress: bool = False,
+                        desc: str | None = None) -> np.ndarray:
         self.calls += 1
-        return self.encode([product_text(p) for p in products])
+        texts = [product_text(p) for p in products]
+        self.embedded.extend(texts)
+        return self.encode(texts)

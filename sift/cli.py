@@ -2,6 +2,7 @@
 
     sift catalog stats FILE [--json]
     sift index build [--catalog FILE] [--rebuild]
+    sift index update [--catalog FILE]   # re-read a changed catalog, embed only new or changed product texts
     sift search "QUERY" [--catalog FILE] [--filter price_max=300 --filter brand=Samsung] [--k 10] [--json]
     sift demo                     # the assistant on the embedded demo catalog (terminal)
 
@@ -104,6 +105,15 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index_update(args: argparse.Namespace) -> int:
+    from retrieval.store import describe  # lazy: the index store (FAISS) stays out of `sift --help`
+
+    from .wiring import build_engine
+
+    print(describe(build_engine(args.settings, args.catalog, for_queries=False).manifest))
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     try:
         filters = parse_filter_args(args.filter or [])
@@ -181,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_opts(build)
     build.add_argument("--rebuild", action="store_true", help="rebuild even if the cached index is current")
     build.set_defaults(func=cmd_index_build)
+    update = idx.add_parser("update", help="re-read a changed catalog; embed only new or changed product texts")
+    catalog_opts(update)
+    update.set_defaults(func=cmd_index_update)
 
     search = sub.add_parser("search", help="filtered semantic search")
     search.add_argument("query")

@@ -6,7 +6,7 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_MODELS_DIR=models       trained models (extractor/, embedder/)
     SIFT_CATALOG=path            catalog file (default: the generated demo catalog)
     SIFT_EMBEDDER=name-or-path   sentence-transformers model (default: packaged all-MiniLM-L6-v2)
-    SIFT_EMBED_DTYPE=float32     or bfloat16
+    SIFT_EMBED_DTYPE=auto        bfloat16 on a CPU with AVX512-BF16/AMX or a GPU, else float32; or float32 | bfloat16
     SIFT_TORCH_THREADS=1         intra-op threads for inference (training commands set their own)
     SIFT_EXTRACTOR=auto          auto | rules | llm | path to a seq2seq checkpoint
     SIFT_LLM=                    e.g. openai:gpt-4o-mini, ollama:qwen2.5 (empty: offline policy, no LLM)
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     home: Path = Path(".sift")
     catalog: Path | None = None
     embedder: str = DEFAULT_MODEL
-    embed_dtype: str = "float32"
+    embed_dtype: str = "auto"  # retrieval.embedder.resolve_dtype: bf16 only where it runs natively
     extractor: str = "auto"
     llm: str | None = None
     llm_base_url: str | None = None

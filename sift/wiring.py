@@ -43,10 +43,12 @@ def configure_runtime(settings: Settings) -> None:
 
 
 def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild: bool = False,
-                 show_progress: bool = True) -> SearchEngine:
+                 show_progress: bool = True, for_queries: bool = True) -> SearchEngine:
+    """`for_queries=False`: index maintenance only; the model loads only if a product text must be embedded."""
     configure_runtime(settings)
     options = BuildOptions(model=settings.embedder, dtype=settings.embed_dtype, show_progress=show_progress)
-    return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild)
+    return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
+                       for_queries=for_queries)
 
 
 def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | None = None) -> Choice:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from retrieval.embedder import DEFAULT_MODEL
+from retrieval.embedder import DEFAULT_MAX_SEQ_LENGTH, DEFAULT_MODEL
 from training.train_embedder import EmbedderTrainConfig
 from training.train_embedder import main as train_embedder
 
@@ -111,8 +111,8 @@ def add_eval_retrieval(eval_subparsers: Any) -> argparse.ArgumentParser:
                    help="where query filters come from: the qrels column or the rule extractor (auto: the rules)")
     p.add_argument("--reranker", default=None, help="cross-encoder path or hub id for a rerank row")
     p.add_argument("--rerank-depth", type=int, default=20, help="hits the reranker reorders")
-    p.add_argument("--max-seq-length", type=int, default=256,
-                   help="word pieces per product text (256 = what `sift search` indexes with)")
+    p.add_argument("--max-seq-length", type=int, default=DEFAULT_MAX_SEQ_LENGTH,
+                   help=f"word pieces per product text ({DEFAULT_MAX_SEQ_LENGTH} = what `sift search` indexes with)")
     p.add_argument("--plots", default="docs/img", help="folder for retrieval_<set>.png ('' to skip)")
     p.add_argument("--out", default=None, help="also write the JSON result here")
     p.add_argument("--json", action="store_true")
