@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.catalog import Product
-from retrieval.filters import ACCESSORIES, EXCLUSION_OF, FIELD_GROUPS, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
+from retrieval.filters import (
+    ACCESSORIES,
+    EXCLUSION_OF,
+    FIELD_GROUPS,
+    LEVELS,
+    LIST_FIELDS,
+    NUMERIC_FIELDS,
+    Filters,
+)
 
 from .bounds import drop_contradicting, to_filters
 from .moves import ATTRIBUTE_MOVES, MOVES, NAMED_MOVES, Move, apply_moves, attribute_move, is_move, parse_move

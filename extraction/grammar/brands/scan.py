@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lexicon.load import load
-from lexicon.words import base_colors, color_shades
 from lexicon.tokens import Doc
+from lexicon.words import base_colors, color_shades
 
 from ..gazetteer import Gazetteer
 
