@@ -29,6 +29,7 @@ from . import (
     levels,
     moves,
     offtopic,
+    preferences,
     quantities,
     ranges,
     removals,
@@ -67,6 +68,7 @@ PARSERS: tuple[Step, ...] = (
     Step("brands", parse_brands, "after the subcategory it depends on; before colors ('rose gold' is no brand)"),
     Step("colors", colors.parse, "last: color words are often part of brands, models and other phrases"),
     Step("no storage in catalog", storage.drop_without_storage, "after every parser that may set storage"),
+    Step("preferences", preferences.parse, "once every constraint is read: 'ideally', 'if possible' soften them"),
     Step("money is no object", removals.money_no_object, "after removals and price parsers: only with no budget"),
     Step("set wins over remove", removals.set_wins_over_remove, "last: 'any brand, Samsung or Apple' sets Samsung"),
 )
