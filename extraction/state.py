@@ -118,7 +118,8 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
         if dropped:
             warnings.append(f"asked for {ACCESSORIES}: cleared phone-only {', '.join(dropped)}")
 
-    for name, value in sets.items():
+    # The subcategory first: a level bound set in the same update resolves against it ("low" is $15 for a case).
+    for name, value in sorted(sets.items(), key=lambda kv: kv[0] != "subcategory"):
         if value is None or value == []:
             data.pop(name, None)
             continue
