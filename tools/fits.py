@@ -192,8 +192,9 @@ def fit_mask(engine: SearchEngine, fits: dict[str, Any], filters: Filters) -> tu
     ranks all accessories by the request, and the note says why ("unmatched" or "none")."""
     mask, how = compatible_rows(engine, str(fits.get("model") or ""), fits.get("type"))
     note = dict(fits, match=how, count=int(mask.sum()))
-    if how == "none":
-        return None, note
+    if how == "none":  # still the accessory type asked for ("chargers"), for any phone
+        typed = engine.table.role_mask(fits["type"]) if fits.get("type") else None
+        return (typed if typed is not None and (typed & engine.table.mask(filters)).any() else None), note
     if not (mask & engine.table.mask(filters)).any():
         return None, dict(note, match="unmatched")
     return mask, note
