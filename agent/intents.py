@@ -49,7 +49,9 @@ _ABOUT = re.compile(r"\b(tell me (more )?about|details?|more (info|information) 
 
 @dataclass
 class Intent:
-    kind: str  # greeting | help | thanks | more | details | sort (an order and nothing else) | search
+    # greeting | help | thanks | more | details | sort (an order and nothing else) | search
+    # | accessory_for (accessories for a shown product: "a case for the first one"; `ref` says which)
+    kind: str
     positions: list[int] = field(default_factory=list)
     use_focus: bool = False
     pick: str | None = None
@@ -57,6 +59,7 @@ class Intent:
     question: str | None = None  # a question about the referenced product(s), answered from their listing
     describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
+    ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -115,6 +118,28 @@ _SORT_FILLER = {"ok", "okay", "so", "and", "now", "please", "pls", "plz", "can",
                 "let's", "rather", "just", "again", "all", "everything"}
 
 
+# "cases for the first one", "a charger that fits it", "screen protectors for #2": accessories for a shown product.
+_ACCESSORY = (r"(?:cases?|covers?|chargers?|charging\s+(?:cables?|pads?|stands?|docks?)|cables?|cords?|"
+              r"screen\s+protectors?|protectors?|tempered\s+glass|holders?|mounts?|skins?|power\s+banks?|"
+              r"adapters?|grips?|wallets?|bumpers?|accessor(?:y|ies))")
+_FITS = (r"(?:for|that\s+fits?|fits?|to\s+fit|compatible\s+with|that\s+works?\s+with|works?\s+with|"
+         r"to\s+go\s+with|that\s+goes?\s+with)")
+_SHOWN = (r"(?:(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)(?:\s+(?:one|phone|option|"
+          r"model))?|#\s*\d{1,2}|(?:number|option|no\.?)\s*\d{1,2}|it|that|this|that\s+one|this\s+one|"
+          r"(?:that|this|the|the\s+same)\s+(?:phone|model|device|handset))")
+_ACCESSORY_FOR = re.compile(rf"\b{_ACCESSORY}\b.*?\b{_FITS}\s+{_SHOWN}(?![\w-])(?!\s+(?:is|was|has|costs?)\b)")
+
+
+def accessory_for(t: str) -> Intent | None:
+    """ "ok show me cases for the first one" -> accessories for shown product 1; "a charger that fits it" ->
+    for the product discussed last. None when no shown product is named that way."""
+    m = _ACCESSORY_FOR.search(t)
+    if not m:
+        return None
+    positions = _positions(m.group(0))
+    return Intent("accessory_for", ref=str(positions[0]) if positions else "it")
+
+
 def sort_of(t: str) -> str | None:
     """The result order a (normalised) message asks for: "cheapest first" -> "price_asc"; None if none."""
     return next((name for name, pat in _SORTS if pat.search(t)), None)
@@ -164,6 +189,9 @@ def classify(text: str) -> Intent:
     words = re.findall(r"[a-z']+", t)
     if words and set(words) <= _MORE_FILLER and set(words) & _MORE_WORDS:
         return Intent("more")
+    accessory = accessory_for(t)
+    if accessory:
+        return accessory
 
     compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
     pick = next((name for pat, name in _PICKS if pat.search(t)), None)

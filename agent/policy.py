@@ -85,6 +85,8 @@ class OfflinePolicy(BaseChatModel):
                 return _call(SEARCH, {"more": True, "k": self.page_size})
             if intent.kind == "sort":  # "sort by price": same constraints, new order; nothing to extract
                 return _call(SEARCH, {"k": self.page_size, "sort": intent.sort})
+            if intent.kind == "accessory_for":  # "a case for the first one": accessories fitting a shown product
+                return _call(EXTRACT, {"utterance": text, "accessory_for": intent.ref})
             if intent.kind == "details":
                 args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}
                 if intent.pick:
@@ -98,10 +100,10 @@ class OfflinePolicy(BaseChatModel):
         if DETAILS in results:
             return _say(answers.render_details(results[DETAILS], compare=intent.compare))
         if SEARCH in results:
-            answer, clarifying = answers.render_search(results[SEARCH], results.get(EXTRACT),
-                                                       more=intent.kind == "more")
-            return _say(answer, clarifying=clarifying)
+            return _answer_search(results[SEARCH], results.get(EXTRACT), more=intent.kind == "more")
         extraction = results.get(EXTRACT) or {}
+        if extraction.get("off_topic"):  # no shopping content: nothing changed, nothing searched
+            return _say(answers.t(f"off_topic_{extraction['off_topic']}"))
         if extraction.get("reset") and not extraction.get("filters") and not extraction.get("topic"):
             return _say(answers.t("reset"))
         if "nothing to undo yet" in (extraction.get("warnings") or []):
@@ -110,6 +112,43 @@ class OfflinePolicy(BaseChatModel):
         if intent.sort:
             args["sort"] = intent.sort
         return _call(SEARCH, args)
+
+
+def _answer_search(search: dict[str, Any], extraction: dict[str, Any] | None, more: bool) -> AIMessage:
+    """The search answer, with a line on the phone the accessories fit and on the preferences, when any."""
+    fit = search.get("fits") or {}
+    answer, clarifying = answers.render_search(search, extraction, more=more)
+    missing = (extraction or {}).get("missing_reference")
+    notes = [answers.t("fits_missing", which=missing) if missing else "",
+             _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft"))]
+    notes = [n for n in notes if n]
+    return _say("\n".join([*notes, answer]) if notes else answer, clarifying=clarifying)
+
+
+def _fit_line(fit: dict[str, Any], new: dict[str, Any] | None) -> str:
+    """ "Cases for #1 Samsung Galaxy S21 (dropped: Verizon, under $300: they were about the phone)." """
+    kind = str(fit.get("type") or "accessory").replace("_", " ")
+    plural = kind[:-1] + "ies" if kind.endswith("y") else kind + ("es" if kind.endswith("s") else "s")
+    which = f"#{fit['pos']} " if fit.get("pos") else ""
+    model = str(fit.get("name") or fit.get("model") or "")
+    if fit.get("match") in ("none", "unmatched"):
+        return answers.t(f"fits_{fit['match']}", kind=kind, kinds=plural, count=fit.get("count", 0),
+                         model=fit.get("name") or fit.get("model", ""))
+    head = ""
+    if new:
+        dropped = answers.t("fits_dropped", labels=", ".join(new["dropped"])) if new.get("dropped") else ""
+        head = answers.t("fits_for", kinds=plural.capitalize(), which=which, model=model, dropped=dropped)
+    close = answers.t("fits_close", kinds=plural, model=fit.get("model", "")) if fit.get("match") == "close" else ""
+    return " ".join(x for x in (head, close) if x)
+
+
+def _soft_line(note: dict[str, Any] | None) -> str:
+    if not note:
+        return ""
+    if note.get("applied"):
+        return answers.t("soft_applied", labels=" and ".join(note["applied"]), matched=note["matched"],
+                         without=note["without"])
+    return answers.t("soft_relaxed", labels=" and ".join(note["relaxed"]), without=note["without"])
 
 
 def _text(m: BaseMessage) -> str:

@@ -15,6 +15,10 @@ version of Sift reads back in another, and no class has to be allow-listed for d
     relaxations  relaxation offers of this turn's empty search (reset every turn)
     sort         the order the shopper asked for (`retrieval.search.SORTS`), kept until changed or reset
     undo         the filters before the last change ("undo" / "go back" restores them; said again, it redoes)
+    soft         fields of `filters` said as preferences ("ideally black"): a filter while products meet them,
+                 a ranking otherwise (tools/soft.py)
+    fits         the phone accessories are limited to ("a case for the first one"): its model, the product,
+                 the accessory type (tools/fits.py); ends when phones are asked for again or on a reset
 
 `tools.state.filters_of(state)` reads `filters` back as a `Filters` (the tools and the agent both need it).
 """
@@ -41,4 +45,6 @@ class SiftState(AgentState):
     relaxations: NotRequired[list[dict[str, Any]]]
     sort: NotRequired[str]
     undo: NotRequired[dict[str, Any]]
+    soft: NotRequired[list[str]]
+    fits: NotRequired[dict[str, Any] | None]
 

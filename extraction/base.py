@@ -38,6 +38,14 @@ class ExtractionResult:
     warnings: list[str] = field(default_factory=list)
     reset: bool = False  # the shopper asked to start over
     topic: str | None = None  # the product need left after removing constraint words, if known
+    # Fields said as preferences ("ideally black", "samsung if possible"): the search applies them as a filter
+    # while products meet them and ranks by them otherwise. Only the fields this utterance set.
+    soft: list[str] = field(default_factory=list)
+    # A message with no shopping content: "injection" (instructions to the assistant), "chitchat", or
+    # "language" (a language the rules do not read). The state is left as it was.
+    off_topic: str | None = None
+    # The phone an accessory is asked for by name ("a case for the galaxy s21" -> "galaxy s21"), if any.
+    compatible: str | None = None
 
 
 def failed_result(name: str, state: Any, exc: BaseException) -> ExtractionResult:

@@ -69,8 +69,10 @@ class RuleExtractor(Extractor):
         snapped, w_snap = self.vocab.snap(new)
         changed = [f for f in Filters.model_fields if getattr(snapped, f) != getattr(before, f)]
         spans = {f: _span_for(f, parsed.spans) for f in changed}
+        soft = [f for f in parsed.update.soft if f in changed]
         return ExtractionResult(filters=snapped, spans=spans, warnings=parsed.warnings + w_update + w_snap,
-                                reset=parsed.update.reset, topic=parsed.topic)
+                                reset=parsed.update.reset, topic=parsed.topic, soft=soft,
+                                off_topic=parsed.off_topic, compatible=parsed.compatible)
 
 
 def _span_for(name: str, spans: dict[str, str]) -> str:

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.catalog import Product
-from retrieval.filters import ACCESSORIES, FIELD_GROUPS, LEVELS, LIST_FIELDS, NUMERIC_FIELDS, Filters
+from retrieval.filters import (
+    ACCESSORIES,
+    EXCLUSION_OF,
+    FIELD_GROUPS,
+    LEVELS,
+    LIST_FIELDS,
+    NUMERIC_FIELDS,
+    Filters,
+)
 
 from .bounds import drop_contradicting, to_filters
 from .moves import ATTRIBUTE_MOVES, MOVES, NAMED_MOVES, Move, apply_moves, attribute_move, is_move, parse_move
@@ -40,7 +48,9 @@ class StateUpdate:
 
     set: fields to add or replace (list fields replace unless `add` has them); add: list values to add
     to an existing list ("or blue too"); remove: fields (or groups such as "price", "brand") to clear;
-    moves: relative moves from `MOVES`; reset: start over before applying the rest.
+    moves: relative moves from `MOVES`; reset: start over before applying the rest; soft: fields said as
+    preferences ("ideally black"), kept in the state like the others and marked so the search can rank by
+    them when filtering by them would leave nothing.
     """
 
     set: dict[str, Any] = field(default_factory=dict)
@@ -48,6 +58,7 @@ class StateUpdate:
     remove: list[str] = field(default_factory=list)
     moves: list[str] = field(default_factory=list)
     reset: bool = False
+    soft: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.set or self.add or self.remove or self.moves or self.reset)
@@ -107,7 +118,8 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
         if dropped:
             warnings.append(f"asked for {ACCESSORIES}: cleared phone-only {', '.join(dropped)}")
 
-    for name, value in sets.items():
+    # The subcategory first: a level bound set in the same update resolves against it ("low" is $15 for a case).
+    for name, value in sorted(sets.items(), key=lambda kv: kv[0] != "subcategory"):
         if value is None or value == []:
             data.pop(name, None)
             continue
@@ -124,13 +136,15 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
         vals = [values] if isinstance(values, str) else list(values or [])
         data[name] = list(data.get(name, [])) + [v for v in vals if v]
 
-    # A brand cannot be wanted and excluded at once: what this utterance said wins.
+    # A brand (a color) cannot be wanted and excluded at once: what this utterance said wins.
+    for wanted, excluded in EXCLUSION_OF.items():
+        said_want = set(_lower(sets.get(wanted))) | set(_lower((update.add or {}).get(wanted)))
+        said_excl = set(_lower(sets.get(excluded))) | set(_lower((update.add or {}).get(excluded)))
+        if said_excl and data.get(wanted):
+            data[wanted] = [b for b in data[wanted] if _lower(b)[0] not in said_excl]
+        if said_want and data.get(excluded):
+            data[excluded] = [b for b in data[excluded] if _lower(b)[0] not in said_want]
     said_brand = set(_lower(sets.get("brand"))) | set(_lower((update.add or {}).get("brand")))
-    said_excl = set(_lower(sets.get("brand_exclude"))) | set(_lower((update.add or {}).get("brand_exclude")))
-    if said_excl and data.get("brand"):
-        data["brand"] = [b for b in data["brand"] if _lower(b)[0] not in said_excl]
-    if said_brand and data.get("brand_exclude"):
-        data["brand_exclude"] = [b for b in data["brand_exclude"] if _lower(b)[0] not in said_brand]
 
     new = to_filters(data, warnings)
     if update.moves:

@@ -313,6 +313,12 @@ class Vocabulary:
             if len(kept) != len(out["brand"]):
                 warnings.append("a brand was both wanted and excluded; kept the exclusion")
             out["brand"] = kept
+        if out.get("color") and out.get("color_exclude"):
+            excl = set(out["color_exclude"])
+            kept = [c for c in out["color"] if c not in excl]
+            if len(kept) != len(out["color"]):
+                warnings.append("a color was both wanted and excluded; kept the exclusion")
+            out["color"] = kept
         out, over_limit = fit_limits(out)
         warnings.extend(over_limit)
         return Filters(**out), warnings
@@ -352,13 +358,13 @@ class Vocabulary:
                 if got[0] is None:
                     warnings.append(f"brand {_short(item)} is not in the catalog; dropped")
                     continue
-            elif name == "color":
+            elif name in ("color", "color_exclude"):
                 got = color_families(item)
                 if not got:
                     warnings.append(f"color {_short(item)} is not a known color; dropped")
                     continue
                 for c in got:
-                    if self.colors and c not in self.colors:
+                    if name == "color" and self.colors and c not in self.colors:
                         warnings.append(f"no product in the catalog is {c}; kept as asked")
             else:  # carrier
                 got = parse_carriers(item)

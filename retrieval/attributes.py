@@ -164,6 +164,8 @@ class AttributeTable:
             m &= ~self._any_of("brand", self.brand_lookup(filters.brand_exclude))
         if filters.color:
             m &= self._any_of("color", [c for v in filters.color for c in (color_families(v) or [v.lower()])])
+        if filters.color_exclude:  # a product in several colors is out when any of them is ruled out
+            m &= ~self._any_of("color", [c for v in filters.color_exclude for c in (color_families(v) or [v.lower()])])
         if filters.carrier:
             m &= self._any_of("carrier", [c.lower() for v in filters.carrier for c in (parse_carriers(v) or [v])])
         if filters.category:

@@ -54,7 +54,7 @@ PAPER_FIELDS: tuple[str, ...] = (
 # come from LLMs and HTTP clients, so nothing in it is unbounded. The limits sit far above any real
 # catalog (longest brand in the shared Amazon catalogs: 46 characters; most brands a shopper names: a
 # handful; storage of a phone: 2 TB) and far below what costs memory or time.
-MAX_LIST_VALUES = 20  # values per list field (brand, brand_exclude, color, carrier)
+MAX_LIST_VALUES = 20  # values per list field (brand, brand_exclude, color, color_exclude, carrier)
 MAX_VALUE_CHARS = 100  # characters per text value (a brand, a color, a carrier, the subcategory)
 MAX_RAW_ITEMS = 1000  # raw list items inspected at all (duplicates included) before giving up
 # Largest accepted value per numeric attribute (the lowest is 0): a rating is out of 5 stars, and no
@@ -110,6 +110,7 @@ class Filters(BaseModel):
     brand: list[str] = Field(default_factory=list, description="Any of these brands.")
     brand_exclude: list[str] = Field(default_factory=list, description="None of these brands.")
     color: list[str] = Field(default_factory=list, description="Any of these base colors (black, blue...).")
+    color_exclude: list[str] = Field(default_factory=list, description="None of these base colors.")
     storage_gb_min: Annotated[NumberOrLevel | None, Bound("storage_gb", "min")] = Field(
         None, description="Storage at least this many GB (1 TB = 1024). Not RAM.")
     storage_gb_max: Annotated[NumberOrLevel | None, Bound("storage_gb", "max")] = Field(

@@ -147,6 +147,8 @@ class QdrantBackend:
             must_not.append(_any("brand_keys", self.table.brand_lookup(filters.brand_exclude)))
         if filters.color:
             must.append(_any("colors", [c for v in filters.color for c in (color_families(v) or [v.lower()])]))
+        if filters.color_exclude:
+            must_not.append(_any("colors", [c for v in filters.color_exclude for c in (color_families(v) or [v.lower()])]))
         if filters.carrier:
             must.append(_any("carriers", [c.lower() for v in filters.carrier for c in (parse_carriers(v) or [v])]))
         if filters.category:

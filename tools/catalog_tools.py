@@ -26,9 +26,10 @@ from langgraph.types import Command
 
 from extraction.base import Extractor
 from retrieval.catalog import Product
-from retrieval.filters import Filters
+from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
+from . import fits, soft
 from .describe import constraint_labels, product_record, verified, why_it_fits
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
@@ -95,7 +96,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         return [p for p in (engine.product(i) for i in ids) if p is not None]
 
     @tool(EXTRACT, args_schema=ExtractFiltersArgs)
-    def extract_filters(utterance: str, runtime: ToolRuntime) -> Command:
+    def extract_filters(utterance: str, runtime: ToolRuntime, accessory_for: str | None = None) -> Command:
         """Understand the shopper's latest message: update the constraints in force (price, brand, color,
         rating, reviews, storage, carrier, condition, phones vs accessories) and the product topic.
         Call it first on every shopper message that could change what they want."""
@@ -103,6 +104,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before = filters_of(state)
         shown = products(state.get("shown") or [])
         undone = False
+        ref = fits.referenced(engine, state, accessory_for) if accessory_for else None
+        # "a case for the first one": the search starts over from what still makes sense for an accessory
+        base, dropped = fits.accessory_base(before, engine.table.levels) if accessory_for else (before, [])
         if is_undo(utterance):
             # "undo", "go back": the constraints before the last change (said again, it redoes).
             result = None
@@ -112,10 +116,14 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                 after, warnings = before, ["nothing to undo yet"]
         else:
             try:
-                result = extractor.extract(utterance, before, shown)
+                result = extractor.extract(utterance, base, shown)
                 after, warnings = result.filters, list(result.warnings)
             except Exception as exc:  # an extractor must not raise; if one does, keep the state and say so
                 result, after, warnings = None, before, [f"extraction failed ({type(exc).__name__}); state kept"]
+        if accessory_for and after.subcategory != ACCESSORIES and ACCESSORIES in engine.table.subcategories:
+            after = after.merged(subcategory=ACCESSORIES)  # "covers for the second one" asks for accessories
+        if result is not None and result.off_topic:  # no shopping content: nothing changes
+            return _unchanged(runtime, before, engine, result.off_topic, list(result.warnings))
         reset = bool(result and result.reset)
         old_topic = "" if reset else (state.get("topic") or "")
         new_topic = result.topic if result and result.topic else None
@@ -136,6 +144,20 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                    "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
                    "reset": reset, "undone": undone,
                    "spans": dict(result.spans) if result else {}, "warnings": warnings}
+        update["soft"] = next_soft(state.get("soft"), result, after_active, reset)
+        new_fit = None
+        if ref:
+            new_fit = dict(fits.describe(*ref), type=fits.accessory_kind(utterance), dropped=dropped)
+        elif accessory_for:  # "covers for the second one" with no second one on screen: covers for any phone
+            payload["missing_reference"] = accessory_for
+        elif result is not None and result.compatible:
+            new_fit = {"model": result.compatible, "type": fits.accessory_kind(utterance), "named": True}
+        fit = fits.next_fits(state.get("fits"), new_fit, after, reset)
+        update["fits"] = fit
+        if update["soft"]:
+            payload["soft"] = update["soft"]
+        if new_fit:
+            payload["fits"] = new_fit
         update["messages"] = [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]
         return Command(update=update)
 
@@ -154,8 +176,14 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         # to filler words.
         # A requested order stays for the rest of the conversation ("only black ones" keeps "cheapest first").
         order = sort or state.get("sort") or "relevance"
-        result = engine.search(topic if content_words(topic) else "", filters, k=k, offset=page * k, sort=order)
-        keep = set(verified(engine.table, [h.row for h in result.hits], filters))
+        fit = state.get("fits")
+        extra, fit_note = fits.fit_mask(engine, fit, filters) if fit else (None, None)
+        query_text = topic if content_words(topic) else ""
+        if fit and not query_text:  # "cases for the first one": the accessory and its phone say what to rank by
+            query_text = f"{str(fit.get('type') or '').replace('_', ' ')} {fit.get('model', '')}".strip()
+        result, used, soft_note = soft.search(engine, query_text, filters, list(state.get("soft") or []), k,
+                                              offset=page * k, sort=order, extra=extra)
+        keep = set(verified(engine.table, [h.row for h in result.hits], used))
         hits = [h for h in result.hits if h.row in keep]
         ids = [h.product.id for h in hits]
         facets = engine.table.facet_counts(filters, top=6)
@@ -164,12 +192,16 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             "query": topic, "filters": filters.active(), "chips": constraint_labels(filters, engine.table.levels),
             "matched": result.matched, "exhaustive": result.exhaustive, "page": page, "offset": page * k,
             "has_more": result.matched > page * k + len(hits),
-            "results": [dict(product_record(h.product, page * k + i + 1), why=why_it_fits(h.product, filters, topic))
+            "results": [dict(product_record(h.product, page * k + i + 1), why=why_it_fits(h.product, used, topic))
                         for i, h in enumerate(hits)],
             "facets": {f: facets[f] for f in FACETS_SHOWN if facets.get(f)},
         }
         if order != "relevance":
             payload["sort"] = order
+        if soft_note:
+            payload["soft"] = soft_note
+        if fit_note:
+            payload["fits"] = fit_note
         payload["broad"] = searches == 0 and not more and result.matched >= BROAD_MIN_MATCHED and is_broad(
             filters, topic)
         offers: list[dict[str, Any]] = []
@@ -258,6 +290,24 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         return Command(update=update)
 
     return [extract_filters, search_products, product_details]
+
+
+def next_soft(old: Any, result: Any, after: dict[str, Any], reset: bool) -> list[str]:
+    """The fields in force as preferences after a turn: those said so now, and the earlier ones not said again
+    (as a plain constraint) nor removed."""
+    said_now = set(getattr(result, "spans", None) or {})
+    soft_now = list(getattr(result, "soft", None) or [])
+    kept = [] if reset else [f for f in old or [] if f in after and f not in said_now]
+    return [f for f in dict.fromkeys(kept + soft_now) if f in after]
+
+
+def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind: str, warnings: list[str]) -> Command:
+    """A message with no shopping content: the state stays, the answer says what the assistant does."""
+    payload = {"off_topic": kind, "filters": before.active(), "chips": constraint_labels(before, engine.table.levels),
+               "changed": {}, "removed": [], "warnings": warnings}
+    matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
+    return Command(update={"matched": matched,
+                           "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})
 
 
 def _described(items: list[Product], describe: str) -> Product | None:

@@ -93,7 +93,7 @@ def constraint_label(field: str, value: Any, filters: Filters | None = None,
         return _SUBCATEGORY_WORDS.get(value, str(value))
     if field == "brand":
         return " or ".join(value)
-    if field == "brand_exclude":
+    if field in ("brand_exclude", "color_exclude"):
         return "not " + " or ".join(value)
     if field in ("color", "carrier"):
         return " or ".join(value)

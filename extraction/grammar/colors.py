@@ -1,8 +1,9 @@
 """Colors: base colors, shades ("navy", "onyx gray"), finishes ("white pearl"), and colors ruled out.
 
 A marketing name is one color and its base word wins: "onyx gray" is gray, "white titanium" white. A shade
-that is also an ordinary word ("rose", "mint", "clear") needs color context; a color ruled out ("not red",
-"i hate pink") leaves the list it is in (excluding colors is not supported).
+that is also an ordinary word ("rose", "mint", "clear") needs color context. A color ruled out ("not red",
+"she can't stand pink", "nothing green or orange") leaves the wanted list when it is there, and is
+excluded otherwise (`color_exclude`); exclusions add up over the turns, like brands.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from lexicon.words import base_colors, color_shades
 from retrieval.facets import color_families
 
 from ..vocabulary import COMMON_WORDS
+from .brands.apply import reconcile
+from .brands.roles import Roles
 from .context import Turn, drop_value, fuzzy, negated, set_or_add, unique
 
 
@@ -38,6 +41,15 @@ def parse(t: Turn) -> None:
         _read(t, m, found)
     if not found:
         _misspelt(t, found)
+    excluded = [f for f in found if f[0].startswith("!")]
+    found = [f for f in found if not f[0].startswith("!")]
+    if excluded and found:
+        # "not orchid, alpine blue", "blue instead of red": a swap, as for brands; nothing is excluded
+        roles = Roles(wanted=list(found), excluded=list(excluded))
+        reconcile(t.doc.low, roles)
+        excluded = [] if _swap_shape(t.doc.low, excluded, found) else roles.excluded
+    if excluded:
+        _exclude(t, excluded)
     if not found:
         return
     low = t.doc.low
@@ -79,12 +91,14 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
     if im:
         start -= len(before) - im.start()
-    if _ruled_out(low, m, before):
+    if _ruled_out(low, m, low[max(0, m.start() - 40):m.start()]) or _continues_exclusion(low, start, m.end(), found):
         if all(drop_value(t, "color", fam, m.group(0)) for fam in fams):
             doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
             return
-        doc.warnings.append(f"excluding a color ({fams[0]}) is not supported; ignored")
-        doc.take(start, m.end())
+        cm = re.match(r"\s*(?:colou?r(?:ed|s)?|ones?|versions?)\b", low[m.end():])
+        end = m.end() + (cm.end() if cm else 0)
+        found.extend(("!" + fam, start, end) for fam in fams)  # "!": ruled out, written by `_exclude`
+        doc.take(_cue_start(low, start), end)  # "she hates", "nothing in": the cue is no topic either
         return
     end = m_end
     cm = re.match(r"\s*(?:colou?r(?:ed)?|one|ones|version)\b", after)
@@ -93,6 +107,42 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     for fam in fams:
         found.append((fam, start, end))
     doc.take(start, end)
+
+
+def _continues_exclusion(low: str, start: int, end: int, found: list[tuple[str, int, int]]) -> bool:
+    """ "nothing green or orange", "no pink, purple or red": a color listed right after a ruled-out one.
+    A bare comma continues the list only when it goes on after this color ("not gold, blue please" swaps)."""
+    if not (found and found[-1][0].startswith("!")):
+        return False
+    gap = low[found[-1][2]:start]
+    return bool(load("colors").rx["list_gap"].fullmatch(gap)) and (
+        gap.strip() != "," or bool(re.match(r"\s*(?:,|or\b|and\b|nor\b)", low[end:])))
+
+
+def _swap_shape(low: str, excluded: list[tuple[str, int, int]], found: list[tuple[str, int, int]]) -> bool:
+    """ "not orchid, alpine blue": a message that opens by ruling one color out and names the one wanted
+    next (an unknown shade word may stand before it) swaps colors; it excludes nothing."""
+    first_wanted = min(s for _, s, _ in found)
+    return bool(re.match(r"^\W*(?:(?:no|nope|nah|oh|sorry|actually)\W+)*not\s", low)) and all(
+        e <= first_wanted for _, _, e in excluded) and bool(load("colors").rx["swap_gap"].fullmatch(
+            low[max(e for _, _, e in excluded):first_wanted]))
+
+
+def _cue_start(low: str, start: int) -> int:
+    """Where the words ruling a color out begin ("can't stand" in "she can't stand purple")."""
+    before = low[max(0, start - 40):start]
+    cues = [rx.search(before) for rx in (load("colors").rx["exclude_before"], load("levels").rx["neg_before"],
+                                         load("removals").rx["drop_before"])]
+    starts = [m.start() for m in cues if m]
+    return start - (len(before) - min(starts)) if starts else start
+
+
+def _exclude(t: Turn, excluded: list[tuple[str, int, int]]) -> None:
+    """Ruled-out colors join the exclusion list (the state's, or this utterance's)."""
+    names = unique([c[1:] for c, _, _ in excluded])
+    before = list(t.update.set.get("color_exclude", t.state.color_exclude if t.state else []))
+    t.update.set["color_exclude"] = unique(before + names)
+    t.spans["color_exclude"] = " ... ".join(t.doc.low[s:e] for _, s, e in excluded)
 
 
 def _ruled_out(low: str, m: re.Match[str], before: str) -> bool:

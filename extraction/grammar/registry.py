@@ -28,6 +28,8 @@ from . import (
     conditions,
     levels,
     moves,
+    offtopic,
+    preferences,
     quantities,
     ranges,
     removals,
@@ -66,6 +68,7 @@ PARSERS: tuple[Step, ...] = (
     Step("brands", parse_brands, "after the subcategory it depends on; before colors ('rose gold' is no brand)"),
     Step("colors", colors.parse, "last: color words are often part of brands, models and other phrases"),
     Step("no storage in catalog", storage.drop_without_storage, "after every parser that may set storage"),
+    Step("preferences", preferences.parse, "once every constraint is read: 'ideally', 'if possible' soften them"),
     Step("money is no object", removals.money_no_object, "after removals and price parsers: only with no budget"),
     Step("set wins over remove", removals.set_wins_over_remove, "last: 'any brand, Samsung or Apple' sets Samsung"),
 )
@@ -79,11 +82,20 @@ class ParsedUtterance:
     spans: dict[str, str]
     topic: str | None
     warnings: list[str]
+    off_topic: str | None = None  # "injection" | "chitchat" | "language": no shopping content at all
+    compatible: str | None = None  # the phone an accessory is asked for by name ("galaxy s21")
 
 
 def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtterance:
     """Read one utterance against the state before it."""
     low, cased, warnings = normalise(utterance)
+    lang = offtopic.language(low)
+    if lang == "spanish":  # common Spanish shopping words, through the table into the English grammar
+        low = cased = offtopic.translate(low)
+        warnings.append(f"read the Spanish shopping words as {low!r}")
+    elif lang is not None:
+        warnings.append(f"this reads as {lang}; the rules read English and common Spanish shopping words")
+        return ParsedUtterance(StateUpdate(), {}, None, warnings, off_topic="language")
     g = gazetteer(vocab)
     fixed, repairs = repair(cased, g.known_tokens)  # "doollars" -> "dollars", "barnd" -> "brand"
     if repairs:
@@ -101,7 +113,10 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
     spans: dict[str, str] = {}
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
-    if asks_about_words(low):
+    chatter = offtopic.spans(low)  # instructions to the assistant and small talk: never a constraint or topic
+    for _, a, b in chatter:
+        doc.take(a, b)
+    if not chatter and asks_about_words(low):
         doc.warnings.append("a question about what a word means: no filter changed")
         return ParsedUtterance(update, spans, None, doc.warnings)
     turn = Turn(doc=doc, update=update, spans=spans, g=g, vocab=vocab,
@@ -109,4 +124,9 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
                 reparse=lambda words: parse(words, vocab, None).update)
     for step in PARSERS:
         step.run(turn)
-    return ParsedUtterance(update, spans, topic(doc), doc.warnings)
+    top = topic(doc)
+    if chatter and update.is_empty() and not top:
+        kind = "injection" if any(k == "injection" for k, _, _ in chatter) else "chitchat"
+        doc.warnings.append(f"no shopping content ({kind}): nothing changed")
+        return ParsedUtterance(StateUpdate(), {}, None, doc.warnings, off_topic=kind)
+    return ParsedUtterance(update, spans, top, doc.warnings, compatible=spans.pop("_compatible", None))

@@ -7,7 +7,7 @@ import functools
 import re
 
 from lexicon.load import load
-from retrieval.filters import FIELD_GROUPS
+from retrieval.filters import EXCLUSION_OF, FIELD_GROUPS
 
 from .context import NUMERIC_GROUP, Turn, drop_value
 from .moves import move_rules
@@ -126,4 +126,6 @@ def money_no_object(t: Turn) -> None:
 
 def set_wins_over_remove(t: Turn) -> None:
     """ "any brand, Samsung or Apple" would remove and set in one breath: what is set wins."""
-    t.update.remove = [r for r in t.update.remove if not any(f.startswith(r) for f in t.update.set)]
+    # Setting only the group's exclusion list keeps the removal: "any color but red" drops the wanted colors.
+    t.update.remove = [r for r in t.update.remove
+                       if not any(f.startswith(r) and f != EXCLUSION_OF.get(r) for f in t.update.set)]

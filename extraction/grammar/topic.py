@@ -1,4 +1,15 @@
-"""The topic: the words no parser took, less fillers at both ends: the semantic query for retrieval."""
+"""The topic: what is left of an utterance once the constraints are read, the semantic query for retrieval.
+
+Left out: every span a parser took (constraints, ruled-out colors, preferences, instructions to the
+assistant), fillers at both ends of each clause ("i'm looking for", "please"), and wherever they stand the
+words and phrases that never say what the product is (lexicon/data/fillers.toml): pronouns, verbs of
+wanting and liking ("she likes", "he needs"), conversational words; question words at the ends of a clause ("why", "will these"),
+references to shown products ("the first one") and who the product is for ("my son").
+
+    >>> from lexicon.tokens import Doc
+    >>> topic(Doc("she likes a phone with a good camera", "she likes a phone with a good camera"))
+    'phone with a good camera'
+"""
 
 from __future__ import annotations
 
@@ -6,6 +17,8 @@ import re
 
 from lexicon.load import load
 from lexicon.tokens import Doc
+
+_CONNECTORS = r"(?:with|and|or|in|of|for|that|which)"
 
 
 def topic(doc: Doc) -> str | None:
@@ -15,21 +28,33 @@ def topic(doc: Doc) -> str | None:
         for k in range(max(0, a), min(len(low), b)):
             keep[k] = False
     text = "".join(ch if k else " " for ch, k in zip(low, keep, strict=True))
+    lex = load("fillers")
+    text = lex.rx["never_topic_phrases"].sub(" ", text)
     text = re.sub(r"[?!;]+|\.(?!\d)", " , ", text)  # sentence ends become commas, so dangling words show
     text = re.sub(r"\s*,[\s,]*", ", ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.-")
-    lex = load("fillers")
     text = lex.rx["start"].sub("", text, count=1).strip(" ,.-")
-    fillers = lex.sets["tokens"]
-    toks = text.split()
-    while toks and (toks[0].strip(",") in fillers):
-        toks.pop(0)
-    while toks and (toks[-1].strip(",") in fillers):
-        toks.pop()
-    out = " ".join(toks).strip(" ,")
-    out = re.sub(r"\s+(?:with|and|or|in|of|for|that|which)\s+(?=(?:with|and|or|in|of|for|that|which)\b)", " ", out)
+    never = lex.sets["never_topic"]
+    words = [w for w in text.split() if w.strip(",") not in never or w.endswith(",")]
+    text = " ".join(w if w.strip(",") not in never else "," for w in words)
+    clauses = [_trim(c) for c in re.split(r"\s*,\s*", text)]
+    out = ", ".join(c for c in clauses if c)
+    out = re.sub(rf"\s+{_CONNECTORS}\s+(?={_CONNECTORS}\b)", " ", out)
     # Connectors left dangling by a removed constraint: "galaxy a11 that is [128gb] and has fast charging".
     out = re.sub(r"\s*\b(?:(?:that|which)(?:\s+(?:is|are|has|have)(?:\s+a)?)?|with(?:\s+a)?|in|of|has(?:\s+a)?)"
                  r"(?:\s+(?=(?:and|or)\b)|\s*(?=,))", " ", out)
     out = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", out)).strip(" ,")
     return out or None
+
+
+def _trim(clause: str) -> str:
+    """A clause less the fillers at both ends ("so a great camera" -> "camera")."""
+    lex = load("fillers")
+    clause = lex.rx["start"].sub("", clause.strip(), count=1).strip(" ,.-")
+    ends = lex.sets["tokens"] | lex.sets["never_topic"] | lex.sets["question_words"]
+    toks = clause.split()
+    while toks and toks[0] in ends:
+        toks.pop(0)
+    while toks and toks[-1] in ends:
+        toks.pop()
+    return " ".join(toks)

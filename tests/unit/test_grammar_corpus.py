@@ -6,7 +6,9 @@ must leave the dimension's fields as they were. Only the dimension's own fields 
 row does not break when another dimension reads more of the same utterance.
 
 Keys: `fields` is a list of `Filters` fields, or "all" (every field), "moves" (the relative moves of the
-update) or "topic" (the semantic query left over).
+update), "topic" (the semantic query left over), "soft" (the fields said as preferences; an example may
+also `expect` the state) or "off_topic" (a message with no shopping content: its kind, and the state left
+as it was).
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def _fields(spec: dict) -> list[str]:
 def test_every_dimension_has_examples_or_negatives():
     dims = {spec["dimension"] for _, _, spec, _ in CASES}
     assert {"quantities", "levels", "storage", "brands", "colors", "carriers", "conditions", "subcategories",
-            "removals", "moves", "questions", "topic"} <= dims
+            "removals", "moves", "questions", "topic", "color exclusions", "preferences", "no shopping content",
+            "spanish"} <= dims
 
 
 @pytest.mark.parametrize("case_id, kind, spec, case", CASES, ids=[c[0] for c in CASES])
@@ -64,7 +67,17 @@ def test_grammar_corpus(ex, case_id, kind, spec, case):
         return
     result = ex.extract(text, state)
     if spec["fields"] == "topic":
-        assert (result.topic or "") == case["topic"], (text, result.topic)
+        assert (result.topic or "") == case.get("topic", ""), (text, result.topic)
+        return
+    if spec["fields"] == "soft":
+        assert sorted(result.soft) == sorted(case.get("soft", [])), (text, result.soft)
+        if "expect" in case:
+            assert result.filters.active() == case["expect"], (text, result.filters.active())
+        return
+    if spec["fields"] == "off_topic":
+        assert result.off_topic == case.get("off_topic"), (text, result.off_topic)
+        if kind == "example":
+            assert result.filters == state and not result.topic, (text, result.filters.active(), result.topic)
         return
     got = {f: v for f, v in result.filters.active().items() if f in _fields(spec)}
     if kind == "example":

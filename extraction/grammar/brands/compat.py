@@ -40,3 +40,19 @@ def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accesso
         or (next_tok in load("brands").sets["device_next"] and not spans.get("subcategory", "").startswith(next_tok)
             and (next_tok != "phone" or brand_key(canonical) in _phone_makers()))
         or re.search(r"\bmy\s+$", before) is not None)
+
+
+def model_phrase(low: str, h: Hit) -> str | None:
+    """The model named after a phone word an accessory is for: "case for the galaxy s21 ultra, black" ->
+    "galaxy s21 ultra"; None when no model follows ("case for iphone")."""
+    toks = re.findall(r"[a-z0-9+]+", low[h.start:h.start + 60])
+    n = len(h.key.split())
+    out = toks[:n]
+    variants, lines = load("models").sets["variants"], set(product_lines())
+    for w in toks[n:n + 5]:
+        if load("brands").rx["model_token"].match(w) or w in variants or w in lines or len(w) == 1:
+            out.append(w)
+        else:
+            break
+    named = out[n:]
+    return " ".join(out) if named and any(any(c.isdigit() for c in w) or w in variants for w in named) else None

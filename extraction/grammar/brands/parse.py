@@ -6,7 +6,7 @@ from retrieval.filters import ACCESSORIES, PHONES
 
 from ..context import Turn
 from . import apply, extra
-from .compat import names_a_phone
+from .compat import model_phrase, names_a_phone
 from .roles import Roles, classify, unexcludes
 from .scan import brand_tokens, has_brand_context, hits, not_a_brand
 
@@ -33,6 +33,9 @@ def parse(t: Turn) -> None:
         new_phone = is_line and "subcategory" not in update.set and (h.prev_tok in ("a", "an", "some", "any")
                                                                      or h.start in plural)
         if names_a_phone(low, h, g, t.spans, accessory_ctx, new_phone):
+            model = model_phrase(low, h)
+            if model and "_compatible" not in t.spans:
+                t.spans["_compatible"] = model  # the registry hands it on as `compatible`, not as a field
             continue
         if unexcludes(t, h, canonical):
             roles.unexcluded.append(canonical)

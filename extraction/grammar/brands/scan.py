@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lexicon.load import load
 from lexicon.tokens import Doc
+from lexicon.words import base_colors, color_shades
 
 from ..gazetteer import Gazetteer
 
@@ -76,6 +77,8 @@ def not_a_brand(doc: Doc, h: Hit, g: Gazetteer, in_list: bool) -> bool:
     low, rx = doc.low, load("brands").rx
     if h.key in load("brands").sets["never"]:
         return True  # a catalog whose brand is a title's first word has brands "The", "One", "Half"
+    if h.key in load("brands").sets["negation_words"] and _color_follows(low[h.end:]):
+        return True  # "nothing in gold", "none in pink": a color ruled out
     if rx["component_after"].match(low[h.end:]):
         return True  # "intel core i5", "snapdragon processor": a spec of the product, not its brand
     if h.key == "blu" and h.next_tok in ("ray", "rays"):
@@ -85,6 +88,11 @@ def not_a_brand(doc: Doc, h: Hit, g: Gazetteer, in_list: bool) -> bool:
     # "pack", "usb", "room" as the brand of one product in the catalog: need an explicit cue
     return h.key in g.weak and not (h.prev_tok in ("brand", "by", "from") or h.next_tok in ("brand", "brands")
                                     or in_list or re.search(r"\b(?:made|manufactured) by\s+$", low[:h.start]))
+
+
+def _color_follows(after: str) -> bool:
+    m = re.match(r"\s+(?:in\s+|that(?:'s| is)\s+)?(?:colou?red\s+)?([a-z]+)", after)
+    return bool(m) and (m.group(1) in base_colors() or m.group(1) in color_shades())
 
 
 def has_brand_context(doc: Doc, h: Hit, g: Gazetteer, toks: list[tuple[str, int, int]], in_list: bool,
