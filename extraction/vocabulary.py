@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +56,7 @@ from retrieval.filters import (
     Filters,
     fit_limits,
 )
-from retrieval.roles import kind_of, known_types
+from retrieval.roles import classify, kind_of, known_types
 from retrieval.specs import parse_quantity, spec_names
 
 from .weak_brands import is_weak
@@ -92,6 +92,15 @@ class Vocabulary:
     # "Room": catalogs that take the first title word as the brand). Snapping accepts them; the rule
     # extractor matches them only after an explicit cue ("made by", "brand", "by").
     weak_brands: list[str] = field(default_factory=list)
+    # Catalogs beyond the paper's two phone subcategories (extraction/categories.py): the product types the
+    # catalog carries, a few typical titles of each, the share of each type's products per subcategory,
+    # the category paths ("Electronics > Tv Video"), and an optional text encoder (texts -> vectors) for
+    # matching a shopper's words to them by meaning. Empty for phone catalogs: the paper's behaviour.
+    product_types: list[str] = field(default_factory=list)
+    type_examples: dict[str, list[str]] = field(default_factory=dict)
+    type_subcategories: dict[str, dict[str, float]] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+    encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
 
@@ -163,8 +172,9 @@ class Vocabulary:
         n = len(products)
         weak = [b for b in brands if is_weak(b, sum(spellings[brand_key(b)].values()),
                                               title_words.get(brand_key(b), 0), n)]
+        types = catalog_types(products) if _beyond_phones(subcats) else {}
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
-                   storage_gb=sorted(sizes), weak_brands=weak)
+                   storage_gb=sorted(sizes), weak_brands=weak, **types)
 
     @classmethod
     def default(cls) -> Vocabulary:
@@ -398,6 +408,36 @@ class Vocabulary:
                 for n in drop:
                     out.pop(n, None)
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
+
+
+def _beyond_phones(subcategories: Sequence[str]) -> bool:
+    return not subcategories or not set(subcategories) <= {PHONES, ACCESSORIES}
+
+
+# A type needs this many products to be offered; fewer are misread titles more often than a real range.
+_MIN_TYPE_PRODUCTS = 3
+_EXAMPLES = 3
+
+
+def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
+    """The catalog's product types (retrieval/roles.py), typical titles, subcategory shares and category
+    paths: the `Vocabulary` fields extraction/categories.py reads."""
+    by_type: dict[str, list[Product]] = {}
+    paths: set[str] = set()
+    for p in products:
+        path = [c for c in (p.category_path or p.categories or []) if c]
+        if path:
+            paths.add(" > ".join(path))
+        kind = classify(p.title, path).kind
+        if kind:
+            by_type.setdefault(kind, []).append(p)
+    kept = {k: v for k, v in by_type.items() if len(v) >= _MIN_TYPE_PRODUCTS}
+    examples = {k: [" ".join(p.title.split()[:12]) for p in sorted(v, key=lambda p: -(p.rating_number or 0))[:_EXAMPLES]]
+                for k, v in kept.items()}
+    shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
+              for k, v in kept.items()}
+    return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
+            "categories": sorted(paths)}
 
 
 def _product_type(value: Any) -> str | None:

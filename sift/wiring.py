@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extraction.categories import reads_types
 from extraction.vocabulary import Vocabulary
 from retrieval.demo_catalog import write_demo_catalog
+from retrieval.embedder import Embedder
 from retrieval.search import SearchEngine
 from retrieval.store import BuildOptions, open_engine
 
@@ -53,7 +55,11 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
 
 def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | None = None) -> Choice:
     """The extractor for this catalog (`extractor_choice.choose_extractor`), snapped to its products' values."""
-    return choose_extractor(settings, Vocabulary.from_products(engine.products), model)
+    vocab = Vocabulary.from_products(engine.products)
+    if reads_types(vocab) and isinstance(engine.embedder, Embedder):
+        # The index's own MiniLM maps a shopper's words to the catalog's types by meaning (categories.py).
+        vocab.encoder = engine.embedder.encode_queries
+    return choose_extractor(settings, vocab, model)
 
 
 def build_assistant(settings: Settings, engine: SearchEngine, checkpoint: str | Path | None,
