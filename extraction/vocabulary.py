@@ -100,6 +100,7 @@ class Vocabulary:
     type_examples: dict[str, list[str]] = field(default_factory=dict)
     type_subcategories: dict[str, dict[str, float]] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    specs: list[str] = field(default_factory=list)  # attributes with units the catalog states (ram_gb...)
     encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
@@ -424,7 +425,9 @@ def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
     paths: the `Vocabulary` fields extraction/categories.py reads."""
     by_type: dict[str, list[Product]] = {}
     paths: set[str] = set()
+    specs: Counter[str] = Counter()
     for p in products:
+        specs.update(p.specs or {})
         path = [c for c in (p.category_path or p.categories or []) if c]
         if path:
             paths.add(" > ".join(path))
@@ -437,7 +440,7 @@ def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
     shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
               for k, v in kept.items()}
     return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
-            "categories": sorted(paths)}
+            "categories": sorted(paths), "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
 
 
 def _product_type(value: Any) -> str | None:

@@ -34,6 +34,7 @@ from . import (
     quantities,
     ranges,
     removals,
+    spec_bounds,
     storage,
     subcategories,
 )
@@ -62,6 +63,8 @@ PARSERS: tuple[Step, ...] = (
     Step("ram and storage", storage.parse_ram_storage, "'4gb+64gb' before ranges read '4-64' as a range"),
     Step("ranges", ranges.parse, "'200-400', 'between 4 and 4.5 stars' before single quantities take one end"),
     Step("quantities", quantities.parse, "numbers with comparators and units, before levels read 'budget', 'max'"),
+    Step("attributes with units", spec_bounds.parse,
+         "after quantities take storage and prices: '8gb ram', '65 inch', '30w' are what they leave"),
     Step("carriers", carriers.parse, "'unlocked', 'visible' before conditions and brands read the same words"),
     Step("conditions", conditions.parse, "'brand new' before the brand parser sees 'brand'"),
     Step("levels", levels.parse, "qualitative words once the numbers are read ('under budget' stays a bound)"),
