@@ -91,7 +91,10 @@ def shopper_type(text: str) -> TypeRead | None:
     """The product type the words ask for, from the words alone (no catalog), or None."""
     low = rewrite(text)
     subs = load("subcategories").rx
-    role = classify(low)
+    cut = load("product_words").rx["purpose"].search(low)
+    role = classify(low[:cut.start()]) if cut else classify(low)
+    if role.kind is None and cut:  # "to" led the request: "what to get for a 10 year old... a tablet"
+        role = classify(low)
     if role.kind is None:
         return None
     mention = next((m for m in reversed(type_table().matches(low)) if m.type == role.kind), None)

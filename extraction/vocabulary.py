@@ -59,6 +59,7 @@ from retrieval.filters import (
 from retrieval.roles import classify, kind_of, known_types
 from retrieval.specs import parse_quantity, spec_names
 
+from .type_switch import TypeFacts
 from .weak_brands import is_weak
 
 _MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
@@ -101,6 +102,7 @@ class Vocabulary:
     type_subcategories: dict[str, dict[str, float]] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
     specs: list[str] = field(default_factory=list)  # attributes with units the catalog states (ram_gb...)
+    type_brands: dict[str, list[str]] = field(default_factory=dict)  # type -> brands that make it here
     encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
@@ -182,6 +184,17 @@ class Vocabulary:
         """A phones-shop vocabulary for use without a catalog (not strict about brands)."""
         return cls(brands=list(DEFAULT_BRANDS), colors=list(BASE_COLORS), carriers=list(CARRIERS),
                    subcategories=[PHONES, ACCESSORIES], storage_gb=list(DEFAULT_STORAGE_GB), strict=False)
+
+    def type_facts(self) -> TypeFacts | None:
+        """What a product-type switch needs to know (extraction/type_switch.py); None for phone catalogs."""
+        if not self.product_types:
+            return None
+        cached = self.__dict__.get("_type_facts")
+        if cached is None:
+            cached = TypeFacts(brands={t: frozenset(brand_key(b) for b in bs) for t, bs in self.type_brands.items()},
+                               subcategories=self.type_subcategories)
+            self.__dict__["_type_facts"] = cached
+        return cached
 
     # ------------------------------------------------------------------------------------------ lookups
     def brand(self, text: str) -> str | None:
@@ -440,7 +453,8 @@ def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
     shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
               for k, v in kept.items()}
     return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
-            "categories": sorted(paths), "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
+            "categories": sorted(paths),
+            "type_brands": {k: sorted({p.brand for p in v if p.brand}) for k, v in kept.items()}, "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
 
 
 def _product_type(value: Any) -> str | None:
