@@ -39,11 +39,12 @@ from retrieval.roles import classify, clean_title, type_table
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
 
-# Meaning fallback: the best type's cosine must reach this, and beat the runner-up by MARGIN. MiniLM puts
-# unrelated short phrases near 0.1-0.3 and a phrase and its own kind's name near 0.5-0.8 (tuned on the dev
-# half of evals/devsets/category_queries.csv).
-MEANING_MIN = 0.45
-MEANING_MARGIN = 0.04
+# Meaning fallback: the best label's cosine must reach this, and beat the runner-up by MARGIN. Set high on
+# purpose: a wrong type is a hard filter. Probed on the Amazon India catalog, "something to keep my phone
+# charged on a trek" came nearest to phones (0.50) and "cheaper ones" reached 0.42 against screen
+# protectors, while "a device to read ebooks" -> tablet scored 0.47: a lower bar takes more wrong than right.
+MEANING_MIN = 0.55
+MEANING_MARGIN = 0.06
 EXAMPLE_TITLES = 3  # typical titles per type in its meaning vector
 
 
@@ -177,8 +178,10 @@ def _label_vectors(vocab: Vocabulary) -> tuple[list[tuple[str, str]], np.ndarray
         labels.append(("type", t))
         examples = "; ".join(vocab.type_examples.get(t, [])[:EXAMPLE_TITLES])
         texts.append(f"{t.replace('_', ' ')}: {examples}" if examples else t.replace("_", " "))
+    # Category leaves only for catalogs whose titles name no known types: elsewhere they restate the types
+    # ("Cell Phones" beside "phone") and split the margin.
     leaves = {p.split(">")[-1].strip().lower() for p in vocab.categories}
-    for path in vocab.categories:
+    for path in vocab.categories if not vocab.product_types else []:
         leaf = path.split(">")[-1].strip()
         if leaf.lower() in leaves and not any(leaf.lower() == t.replace("_", " ") for t in vocab.product_types):
             labels.append(("category", path))
