@@ -236,7 +236,7 @@ def safe_image_url(url: str | None) -> str | None:
 
 def _card_price(x: float, currency: Any) -> str:
     """"$19.99", or "19.99 EUR" for a catalog in another currency (records name it only when not USD)."""
-    return _money(x) if currency in (None, display_currency()) else money(x, str(currency), exact=True)
+    return _money(x) if currency in (None, display_currency()) else f"{x:,.2f} {currency}"
 
 
 def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:
