@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lexicon.load import load
+from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, PHONES
 from retrieval.roles import classify, clean_title, type_table
 
@@ -63,7 +66,41 @@ def reads_types(vocab: Vocabulary) -> bool:
     """Does this catalog go beyond the paper's two phone subcategories (so product types are read)?"""
     if not vocab.product_types and not vocab.categories:
         return False
-    return not vocab.subcategories or not set(vocab.subcategories) <= {PHONES, ACCESSORIES}
+    return beyond_phones(vocab.subcategories)
+
+
+def beyond_phones(subcategories: Sequence[str]) -> bool:
+    """Subcategories other than the paper's two (or none at all): the catalog's product types are read."""
+    return not subcategories or not set(subcategories) <= {PHONES, ACCESSORIES}
+
+
+# A type needs this many products to be offered; fewer are misread titles more often than a real range.
+_MIN_TYPE_PRODUCTS = 3
+_EXAMPLES = 3
+
+
+def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
+    """The catalog's product types (retrieval/roles.py), typical titles, subcategory shares and category
+    paths: the `Vocabulary` fields extraction/categories.py reads."""
+    by_type: dict[str, list[Product]] = {}
+    paths: set[str] = set()
+    specs: Counter[str] = Counter()
+    for p in products:
+        specs.update(p.specs or {})
+        path = [c for c in (p.category_path or p.categories or []) if c]
+        if path:
+            paths.add(" > ".join(path))
+        kind = classify(p.title, path).kind
+        if kind:
+            by_type.setdefault(kind, []).append(p)
+    kept = {k: v for k, v in by_type.items() if len(v) >= _MIN_TYPE_PRODUCTS}
+    examples = {k: [" ".join(p.title.split()[:12]) for p in sorted(v, key=lambda p: -(p.rating_number or 0))[:_EXAMPLES]]
+                for k, v in kept.items()}
+    shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
+              for k, v in kept.items()}
+    return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
+            "categories": sorted(paths),
+            "type_brands": {k: sorted({p.brand for p in v if p.brand}) for k, v in kept.items()}, "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
 
 
 @functools.cache

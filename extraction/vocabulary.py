@@ -56,9 +56,10 @@ from retrieval.filters import (
     Filters,
     fit_limits,
 )
-from retrieval.roles import classify, kind_of, known_types
+from retrieval.roles import kind_of, known_types
 from retrieval.specs import parse_quantity, spec_names
 
+from .categories import beyond_phones, catalog_types
 from .type_switch import TypeFacts
 from .weak_brands import is_weak
 
@@ -175,7 +176,7 @@ class Vocabulary:
         n = len(products)
         weak = [b for b in brands if is_weak(b, sum(spellings[brand_key(b)].values()),
                                               title_words.get(brand_key(b), 0), n)]
-        types = catalog_types(products) if _beyond_phones(subcats) else {}
+        types = catalog_types(products) if beyond_phones(subcats) else {}
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
                    storage_gb=sorted(sizes), weak_brands=weak, **types)
 
@@ -422,39 +423,6 @@ class Vocabulary:
                 for n in drop:
                     out.pop(n, None)
                 warnings.append(f"{lo_name}={lo} contradicts {hi_name}={hi}; dropped {', '.join(drop)}")
-
-
-def _beyond_phones(subcategories: Sequence[str]) -> bool:
-    return not subcategories or not set(subcategories) <= {PHONES, ACCESSORIES}
-
-
-# A type needs this many products to be offered; fewer are misread titles more often than a real range.
-_MIN_TYPE_PRODUCTS = 3
-_EXAMPLES = 3
-
-
-def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
-    """The catalog's product types (retrieval/roles.py), typical titles, subcategory shares and category
-    paths: the `Vocabulary` fields extraction/categories.py reads."""
-    by_type: dict[str, list[Product]] = {}
-    paths: set[str] = set()
-    specs: Counter[str] = Counter()
-    for p in products:
-        specs.update(p.specs or {})
-        path = [c for c in (p.category_path or p.categories or []) if c]
-        if path:
-            paths.add(" > ".join(path))
-        kind = classify(p.title, path).kind
-        if kind:
-            by_type.setdefault(kind, []).append(p)
-    kept = {k: v for k, v in by_type.items() if len(v) >= _MIN_TYPE_PRODUCTS}
-    examples = {k: [" ".join(p.title.split()[:12]) for p in sorted(v, key=lambda p: -(p.rating_number or 0))[:_EXAMPLES]]
-                for k, v in kept.items()}
-    shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
-              for k, v in kept.items()}
-    return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
-            "categories": sorted(paths),
-            "type_brands": {k: sorted({p.brand for p in v if p.brand}) for k, v in kept.items()}, "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
 
 
 def _product_type(value: Any) -> str | None:
