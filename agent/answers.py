@@ -133,7 +133,7 @@ def next_steps(search: dict[str, Any]) -> str:
     if "price_max" not in filters and prices:
         cap = sorted(prices)[len(prices) // 2]
         step = 5 if cap < 100 else 50
-        opts.append(f'"under ${max(step, math.floor(cap * 0.8 / step) * step):g}"')
+        opts.append(f'"under {money(max(step, math.floor(cap * 0.8 / step) * step))}"')
     elif "color" not in filters and facets.get("color"):
         opts.append(f'"only {next(iter(facets["color"]))} ones"')
     opts.append('"start over"')

@@ -65,7 +65,7 @@ class RuleExtractor(Extractor):
                 shown: Sequence[Product] = ()) -> ExtractionResult:
         before = state if isinstance(state, Filters) else Filters()
         parsed = _parse(utterance, self.vocab, before)
-        new, w_update = apply_update(before, parsed.update, shown)
+        new, w_update = apply_update(before, parsed.update, shown, self.vocab.type_facts())
         snapped, w_snap = self.vocab.snap(new)
         changed = [f for f in Filters.model_fields if getattr(snapped, f) != getattr(before, f)]
         spans = {f: _span_for(f, parsed.spans) for f in changed}

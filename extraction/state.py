@@ -34,6 +34,7 @@ from retrieval.filters import (
 
 from .bounds import drop_contradicting, to_filters
 from .moves import ATTRIBUTE_MOVES, MOVES, NAMED_MOVES, Move, apply_moves, attribute_move, is_move, parse_move
+from .type_switch import TypeFacts, switch_type
 
 # On a switch between subcategories these survive: they mean the same for a case as for a phone
 # (rating, review count) or re-resolve per subcategory (price levels). Everything else is dropped
@@ -65,21 +66,24 @@ class StateUpdate:
 
 
 # ---------------------------------------------------------------------------------------------- update
-def apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Product] = ()) -> tuple[Filters, list[str]]:
-    """The new state after one utterance. Order: reset, remove, subcategory switch, set, add, moves.
+def apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Product] = (),
+                 types: TypeFacts | None = None) -> tuple[Filters, list[str]]:
+    """The new state after one utterance. Order: reset, remove, subcategory or product-type switch, set,
+    add, moves. `types`: the catalog's product-type facts; with them a new product type starts a new search
+    (extraction/type_switch.py) instead of the subcategory switch.
 
     Never raises: a value that does not validate is dropped with a warning and the rest still applies.
     """
     warnings: list[str] = []
     try:
-        return _apply_update(state, update, shown, warnings)
+        return _apply_update(state, update, shown, warnings, types)
     except Exception as exc:  # noqa: BLE001 - contract: never raises
         warnings.append(f"could not apply the update ({type(exc).__name__}: {exc}); state unchanged")
         return state if isinstance(state, Filters) else Filters(), warnings
 
 
 def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Product],
-                  warnings: list[str]) -> tuple[Filters, list[str]]:
+                  warnings: list[str], types: TypeFacts | None = None) -> tuple[Filters, list[str]]:
     base = state if isinstance(state, Filters) else Filters()
     if not isinstance(update, StateUpdate):
         warnings.append(f"update must be a StateUpdate, got {type(update).__name__}; state unchanged")
@@ -102,7 +106,9 @@ def _apply_update(state: Filters | None, update: StateUpdate, shown: Sequence[Pr
 
     new_sub = sets.get("subcategory")
     old_sub = data.get("subcategory")
-    if new_sub and old_sub and new_sub != old_sub:
+    if types is not None and sets.get("product_type") and sets["product_type"] != data.get("product_type"):
+        warnings.extend(switch_type(data, sets, types))
+    elif new_sub and old_sub and new_sub != old_sub:
         dropped = [f for f in list(data) if f not in _SURVIVES_SWITCH and f not in sets
                    and not (f in ("price_min", "price_max") and data[f] in LEVELS)]
         for f in dropped:

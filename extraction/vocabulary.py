@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,8 @@ from retrieval.filters import (
 from retrieval.roles import kind_of, known_types
 from retrieval.specs import parse_quantity, spec_names
 
+from .categories import beyond_phones, catalog_types
+from .type_switch import TypeFacts
 from .weak_brands import is_weak
 
 _MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
@@ -92,6 +94,17 @@ class Vocabulary:
     # "Room": catalogs that take the first title word as the brand). Snapping accepts them; the rule
     # extractor matches them only after an explicit cue ("made by", "brand", "by").
     weak_brands: list[str] = field(default_factory=list)
+    # Catalogs beyond the paper's two phone subcategories (extraction/categories.py): the product types the
+    # catalog carries, a few typical titles of each, the share of each type's products per subcategory,
+    # the category paths ("Electronics > Tv Video"), and an optional text encoder (texts -> vectors) for
+    # matching a shopper's words to them by meaning. Empty for phone catalogs: the paper's behaviour.
+    product_types: list[str] = field(default_factory=list)
+    type_examples: dict[str, list[str]] = field(default_factory=dict)
+    type_subcategories: dict[str, dict[str, float]] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+    specs: list[str] = field(default_factory=list)  # attributes with units the catalog states (ram_gb...)
+    type_brands: dict[str, list[str]] = field(default_factory=dict)  # type -> brands that make it here
+    encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
 
@@ -163,14 +176,26 @@ class Vocabulary:
         n = len(products)
         weak = [b for b in brands if is_weak(b, sum(spellings[brand_key(b)].values()),
                                               title_words.get(brand_key(b), 0), n)]
+        types = catalog_types(products) if beyond_phones(subcats) else {}
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
-                   storage_gb=sorted(sizes), weak_brands=weak)
+                   storage_gb=sorted(sizes), weak_brands=weak, **types)
 
     @classmethod
     def default(cls) -> Vocabulary:
         """A phones-shop vocabulary for use without a catalog (not strict about brands)."""
         return cls(brands=list(DEFAULT_BRANDS), colors=list(BASE_COLORS), carriers=list(CARRIERS),
                    subcategories=[PHONES, ACCESSORIES], storage_gb=list(DEFAULT_STORAGE_GB), strict=False)
+
+    def type_facts(self) -> TypeFacts | None:
+        """What a product-type switch needs to know (extraction/type_switch.py); None for phone catalogs."""
+        if not self.product_types:
+            return None
+        cached = self.__dict__.get("_type_facts")
+        if cached is None:
+            cached = TypeFacts(brands={t: frozenset(brand_key(b) for b in bs) for t, bs in self.type_brands.items()},
+                               subcategories=self.type_subcategories)
+            self.__dict__["_type_facts"] = cached
+        return cached
 
     # ------------------------------------------------------------------------------------------ lookups
     def brand(self, text: str) -> str | None:

@@ -5,6 +5,7 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_HOME=.sift              data folder: index cache, demo catalog, conversations
     SIFT_MODELS_DIR=models       trained models (extractor/, embedder/)
     SIFT_CATALOG=path            catalog file (default: the generated demo catalog)
+    SIFT_CURRENCY=               ISO code prices print in (INR -> \u20b9); default: the catalog's main currency
     SIFT_EMBEDDER=name-or-path   sentence-transformers model (default: packaged all-MiniLM-L6-v2)
     SIFT_EMBED_DTYPE=auto        bfloat16 on a CPU with AVX512-BF16/AMX or a GPU, else float32; or float32 | bfloat16
     SIFT_TORCH_THREADS=1         intra-op threads for inference (training commands set their own)
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     auth_header: str = "X-Sift-User"
     staff_user: str = "staff"
     staff_password: str | None = None
+    # ISO 4217 code prices are printed in (SIFT_CURRENCY=INR -> "\u20b91,299"); empty: the catalog's main
+    # currency (`retrieval.catalog.price_currency`). Display only: it names, it never converts.
+    currency: str = ""
 
     @property
     def cache_dir(self) -> Path:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.filters import ACCESSORIES, FIELD_GROUPS, NUMERIC_FIELDS, PHONES, Filters
-from tools.describe import constraint_label
+from tools.describe import constraint_label, display_currency, money
 
 from .settings import Settings
 
@@ -155,7 +155,7 @@ def tidy_markdown(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- chips
 def _money(x: float) -> str:
-    return f"${x:,.0f}" if float(x).is_integer() or x >= 100 else f"${x:,.2f}"
+    return money(x)  # the catalog's currency (tools/describe.py)
 
 
 def _bound(field_name: str, value: Any, filters: Filters) -> str:
@@ -236,7 +236,7 @@ def safe_image_url(url: str | None) -> str | None:
 
 def _card_price(x: float, currency: Any) -> str:
     """"$19.99", or "19.99 EUR" for a catalog in another currency (records name it only when not USD)."""
-    return _money(x) if currency in (None, "USD") else f"{x:,.2f} {currency}"
+    return _money(x) if currency in (None, display_currency()) else f"{x:,.2f} {currency}"
 
 
 def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:

@@ -6,10 +6,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extraction.categories import reads_types
 from extraction.vocabulary import Vocabulary
+from retrieval.catalog import price_currency
 from retrieval.demo_catalog import write_demo_catalog
+from retrieval.embedder import Embedder
 from retrieval.search import SearchEngine
 from retrieval.store import BuildOptions, open_engine
+from tools.describe import set_currency
 
 from .extractor_choice import Choice, choose_extractor
 from .settings import Settings
@@ -47,13 +51,19 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
     """`for_queries=False`: index maintenance only; the model loads only if a product text must be embedded."""
     configure_runtime(settings)
     options = BuildOptions(model=settings.embedder, dtype=settings.embed_dtype, show_progress=show_progress)
-    return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
-                       for_queries=for_queries)
+    engine = open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
+                         for_queries=for_queries)
+    set_currency(settings.currency or price_currency(engine.products))  # prices print in the catalog's currency
+    return engine
 
 
 def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | None = None) -> Choice:
     """The extractor for this catalog (`extractor_choice.choose_extractor`), snapped to its products' values."""
-    return choose_extractor(settings, Vocabulary.from_products(engine.products), model)
+    vocab = Vocabulary.from_products(engine.products)
+    if reads_types(vocab) and isinstance(engine.embedder, Embedder):
+        # The index's own MiniLM maps a shopper's words to the catalog's types by meaning (categories.py).
+        vocab.encoder = engine.embedder.encode_queries
+    return choose_extractor(settings, vocab, model)
 
 
 def build_assistant(settings: Settings, engine: SearchEngine, checkpoint: str | Path | None,

@@ -45,10 +45,34 @@ _SUBCATEGORY_WORDS = {PHONES: "phones", ACCESSORIES: "accessories"}
 _STOP = {"for", "and", "the", "with", "that", "this", "from", "any", "some", "one", "ones", "need", "want"}
 
 
-def money(x: float | None) -> str:
+# Symbols shoppers read; other currencies print their ISO code ("1,299 CHF").
+CURRENCY_SYMBOLS = {"USD": "$", "INR": "\u20b9", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5",
+                    "CNY": "\u00a5", "KRW": "\u20a9", "CAD": "C$", "AUD": "A$"}
+_DISPLAY = {"currency": "USD"}  # the serving catalog's currency; the shell sets it once (`set_currency`)
+
+
+def set_currency(code: str | None) -> None:
+    """Print prices in `code` (ISO 4217: the catalog's main currency, or SIFT_CURRENCY); None or "" keeps USD.
+    Display only: prices are never converted."""
+    _DISPLAY["currency"] = (code or "USD").strip().upper() or "USD"
+
+
+def display_currency() -> str:
+    return _DISPLAY["currency"]
+
+
+def money(x: float | None, currency: str | None = None, exact: bool = False) -> str:
+    """A price as a shopper reads it: "$1,299", "\u20b91,299", "$19.99", "12.50 CHF" (the catalog's currency
+    unless `currency` names another); `exact` keeps the cents of large prices ("$1,299.99")."""
     if x is None:
         return "no price"
-    return f"${x:,.0f}" if x >= 100 or float(x).is_integer() else f"${x:,.2f}"
+    code = (currency or _DISPLAY["currency"]).upper()
+    if exact:
+        number = f"{x:,.2f}".replace(".00", "")
+    else:
+        number = f"{x:,.0f}" if x >= 100 or float(x).is_integer() else f"{x:,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return f"{symbol}{number}" if symbol else f"{number} {code}"
 
 
 def _num(field: str, v: float) -> str:

@@ -21,6 +21,8 @@ from typing import Any
 
 from retrieval.catalog import Product
 
+from .describe import money
+
 # Words that carry no content in a question about "it".
 _STOP = {
     "is", "are", "was", "were", "be", "does", "do", "did", "can", "could", "will", "would", "has", "have", "had",
@@ -59,7 +61,7 @@ _SENTENCE = re.compile(r"[^.;|\n]+")
 
 
 def _money(v: float) -> str:
-    return f"${v:,.2f}".replace(".00", "")
+    return money(v, exact=True)  # in the catalog's currency (tools/describe.py)
 
 
 # Question words answered from the structured attributes first ("how many stars does it have").

@@ -1,0 +1,67 @@
+"""Product type: the kind of product the shopper names, in the serving catalog's own types and categories.
+
+Runs only for catalogs beyond the paper's two phone subcategories (`categories.reads_types`); phone
+catalogs keep the paper's subcategory behaviour exactly. The words are read by `extraction.categories`
+("a notebook computer" -> laptop, "a bag for my laptop" -> bag, "tv wall mount" -> mount); a main type
+leaves out the accessories made for it, because `Filters.product_type` matches the product's own kind.
+
+The subcategory read from phone/accessory words in the same utterance ("bluetooth speaker" ->
+"Cell Phone Accessories") is kept only where most of the catalog's products of that type sit in it;
+otherwise it would hide the type's products filed elsewhere (speakers under "Speaker").
+"""
+
+from __future__ import annotations
+
+from ..categories import TypeRead, reads_types, resolve
+from .context import Turn
+
+# The subcategory read from the same words stays when at least this share of the type's products is in it.
+SUBCATEGORY_SHARE = 0.8
+
+
+def parse(t: Turn) -> None:
+    vocab = t.vocab
+    if not reads_types(vocab):
+        return
+    # Meaning is a fallback for a first request only: a refinement ("in black", "cheaper") must never turn
+    # into a product type by similarity.
+    first = t.state is None or (not t.state.product_type and not t.state.category)
+    rest = _text(t)
+    read = resolve(t.doc.low, vocab, meaning_text=rest if first and _names_something(rest) else None)
+    if read is None:
+        return
+    if read.absent:
+        t.doc.warnings.append(f"this shop has no {read.absent.replace('_', ' ')}; searched by the words instead")
+        return
+    _apply(t, read)
+
+
+def _apply(t: Turn, read: TypeRead) -> None:
+    if read.product_type:
+        t.update.set["product_type"] = read.product_type
+        t.spans["product_type"] = read.words
+        sub = t.update.set.get("subcategory")
+        share = t.vocab.type_subcategories.get(read.product_type, {}).get(sub, 0.0) if sub else 0.0
+        if sub and share < SUBCATEGORY_SHARE:
+            t.update.set.pop("subcategory")
+            t.spans.pop("subcategory", None)
+    elif read.category:
+        t.update.set["category"] = read.category
+        t.spans["category"] = read.words
+        t.update.set.pop("subcategory", None)
+        t.spans.pop("subcategory", None)
+
+
+def _text(t: Turn) -> str:
+    """The utterance less the spans other parsers took, for the meaning step (prices, colors, brands)."""
+    low = t.doc.low
+    keep = [True] * len(low)
+    for a, b in t.doc.consumed:
+        for k in range(max(0, a), min(len(low), b)):
+            keep[k] = False
+    return " ".join("".join(ch if k else " " for ch, k in zip(low, keep, strict=True)).split())
+
+
+def _names_something(rest: str) -> bool:
+    """A word of three letters or more is left once the constraints are read."""
+    return any(len(w) > 2 and w.isalpha() for w in rest.split())
