@@ -38,10 +38,17 @@ MAX_PIECES = 120
 
 @dataclass(frozen=True)
 class Piece:
-    """One sentence or field of a listing; `source` is title | feature | description | detail | attribute."""
+    """One sentence or field of a listing; `source` is title | feature | description | detail | attribute.
+    `context`: the sentence a list item was cut from ("Sprint" from "Will NOT work with Verizon, Sprint"),
+    which is what a verdict reads and an answer quotes."""
 
     text: str
     source: str
+    context: str = ""
+
+    @property
+    def quote(self) -> str:
+        return self.context or self.text
 
 
 def _sentences(text: str, source: str) -> list[Piece]:
@@ -58,6 +65,9 @@ def _sentences(text: str, source: str) -> list[Piece]:
             part = part[cut:].strip(" ,")
         if len(part) >= 3:
             out.append(Piece(part, source))
+        items = [x.strip() for x in part.split(",")]
+        if len(items) >= 3 and sum(map(len, items)) / len(items) <= 40:  # a list of specs: each is a claim too
+            out += [Piece(x, source, part) for x in items if len(x) >= 3]
     return out
 
 

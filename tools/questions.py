@@ -42,11 +42,13 @@ _STOP = {
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "waterproof": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
-                   "water repellent", "water-repellent", "water repellant", "splash"),
+                   "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
     "water": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
-              "water repellent", "water-repellent", "water repellant", "splash"),
+              "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
+    "wet": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
+            "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
     "rain": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
-             "water repellent", "water-repellent", "water repellant", "splash", "rain"),
+             "water repellent", "water-repellent", "water repellant", "water-repellant", "splash", "rain"),
     "unlocked": ("unlocked", "sim free", "sim-free"),
     "refurbished": ("renewed", "refurbished", "reconditioned"),
     "renewed": ("renewed", "refurbished", "reconditioned"),
@@ -195,12 +197,14 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
     out = keyword_answer(p, question, skip)
     terms = out["terms"]
     asked = _asked(question, skip)
+    evidence: str | None = None
+    source: str | None = None
+    score: float | None = None
     if reader is not None:
         hit = best_evidence(reader, p, asked, terms, min_score=min_score)
-        evidence, source, score = (hit.piece.text, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
-    else:
-        evidence = out["found"][0]["evidence"] if out["found"] else None
-        source, score = ("keywords" if evidence else None), None
+        evidence, source, score = (hit.piece.quote, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
+    if evidence is None and out["found"]:  # no sentence close in meaning, but one names the asked word
+        evidence, source, score = out["found"][0]["evidence"], "keywords", None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out
