@@ -18,6 +18,8 @@ from prompts import load_prompt
 from tools.catalog_tools import content_words
 from tools.describe import money
 
+from .verdict_answers import verdict_line
+
 _SUBCATEGORY_WORDS = {"Cell Phones": "phones", "Cell Phone Accessories": "accessories"}
 _FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit", "brand": "the brand",
                 "brand_exclude": "the excluded brands", "color": "the color", "carrier": "the carrier",
@@ -260,6 +262,9 @@ def _question_lines(products: list[dict[str, Any]]) -> list[str]:
     lines = []
     for p in products:
         ans = p.get("answer") or {}
+        if ans.get("verdict"):  # read from the listing: yes / no / partly, quoting the sentence
+            lines.append(verdict_line(_title(p), ans))
+            continue
         for f in ans.get("found") or []:
             lines.append(t("answer_found", term=quote(f["term"]), title=_title(p), evidence=quote(f["evidence"])))
         if ans.get("unknown"):

@@ -31,6 +31,7 @@ from retrieval.search import SearchEngine
 
 from . import fits, soft
 from .describe import constraint_labels, product_record, verified, why_it_fits
+from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
@@ -91,6 +92,9 @@ def is_broad(filters: Filters, topic: str) -> bool:
 
 def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -> list[BaseTool]:
     """The three tools, closed over `engine` and `extractor`."""
+
+    # Listing sentences are read by meaning when the engine has a sentence encoder (vectors cached per product).
+    reader = ListingReader(engine.embedder) if is_semantic(engine.embedder) else None
 
     def products(ids: list[str]) -> list[Product]:
         return [p for p in (engine.product(i) for i in ids) if p is not None]
@@ -271,7 +275,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if question:
             payload["question"] = question
             for rec, p in zip(payload["products"], items, strict=True):
-                rec["answer"] = answer_question(p, question, skip=describe or "")
+                rec["answer"] = answer_question(p, question, skip=describe or "", reader=reader)
         if stale:
             payload["no_longer_match"] = [
                 {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],

@@ -7,6 +7,7 @@ sentences (a "." followed by a space and no digit: "6.5 inch" stays whole), and 
 products dropped first) and returns the pieces nearest in meaning to a question.
 
     >>> from retrieval.catalog import Product
+from retrieval.hashing_embedder import HashingEmbedder
     >>> p = Product(id="1", title="Acme X | 6.5 inch | 5000mAh", features=["Water-repellent design. 2-day battery."])
     >>> [s.text for s in pieces(p)]
     ['Acme X', '6.5 inch', '5000mAh', 'Water-repellent design', '2-day battery']
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from retrieval.catalog import Product
+from retrieval.hashing_embedder import HashingEmbedder
 
 # Sentence ends: ". " / "! " / "? " / ";" / newline / bullets; not the point inside "6.5" or "6. 3 inch".
 _SPLIT = re.compile(r"(?<=\D[.!?])\s+|(?<=[.!?])\s+(?=\D)|[;\n\u2022|]+|\s+-\s+|(?<=[\u3011\])])\s*(?=[\u3010\[])")
@@ -105,7 +107,7 @@ class Encoder(Protocol):
 
 def is_semantic(embedder: Any) -> bool:
     """True for an encoder that reads meaning; the hashing embedder (bag of words) and none are not."""
-    return embedder is not None and not str(getattr(embedder, "name", "")).startswith("hashing")
+    return embedder is not None and not isinstance(embedder, HashingEmbedder)
 
 
 @dataclass(frozen=True)

@@ -144,10 +144,14 @@ def keyword_answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
     found, unknown = [], []
     for term in terms:
         needles = _SYNONYMS.get(term, (term,))
-        ev = _attr_evidence(p, term) or _evidence(texts, needles)
+        attr = _attr_evidence(p, term)
+        ev = attr or _evidence(texts, needles)
         if ev is None and len(term) > 3 and term.endswith("s"):
             ev = _evidence(texts, (term[:-1],))  # "games" -> "game"
-        (found.append({"term": term, "evidence": ev}) if ev else unknown.append(term))
+        if ev:
+            found.append({"term": term, "evidence": ev, **({"attribute": True} if attr else {})})
+        else:
+            unknown.append(term)
     return {"terms": terms, "found": found, "unknown": unknown}
 
 
@@ -166,6 +170,13 @@ def _asked(question: str, skip: str) -> str:
     if skip:
         q = re.sub(r"\bthe " + re.escape(skip.lower()) + r" one\b", "it", q)
     return re.sub(r"\s+", " ", q).strip()
+
+
+def _claims(evidence: str, term: str) -> bool:
+    """True when `evidence` names `term` in what it says, not only in a field name ("Wireless Carrier: AT&T"
+    says nothing about wireless charging)."""
+    said = re.sub(r"^[^:]{1,40}:\s", "", evidence).lower()
+    return any(n in said for n in _SYNONYMS.get(term, (term,))) or term in said
 
 
 def _bonus(text: str, terms: list[str]) -> float:
@@ -200,11 +211,15 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
     evidence: str | None = None
     source: str | None = None
     score: float | None = None
-    if reader is not None:
+    attr = next((f for f in out["found"] if f.get("attribute")), None)
+    if attr is not None:  # price, rating, carriers...: the catalog's own fields answer before any sentence
+        evidence, source = attr["evidence"], "attributes"
+    elif reader is not None:
         hit = best_evidence(reader, p, asked, terms, min_score=min_score)
         evidence, source, score = (hit.piece.quote, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
-    if evidence is None and out["found"]:  # no sentence close in meaning, but one names the asked word
-        evidence, source, score = out["found"][0]["evidence"], "keywords", None
+    claims = [f for f in out["found"] if _claims(f["evidence"], f["term"])]
+    if evidence is None and claims:  # no sentence close in meaning, but one names the asked word
+        evidence, source, score = claims[0]["evidence"], "keywords", None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out
