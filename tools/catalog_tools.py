@@ -213,6 +213,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             offers = relaxations(engine.table, filters)
             payload["blockers"] = blockers(engine.table, filters)
             payload["relaxations"] = offers
+        if reader is not None and hits:  # the next question is likely about one of these: read them now
+            reader.prefetch([h.product for h in hits])
         update: dict[str, Any] = {"matched": result.matched, "searches": searches + 1, "relaxations": offers,
                                   "turn_cards": ids, "sort": order}
         if ids:  # an empty answer keeps the previous list, so "the second one" still means something

@@ -16,7 +16,9 @@ from retrieval.hashing_embedder import HashingEmbedder
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -126,33 +128,57 @@ class ListingReader:
         self.embedder = embedder
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[list[Piece], np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._pending: dict[str, Future[None]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def vectors(self, p: Product) -> tuple[list[Piece], np.ndarray]:
-        hit = self._cache.get(p.id)
-        if hit is not None:
-            self._cache.move_to_end(p.id)
-            return hit
-        items = pieces(p)
-        vecs = self.embedder.encode_queries([x.text for x in items]) if items else np.zeros((0, 1), np.float32)
-        self._cache[p.id] = (items, vecs)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return items, vecs
+        pending = self._pending.get(p.id)
+        if pending is not None:  # being embedded by a prefetch: wait for it rather than embed twice
+            pending.result()
+        with self._lock:
+            hit = self._cache.get(p.id)
+            if hit is not None:
+                self._cache.move_to_end(p.id)
+                return hit
+        self.warm([p])
+        with self._lock:
+            return self._cache.get(p.id) or ([], np.zeros((0, 1), np.float32))
 
     def warm(self, products: Sequence[Product]) -> None:
         """Embed the listings of `products` now (all in one batch), so questions about them are cheap later."""
-        todo = [p for p in products if p.id not in self._cache]
+        with self._lock:
+            todo = [p for p in products if p.id not in self._cache]
         if not todo:
             return
         per = [pieces(p) for p in todo]
         flat = [x.text for items in per for x in items]
         vecs = self.embedder.encode_queries(flat) if flat else np.zeros((0, 1), np.float32)
         start = 0
-        for p, items in zip(todo, per, strict=True):
-            self._cache[p.id] = (items, vecs[start:start + len(items)])
-            start += len(items)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            for p, items in zip(todo, per, strict=True):
+                self._cache[p.id] = (items, vecs[start:start + len(items)])
+                start += len(items)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+
+    def prefetch(self, products: Sequence[Product]) -> None:
+        """Embed these listings in the background (one worker thread): products just shown are what the
+        next question is about, and the shopper's typing time hides the ~40 ms per listing it costs."""
+        with self._lock:
+            todo = [p for p in products if p.id not in self._cache and p.id not in self._pending]
+        if not todo:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="listing-prefetch")
+        future = self._pool.submit(self.warm, todo)
+        for p in todo:
+            self._pending[p.id] = future
+        future.add_done_callback(lambda _f: [self._pending.pop(p.id, None) for p in todo])
+
+    def cached(self, product_id: str) -> bool:
+        with self._lock:
+            return product_id in self._cache
 
     def nearest(self, p: Product, question: str, k: int = 3) -> list[Hit]:
         """The `k` pieces of `p`'s listing nearest to `question`, best first, with cosine scores."""
