@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tools.compare import aspect_of, flipped
+
 _ORDINALS = {
     "first": 1, "1st": 1, "frist": 1, "top": 1, "second": 2, "2nd": 2, "secnd": 2, "seccond": 2, "secound": 2,
     "third": 3, "3rd": 3, "thrid": 3, "fourth": 4, "4th": 4, "forth": 4, "fifth": 5, "5th": 5, "sixth": 6,
@@ -60,6 +62,7 @@ class Intent:
     describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
     ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
+    compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -79,6 +82,15 @@ _QUESTION = re.compile(
 # ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
 _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
                               r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
+
+
+# "which has the biggest battery?", "which of these is lightest", "which one's got the best camera": a
+# superlative about the products on screen. "which phone has the best camera" names no shown product: a search.
+_SUPERLATIVE = re.compile(
+    r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|then)[,\s]+)*(?:which|what)(?: one| ones| of (?:them|these|those|the \w+))?"
+    r"(?:'s| is| has| have| got| does| comes with)(?: got| the| a)?\s+(?:the\s+)?"
+    r"(?:best|better|biggest|bigger|largest|larger|most|more|longest|longer|lightest|lighter|heaviest|heavier|"
+    r"smallest|smaller|highest|higher|greatest|least|lowest|fastest)\b[\w\s]{0,30}[?!.\s]*$")
 
 
 # "which one would you recommend?", "which should i buy", "what's your pick": the best pick among those shown.
@@ -193,6 +205,9 @@ def classify(text: str) -> Intent:
     if accessory:
         return accessory
 
+    aspect = aspect_of(t) if _SUPERLATIVE.search(t) else None
+    if aspect:
+        return Intent("details", positions=_positions(t), compare=True, compare_on=aspect + ("-" if flipped(t) else ""))
     compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
     pick = next((name for pat, name in _PICKS if pat.search(t)), None)
     if _RECOMMEND.search(t) and not re.search(r"\b(?:under|over|below|above|cheap|budget)\b|\$|\d", t):

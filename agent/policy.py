@@ -95,6 +95,8 @@ class OfflinePolicy(BaseChatModel):
                     args["question"] = intent.question
                 if intent.describe:
                     args["describe"] = intent.describe
+                if intent.compare_on:
+                    args["compare_on"] = intent.compare_on
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:

@@ -43,3 +43,32 @@ def verdict_line(title: str, answer: dict[str, Any]) -> str:
         said = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " or " + terms[-1]
         return t("verdict_not_stated", title=title, terms=said)
     return t("verdict_" + verdict.replace(" ", "_"), title=title, evidence=_quote(str(answer["evidence"])))
+
+
+_ADJECTIVES = {("camera", "max"): "Best camera", ("battery", "max"): "Biggest battery",
+               ("storage", "max"): "Most storage", ("ram", "max"): "Most RAM", ("screen", "max"): "Largest screen",
+               ("light", "min"): "Lightest", ("heavy", "max"): "Heaviest", ("refresh", "max"): "Highest refresh rate",
+               ("screen", "min"): "Smallest screen", ("storage", "min"): "Least storage",
+               ("battery", "min"): "Smallest battery", ("camera", "min"): "Smallest camera figure",
+               ("light", "max"): "Heaviest", ("heavy", "min"): "Lightest", ("ram", "min"): "Least RAM",
+               ("refresh", "min"): "Lowest refresh rate"}
+
+
+def ranking_answer(ranking: dict[str, Any], titles: dict[str, str]) -> str:
+    """ "Biggest battery: #2 Redmi 10 Power (6,000 mAh). By battery: #2 ... 6,000 mAh; #1 ... 5,000 mAh." """
+    noun = ranking["noun"]
+    values = ranking.get("values") or []
+    if not values:
+        return t("compare_unknown", n=len(ranking.get("missing") or []), noun=noun)
+    lines = []
+    if ranking.get("winner"):
+        top = values[0]
+        adjective = _ADJECTIVES.get((ranking["aspect"], ranking["best"]), noun.capitalize())
+        lines.append(t("compare_best", adjective=adjective, title=titles.get(top["id"], top["id"]), value=top["label"]))
+    lines.append(t("compare_values", noun=noun, values="; ".join(f"{titles.get(v['id'], v['id'])}: {v['label']}"
+                                                                  for v in values)))
+    missing = [titles.get(i, i) for i in ranking.get("missing") or []]
+    if missing:
+        lines.append(t("compare_partial_many" if len(missing) > 1 else "compare_partial", missing=", ".join(missing),
+                       noun=noun))
+    return "\n".join(lines)

@@ -29,7 +29,7 @@ from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
-from . import fits, soft
+from . import compare, fits, soft
 from .describe import constraint_labels, product_record, verified, why_it_fits
 from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
@@ -230,7 +230,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
                         product_ids: list[str] | None = None, use_focus: bool = False,
                         pick: str | None = None, question: str | None = None,
-                        describe: str | None = None) -> Command:
+                        describe: str | None = None, compare_on: str | None = None) -> Command:
         """Full details (features, specs, price, rating) of products already shown, for questions and
         comparisons: refer to them by position in the last result list, by id, or as 'those'."""
         state = runtime.state
@@ -256,6 +256,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                 ids = [found.id]
             else:
                 not_described = describe
+        if not ids and (pick == "recommended" or compare_on):  # among everything on screen
+            ids = list(shown)
         if not ids and pick == "recommended":  # a pick among everything on screen (or the pair discussed)
             ids = focus if len(focus) >= 2 else shown
         if not ids and use_focus:
@@ -291,6 +293,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             payload["picked_from"] = ids
         if len(items) > 1:
             payload["comparison"] = _compare(items)
+        aspect = (compare_on or "").rstrip("-")
+        if aspect in compare.aspects() and aspect != "flip" and items:
+            payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
         update = {"focus": [p.id for p in items] if items else focus, "turn_cards": [p.id for p in items],
                   "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
         return Command(update=update)

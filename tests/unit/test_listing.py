@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agent.verdict_answers import verdict_line
+from agent.verdict_answers import ranking_answer, verdict_line
 from retrieval.catalog import Product
 from tools.listing import ListingReader, is_semantic, pieces
 from tools.questions import answer
@@ -123,3 +123,41 @@ def test_meaning_finds_the_sentence_that_answers(minilm_reader):
     assert answer(SPLASH, "is there a headphone jack", reader=minilm_reader)["verdict"] == "no"
     assert answer(SPLASH, "how heavy is it", reader=minilm_reader)["evidence"] == "Item Weight: 190 g"
     assert answer(SPLASH, "does it come with a leather strap?", reader=minilm_reader)["verdict"] == "not stated"
+
+
+# ------------------------------------------------------------------------------ comparisons of shown products
+@pytest.mark.parametrize("text,aspect", [
+    ("which has the biggest battery?", "battery"), ("which of these has the most storage", "storage"),
+    ("which one is the lightest?", "light"), ("ok which has the best camera", "camera"),
+    ("which has the smallest screen", "screen-"), ("which of them has the largest display?", "screen"),
+])
+def test_a_superlative_about_the_shown_products_ranks_them(text, aspect):
+    from agent.intents import classify
+
+    intent = classify(text)
+    assert intent.kind == "details" and intent.compare_on == aspect
+
+
+@pytest.mark.parametrize("text", ["which phone has the best camera", "which one would you recommend?",
+                                  "phones with the biggest battery"])
+def test_other_superlatives_are_not_rankings_of_the_shown(text):
+    from agent.intents import classify
+
+    assert classify(text).compare_on is None
+
+
+def test_the_ranking_names_the_winner_with_its_figure_and_lists_every_figure():
+    from tools.compare import megapixels, rank
+
+    a = Product(id="a", title="Alpha 5G", features=["Rear Camera: 48MP + 8MP, Front Camera: 64MP", "5000 mAh battery"])
+    b = Product(id="b", title="Beta, 6000mAh Battery", features=["108MP main camera"], details={"Item Weight": "210 g"})
+    c = Product(id="c", title="Gamma", details={"Item Weight": "180 g"})
+    assert megapixels(a) == 48  # the front camera's figure is not the main camera
+    r = rank([a, b, c], "camera")
+    assert r["winner"] == "b" and [v["label"] for v in r["values"]] == ["108 MP", "48 MP"] and r["missing"] == ["c"]
+    assert rank([a, b, c], "battery")["winner"] == "b"
+    light = rank([a, b, c], "light")
+    assert light["winner"] == "c" and light["values"][0]["label"] == "180 g"
+    text = ranking_answer(
+        r, {"a": "#1 Alpha 5G", "b": "#2 Beta", "c": "#3 Gamma"})
+    assert text.startswith("Best camera: #2 Beta (108 MP)") and "#1 Alpha 5G: 48 MP" in text and "#3 Gamma" in text
