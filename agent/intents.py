@@ -63,6 +63,7 @@ class Intent:
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
     ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
     compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
+    fact: str | None = None  # "... she's on verizon": a fact about the shopper, for the extractor, beside a question
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -187,6 +188,32 @@ def _positions(t: str) -> list[int]:
     return list(dict.fromkeys(p for p in out if p != 0))
 
 
+# A fact about the shopper said beside a question ("she's on verizon", "he only uses iphones", "my carrier is
+# t-mobile"): it is a constraint for the extractor, while the question is answered from the listing.
+_FACT = re.compile(r"^(?:(?:and|but|so|btw|also|oh)[,\s]+)*(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|they are|we'?re|"
+                   r"we are|(?:my|his|her|our|their) (?:carrier|network|plan|provider) is|"
+                   r"(?:i|she|he|we|they) (?:only |mostly |always )?(?:use|uses|prefer|prefers|like|likes|have|has)"
+                   r"(?: (?:an?|the))?) \w")
+_CLAUSES = re.compile(r"(?<=[?.!;])\s+|,\s*|\s+(?:but|and|so)\s+(?=(?:i|she|he|we|they|my|his|her|our)\b)")
+
+
+def with_fact(text: str) -> Intent | None:
+    """ "does it need to be unlocked? she's on verizon" -> the question about the shown product, plus the fact
+    "she's on verizon" for the extractor; None unless the message is exactly a question and such a fact."""
+    t = _norm(text)
+    parts = [p.strip(" ?.!") for p in _CLAUSES.split(t) if p and p.strip(" ?.!")]
+    facts = [p for p in parts if _FACT.match(p)]
+    rest = [p for p in parts if p not in facts]
+    if not facts or not rest:
+        return None
+    asked = classify(" ".join(rest) + "?")
+    if asked.kind != "details" or not asked.question:
+        return None
+    asked.question = text.strip()  # the fact words help find the answer ("will it work?" + "on t-mobile")
+    asked.fact = ", ".join(facts)
+    return asked
+
+
 def classify(text: str) -> Intent:
     """The conversational move in `text`; anything not recognised is "search" (goes to the extractor)."""
     t = _norm(text)
@@ -204,6 +231,9 @@ def classify(text: str) -> Intent:
     accessory = accessory_for(t)
     if accessory:
         return accessory
+    fact = with_fact(text) if re.search(r"[?,;.] *\S|\b(?:but|and|so)\b", t) else None
+    if fact:
+        return fact
 
     aspect = aspect_of(t) if _SUPERLATIVE.search(t) else None
     if aspect:

@@ -36,6 +36,7 @@ from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
 
 from . import answers
 from .intents import classify
+from .verdict_answers import fact_line
 
 
 class OfflinePolicy(BaseChatModel):
@@ -100,7 +101,11 @@ class OfflinePolicy(BaseChatModel):
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:
-            return _say(answers.render_details(results[DETAILS], compare=intent.compare))
+            if intent.fact and EXTRACT not in results:  # "... she's on verizon": the fact becomes a constraint
+                return _call(EXTRACT, {"utterance": intent.fact})
+            text = answers.render_details(results[DETAILS], compare=intent.compare)
+            noted = fact_line(results[EXTRACT]) if intent.fact else ""
+            return _say(f"{text}\n{noted}" if noted else text)
         if SEARCH in results:
             return _answer_search(results[SEARCH], results.get(EXTRACT), more=intent.kind == "more")
         extraction = results.get(EXTRACT) or {}

@@ -72,3 +72,12 @@ def ranking_answer(ranking: dict[str, Any], titles: dict[str, str]) -> str:
         lines.append(t("compare_partial_many" if len(missing) > 1 else "compare_partial", missing=", ".join(missing),
                        noun=noun))
     return "\n".join(lines)
+
+
+def fact_line(extraction: dict[str, Any] | None) -> str:
+    """ "Noted: Verizon. I kept that for the next results." for the constraints a stated fact changed; "" if none."""
+    if not extraction:
+        return ""
+    by_field = dict(zip(extraction.get("filters") or {}, extraction.get("chips") or [], strict=False))
+    labels = [by_field[f] for f in extraction.get("changed") or {} if f in by_field]
+    return t("fact_applied", labels=", ".join(labels)) if labels else ""

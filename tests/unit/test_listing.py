@@ -161,3 +161,37 @@ def test_the_ranking_names_the_winner_with_its_figure_and_lists_every_figure():
     text = ranking_answer(
         r, {"a": "#1 Alpha 5G", "b": "#2 Beta", "c": "#3 Gamma"})
     assert text.startswith("Best camera: #2 Beta (108 MP)") and "#1 Alpha 5G: 48 MP" in text and "#3 Gamma" in text
+
+
+# ------------------------------------------------------------------------------ a question with a fact
+@pytest.mark.parametrize("text,fact,position", [
+    ("does it need to be unlocked? she's on verizon", "she's on verizon", []),
+    ("he's on t-mobile, will it work?", "he's on t-mobile", []),
+    ("is the second one unlocked? she only uses iphones", "she only uses iphones", [2]),
+])
+def test_a_question_with_a_fact_about_the_shopper_keeps_both(text, fact, position):
+    from agent.intents import classify
+
+    intent = classify(text)
+    assert intent.kind == "details" and intent.fact == fact and intent.question == text
+    assert intent.positions == position
+
+
+@pytest.mark.parametrize("text", ["i'm on verizon", "phones under 300, i'm on verizon", "is it unlocked?"])
+def test_a_fact_alone_or_with_a_search_is_not_a_question(text):
+    from agent.intents import classify
+
+    assert classify(text).fact is None
+
+
+def test_the_fact_is_applied_as_a_constraint_and_the_question_answered(tmp_path):
+    from agent.assistant import Assistant
+    from evals.conversation_eval import open_demo_engine, rule_extractor
+
+    engine = open_demo_engine(tmp_path)
+    assistant = Assistant(engine, rule_extractor(engine))
+    first = assistant.turn("f", "unlocked phones under 400")
+    assert first.filters.carrier == ["Unlocked"]
+    r = assistant.turn("f", "does the second one need to be unlocked? she's on verizon")
+    assert r.filters.carrier == ["Verizon"] and r.filters.price_max == 400
+    assert r.answer.startswith("#2 ") and "listing" in r.answer and "Noted: Verizon" in r.answer
