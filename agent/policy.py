@@ -36,7 +36,7 @@ from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
 
 from . import answers
 from .intents import classify
-from .verdict_answers import fact_line
+from .verdict_answers import fact_line, unfiltered_line
 
 
 class OfflinePolicy(BaseChatModel):
@@ -127,7 +127,8 @@ def _answer_search(search: dict[str, Any], extraction: dict[str, Any] | None, mo
     answer, clarifying = answers.render_search(search, extraction, more=more)
     missing = (extraction or {}).get("missing_reference")
     notes = [answers.t("fits_missing", which=missing) if missing else "",
-             _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft"))]
+             _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft")),
+             unfiltered_line(extraction, search) if not more else ""]
     notes = [n for n in notes if n]
     return _say("\n".join([*notes, answer]) if notes else answer, clarifying=clarifying)
 

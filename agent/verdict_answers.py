@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from prompts import load_prompt
+from tools.compare import unfiltered_aspect
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>!])")
 
@@ -81,3 +82,13 @@ def fact_line(extraction: dict[str, Any] | None) -> str:
     by_field = dict(zip(extraction.get("filters") or {}, extraction.get("chips") or [], strict=False))
     labels = [by_field[f] for f in extraction.get("changed") or {} if f in by_field]
     return t("fact_applied", labels=", ".join(labels)) if labels else ""
+
+
+def unfiltered_line(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str:
+    """ "I can't filter on battery in this catalog, so I ranked by it instead." when a comparative ("a longer
+    battery") found no figures to move along and stayed in the search words; "" otherwise."""
+    if not extraction:
+        return ""
+    noun = unfiltered_aspect(str(search.get("query") or extraction.get("topic") or ""),
+                             list(extraction.get("changed") or {}))
+    return t("ranked_by_meaning", what=noun) if noun else ""

@@ -100,3 +100,21 @@ def rank(products: list[Product], aspect: str, flip: bool = False) -> dict[str, 
     tie = len(known) >= 2 and known[0][1] == known[1][1]
     return {"aspect": aspect, "noun": entry["noun"], "best": best, "values": values,
             "winner": known[0][0].id if known and not tie else None, "tie": tie, "missing": missing}
+
+
+_COMPARATIVE = re.compile(r"\b(?:bigger|larger|longer|lighter|heavier|smaller|more|better|faster|higher|greater|"
+                          r"thinner|brighter|sharper|bigger|longest|biggest|largest|lightest|best|most)\b")
+
+
+def unfiltered_aspect(topic: str, changed: list[str] | dict[str, Any]) -> str | None:
+    """The aspect a comparative phrase left in the search topic asks for ("a longer battery" -> "battery")
+    when no constraint on its attribute was set: the catalog has no figures for it, so the words only rank
+    by meaning. None when the phrase became a constraint or names no aspect."""
+    low = (topic or "").lower()
+    aspect = aspect_of(low) if _COMPARATIVE.search(low) else None
+    if aspect is None:
+        return None
+    attribute = aspects()[aspect]["attribute"]
+    if any(str(f).startswith(attribute) for f in changed):
+        return None
+    return str(aspects()[aspect]["noun"])

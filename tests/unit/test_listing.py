@@ -195,3 +195,29 @@ def test_the_fact_is_applied_as_a_constraint_and_the_question_answered(tmp_path)
     r = assistant.turn("f", "does the second one need to be unlocked? she's on verizon")
     assert r.filters.carrier == ["Verizon"] and r.filters.price_max == 400
     assert r.answer.startswith("#2 ") and "listing" in r.answer and "Noted: Verizon" in r.answer
+
+
+# ------------------------------------------------------------------------------ attributes that cannot be filtered
+def test_a_comparative_left_in_the_search_words_is_said_to_rank_not_filter():
+    from agent.verdict_answers import unfiltered_line
+    from tools.compare import unfiltered_aspect
+
+    assert unfiltered_aspect("longer battery", []) == "battery"
+    assert unfiltered_aspect("lighter", {}) == "weight"
+    assert unfiltered_aspect("longer battery", ["battery_mah_min"]) is None  # it became a constraint
+    assert unfiltered_aspect("battery case", []) is None  # no comparative: a product, not a move
+    line = unfiltered_line({"topic": "a bigger screen", "changed": {}}, {"query": "a bigger screen"})
+    assert line.startswith("I can't filter on screen") and "ranked by it" in line
+
+
+def test_the_search_answer_says_it_ranked_by_an_unfilterable_comparative(tmp_path):
+    from agent.assistant import Assistant
+    from evals.conversation_eval import open_demo_engine, rule_extractor
+
+    engine = open_demo_engine(tmp_path)
+    assistant = Assistant(engine, rule_extractor(engine))
+    first = assistant.turn("u", "samsung phones")
+    r = assistant.turn("u", "a longer battery")
+    moved = any(f.startswith("battery_mah") for f in r.filters.active())
+    assert moved or "I can't filter on battery" in r.answer
+    assert r.filters.brand == first.filters.brand
