@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import zlib
+
 import numpy as np
 import pytest
 
-from agent.verdict_answers import ranking_answer, verdict_line
+from agent.assistant import Assistant
+from agent.intents import classify
+from agent.verdict_answers import ranking_answer, unfiltered_line, verdict_line
+from evals.conversation_eval import open_demo_engine, rule_extractor
 from retrieval.catalog import Product
+from tools.compare import megapixels, rank, unfiltered_aspect
 from tools.listing import ListingReader, is_semantic, pieces
 from tools.questions import answer
 from tools.verdicts import measures, verdict
@@ -83,10 +90,10 @@ class CountingEncoder:
 
     def encode_queries(self, queries):
         self.texts += list(queries)
-        out = np.zeros((len(queries), 64), dtype=np.float32)
+        out = np.zeros((len(queries), 512), dtype=np.float32)
         for i, q in enumerate(queries):
-            for w in q.lower().split():
-                out[i, hash(w) % 64] += 1.0
+            for w in re.findall(r"[a-z0-9]+", q.lower()):
+                out[i, zlib.crc32(w.encode()) % 512] += 1.0
             out[i, 0] += 1e-3
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -111,7 +118,7 @@ def test_only_a_meaning_encoder_turns_on_the_reader(hashing_embedder):
 
 @pytest.fixture(scope="module")
 def minilm_reader():
-    from retrieval.embedder import Embedder
+    from retrieval.embedder import Embedder  # lazy: torch loads only for the slow test
 
     return ListingReader(Embedder.load(dtype="float32"))
 
@@ -132,8 +139,6 @@ def test_meaning_finds_the_sentence_that_answers(minilm_reader):
     ("which has the smallest screen", "screen-"), ("which of them has the largest display?", "screen"),
 ])
 def test_a_superlative_about_the_shown_products_ranks_them(text, aspect):
-    from agent.intents import classify
-
     intent = classify(text)
     assert intent.kind == "details" and intent.compare_on == aspect
 
@@ -141,14 +146,10 @@ def test_a_superlative_about_the_shown_products_ranks_them(text, aspect):
 @pytest.mark.parametrize("text", ["which phone has the best camera", "which one would you recommend?",
                                   "phones with the biggest battery"])
 def test_other_superlatives_are_not_rankings_of_the_shown(text):
-    from agent.intents import classify
-
     assert classify(text).compare_on is None
 
 
 def test_the_ranking_names_the_winner_with_its_figure_and_lists_every_figure():
-    from tools.compare import megapixels, rank
-
     a = Product(id="a", title="Alpha 5G", features=["Rear Camera: 48MP + 8MP, Front Camera: 64MP", "5000 mAh battery"])
     b = Product(id="b", title="Beta, 6000mAh Battery", features=["108MP main camera"], details={"Item Weight": "210 g"})
     c = Product(id="c", title="Gamma", details={"Item Weight": "180 g"})
@@ -170,8 +171,6 @@ def test_the_ranking_names_the_winner_with_its_figure_and_lists_every_figure():
     ("is the second one unlocked? she only uses iphones", "she only uses iphones", [2]),
 ])
 def test_a_question_with_a_fact_about_the_shopper_keeps_both(text, fact, position):
-    from agent.intents import classify
-
     intent = classify(text)
     assert intent.kind == "details" and intent.fact == fact and intent.question == text
     assert intent.positions == position
@@ -179,15 +178,10 @@ def test_a_question_with_a_fact_about_the_shopper_keeps_both(text, fact, positio
 
 @pytest.mark.parametrize("text", ["i'm on verizon", "phones under 300, i'm on verizon", "is it unlocked?"])
 def test_a_fact_alone_or_with_a_search_is_not_a_question(text):
-    from agent.intents import classify
-
     assert classify(text).fact is None
 
 
 def test_the_fact_is_applied_as_a_constraint_and_the_question_answered(tmp_path):
-    from agent.assistant import Assistant
-    from evals.conversation_eval import open_demo_engine, rule_extractor
-
     engine = open_demo_engine(tmp_path)
     assistant = Assistant(engine, rule_extractor(engine))
     first = assistant.turn("f", "unlocked phones under 400")
@@ -199,9 +193,6 @@ def test_the_fact_is_applied_as_a_constraint_and_the_question_answered(tmp_path)
 
 # ------------------------------------------------------------------------------ attributes that cannot be filtered
 def test_a_comparative_left_in_the_search_words_is_said_to_rank_not_filter():
-    from agent.verdict_answers import unfiltered_line
-    from tools.compare import unfiltered_aspect
-
     assert unfiltered_aspect("longer battery", []) == "battery"
     assert unfiltered_aspect("lighter", {}) == "weight"
     assert unfiltered_aspect("longer battery", ["battery_mah_min"]) is None  # it became a constraint
@@ -211,9 +202,6 @@ def test_a_comparative_left_in_the_search_words_is_said_to_rank_not_filter():
 
 
 def test_the_search_answer_says_it_ranked_by_an_unfilterable_comparative(tmp_path):
-    from agent.assistant import Assistant
-    from evals.conversation_eval import open_demo_engine, rule_extractor
-
     engine = open_demo_engine(tmp_path)
     assistant = Assistant(engine, rule_extractor(engine))
     first = assistant.turn("u", "samsung phones")
