@@ -18,6 +18,8 @@ from prompts import load_prompt
 from tools.catalog_tools import content_words
 from tools.describe import money
 
+from .verdict_answers import ranking_answer, verdict_line
+
 _SUBCATEGORY_WORDS = {"Cell Phones": "phones", "Cell Phone Accessories": "accessories"}
 _FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit", "brand": "the brand",
                 "brand_exclude": "the excluded brands", "color": "the color", "carrier": "the carrier",
@@ -229,6 +231,8 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
                  plain=re.sub(r"[^a-z0-9+ ]", "", what_.lower())[:40])
     if not products:
         return t("details_nothing")
+    if payload.get("ranking"):  # "which has the biggest battery?": the winner and every figure, nothing else
+        return ranking_answer(payload["ranking"], {p["id"]: _title(p) for p in products})
     parts: list[str] = []
     if payload.get("pick") and len(products) == 1 and len(payload.get("picked_from") or []) > 1:
         if payload["pick"] == "recommended":
@@ -260,6 +264,9 @@ def _question_lines(products: list[dict[str, Any]]) -> list[str]:
     lines = []
     for p in products:
         ans = p.get("answer") or {}
+        if ans.get("verdict"):  # read from the listing: yes / no / partly, quoting the sentence
+            lines.append(verdict_line(_title(p), ans))
+            continue
         for f in ans.get("found") or []:
             lines.append(t("answer_found", term=quote(f["term"]), title=_title(p), evidence=quote(f["evidence"])))
         if ans.get("unknown"):

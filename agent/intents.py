@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tools.compare import aspect_of, flipped
+
 _ORDINALS = {
     "first": 1, "1st": 1, "frist": 1, "top": 1, "second": 2, "2nd": 2, "secnd": 2, "seccond": 2, "secound": 2,
     "third": 3, "3rd": 3, "thrid": 3, "fourth": 4, "4th": 4, "forth": 4, "fifth": 5, "5th": 5, "sixth": 6,
@@ -60,6 +62,8 @@ class Intent:
     describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
     ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
+    compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
+    fact: str | None = None  # "... she's on verizon": a fact about the shopper, for the extractor, beside a question
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -79,6 +83,15 @@ _QUESTION = re.compile(
 # ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
 _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
                               r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
+
+
+# "which has the biggest battery?", "which of these is lightest", "which one's got the best camera": a
+# superlative about the products on screen. "which phone has the best camera" names no shown product: a search.
+_SUPERLATIVE = re.compile(
+    r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|then)[,\s]+)*(?:which|what)(?: one| ones| of (?:them|these|those|the \w+))?"
+    r"(?:'s| is| has| have| got| does| comes with)(?: got| the| a)?\s+(?:the\s+)?"
+    r"(?:best|better|biggest|bigger|largest|larger|most|more|longest|longer|lightest|lighter|heaviest|heavier|"
+    r"smallest|smaller|highest|higher|greatest|least|lowest|fastest)\b[\w\s]{0,30}[?!.\s]*$")
 
 
 # "which one would you recommend?", "which should i buy", "what's your pick": the best pick among those shown.
@@ -175,6 +188,32 @@ def _positions(t: str) -> list[int]:
     return list(dict.fromkeys(p for p in out if p != 0))
 
 
+# A fact about the shopper said beside a question ("she's on verizon", "he only uses iphones", "my carrier is
+# t-mobile"): it is a constraint for the extractor, while the question is answered from the listing.
+_FACT = re.compile(r"^(?:(?:and|but|so|btw|also|oh)[,\s]+)*(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|they are|we'?re|"
+                   r"we are|(?:my|his|her|our|their) (?:carrier|network|plan|provider) is|"
+                   r"(?:i|she|he|we|they) (?:only |mostly |always )?(?:use|uses|prefer|prefers|like|likes|have|has)"
+                   r"(?: (?:an?|the))?) \w")
+_CLAUSES = re.compile(r"(?<=[?.!;])\s+|,\s*|\s+(?:but|and|so)\s+(?=(?:i|she|he|we|they|my|his|her|our)\b)")
+
+
+def with_fact(text: str) -> Intent | None:
+    """ "does it need to be unlocked? she's on verizon" -> the question about the shown product, plus the fact
+    "she's on verizon" for the extractor; None unless the message is exactly a question and such a fact."""
+    t = _norm(text)
+    parts = [p.strip(" ?.!") for p in _CLAUSES.split(t) if p and p.strip(" ?.!")]
+    facts = [p for p in parts if _FACT.match(p)]
+    rest = [p for p in parts if p not in facts]
+    if not facts or not rest:
+        return None
+    asked = classify(" ".join(rest) + "?")
+    if asked.kind != "details" or not asked.question:
+        return None
+    asked.question = text.strip()  # the fact words help find the answer ("will it work?" + "on t-mobile")
+    asked.fact = ", ".join(facts)
+    return asked
+
+
 def classify(text: str) -> Intent:
     """The conversational move in `text`; anything not recognised is "search" (goes to the extractor)."""
     t = _norm(text)
@@ -192,7 +231,13 @@ def classify(text: str) -> Intent:
     accessory = accessory_for(t)
     if accessory:
         return accessory
+    fact = with_fact(text) if re.search(r"[?,;.] *\S|\b(?:but|and|so)\b", t) else None
+    if fact:
+        return fact
 
+    aspect = aspect_of(t) if _SUPERLATIVE.search(t) else None
+    if aspect:
+        return Intent("details", positions=_positions(t), compare=True, compare_on=aspect + ("-" if flipped(t) else ""))
     compare = bool(re.search(r"\b(compare|comparison|vs\.?|versus|difference|differ)\b", t))
     pick = next((name for pat, name in _PICKS if pat.search(t)), None)
     if _RECOMMEND.search(t) and not re.search(r"\b(?:under|over|below|above|cheap|budget)\b|\$|\d", t):

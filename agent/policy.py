@@ -36,6 +36,7 @@ from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
 
 from . import answers
 from .intents import classify
+from .verdict_answers import fact_line, unfiltered_line
 
 
 class OfflinePolicy(BaseChatModel):
@@ -95,10 +96,16 @@ class OfflinePolicy(BaseChatModel):
                     args["question"] = intent.question
                 if intent.describe:
                     args["describe"] = intent.describe
+                if intent.compare_on:
+                    args["compare_on"] = intent.compare_on
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:
-            return _say(answers.render_details(results[DETAILS], compare=intent.compare))
+            if intent.fact and EXTRACT not in results:  # "... she's on verizon": the fact becomes a constraint
+                return _call(EXTRACT, {"utterance": intent.fact})
+            text = answers.render_details(results[DETAILS], compare=intent.compare)
+            noted = fact_line(results[EXTRACT]) if intent.fact else ""
+            return _say(f"{text}\n{noted}" if noted else text)
         if SEARCH in results:
             return _answer_search(results[SEARCH], results.get(EXTRACT), more=intent.kind == "more")
         extraction = results.get(EXTRACT) or {}
@@ -120,7 +127,8 @@ def _answer_search(search: dict[str, Any], extraction: dict[str, Any] | None, mo
     answer, clarifying = answers.render_search(search, extraction, more=more)
     missing = (extraction or {}).get("missing_reference")
     notes = [answers.t("fits_missing", which=missing) if missing else "",
-             _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft"))]
+             _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft")),
+             unfiltered_line(extraction, search) if not more else ""]
     notes = [n for n in notes if n]
     return _say("\n".join([*notes, answer]) if notes else answer, clarifying=clarifying)
 

@@ -29,8 +29,9 @@ from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
-from . import fits, soft
+from . import compare, fits, soft
 from .describe import constraint_labels, product_record, verified, why_it_fits
+from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
@@ -91,6 +92,9 @@ def is_broad(filters: Filters, topic: str) -> bool:
 
 def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -> list[BaseTool]:
     """The three tools, closed over `engine` and `extractor`."""
+
+    # Listing sentences are read by meaning when the engine has a sentence encoder (vectors cached per product).
+    reader = ListingReader(engine.embedder) if is_semantic(engine.embedder) else None
 
     def products(ids: list[str]) -> list[Product]:
         return [p for p in (engine.product(i) for i in ids) if p is not None]
@@ -209,6 +213,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             offers = relaxations(engine.table, filters)
             payload["blockers"] = blockers(engine.table, filters)
             payload["relaxations"] = offers
+        if reader is not None and hits:  # the next question is likely about one of these: read them now
+            reader.prefetch([h.product for h in hits])
         update: dict[str, Any] = {"matched": result.matched, "searches": searches + 1, "relaxations": offers,
                                   "turn_cards": ids, "sort": order}
         if ids:  # an empty answer keeps the previous list, so "the second one" still means something
@@ -224,7 +230,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
                         product_ids: list[str] | None = None, use_focus: bool = False,
                         pick: str | None = None, question: str | None = None,
-                        describe: str | None = None) -> Command:
+                        describe: str | None = None, compare_on: str | None = None) -> Command:
         """Full details (features, specs, price, rating) of products already shown, for questions and
         comparisons: refer to them by position in the last result list, by id, or as 'those'."""
         state = runtime.state
@@ -250,6 +256,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                 ids = [found.id]
             else:
                 not_described = describe
+        if not ids and (pick == "recommended" or compare_on):  # among everything on screen
+            ids = list(shown)
         if not ids and pick == "recommended":  # a pick among everything on screen (or the pair discussed)
             ids = focus if len(focus) >= 2 else shown
         if not ids and use_focus:
@@ -271,7 +279,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if question:
             payload["question"] = question
             for rec, p in zip(payload["products"], items, strict=True):
-                rec["answer"] = answer_question(p, question, skip=describe or "")
+                rec["answer"] = answer_question(p, question, skip=describe or "", reader=reader)
         if stale:
             payload["no_longer_match"] = [
                 {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],
@@ -285,6 +293,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             payload["picked_from"] = ids
         if len(items) > 1:
             payload["comparison"] = _compare(items)
+        aspect = (compare_on or "").rstrip("-")
+        if aspect in compare.aspects() and aspect != "flip" and items:
+            payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
         update = {"focus": [p.id for p in items] if items else focus, "turn_cards": [p.id for p in items],
                   "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
         return Command(update=update)

@@ -8,6 +8,9 @@ mentions it, so the answer quotes its evidence, and terms the listing never ment
 unknown rather than answered "no".
 
     >>> from retrieval.catalog import Product
+
+from .listing import Hit, ListingReader
+from .verdicts import is_open, verdict
     >>> p = Product(id="1", title="Pixel 7a 5G, Unlocked", features=["IP67 water resistance", "Fast charging"])
     >>> a = answer(p, "is it waterproof and does it have 5g?")
     >>> [(f["term"], f["evidence"]) for f in a["found"]], a["unknown"]
@@ -22,6 +25,8 @@ from typing import Any
 from retrieval.catalog import Product
 
 from .describe import money
+from .listing import Hit, ListingReader
+from .verdicts import is_open, verdict
 
 # Words that carry no content in a question about "it".
 _STOP = {
@@ -37,8 +42,14 @@ _STOP = {
 }
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "waterproof": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx"),
-    "water": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx"),
+    "waterproof": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
+                   "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
+    "water": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
+              "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
+    "wet": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
+            "water repellent", "water-repellent", "water repellant", "water-repellant", "splash"),
+    "rain": ("waterproof", "water resistant", "water-resistant", "water resistance", "ip68", "ip67", "ipx",
+             "water repellent", "water-repellent", "water repellant", "water-repellant", "splash", "rain"),
     "unlocked": ("unlocked", "sim free", "sim-free"),
     "refurbished": ("renewed", "refurbished", "reconditioned"),
     "renewed": ("renewed", "refurbished", "reconditioned"),
@@ -124,7 +135,7 @@ def _evidence(texts: list[str], needles: tuple[str, ...]) -> str | None:
     return None
 
 
-def answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
+def keyword_answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
     """{"terms", "found": [{"term", "evidence"}], "unknown": [terms the listing does not mention]}.
 
     `skip`: words that named the product ("the black one") rather than asked about it."""
@@ -134,8 +145,82 @@ def answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
     found, unknown = [], []
     for term in terms:
         needles = _SYNONYMS.get(term, (term,))
-        ev = _attr_evidence(p, term) or _evidence(texts, needles)
+        attr = _attr_evidence(p, term)
+        ev = attr or _evidence(texts, needles)
         if ev is None and len(term) > 3 and term.endswith("s"):
             ev = _evidence(texts, (term[:-1],))  # "games" -> "game"
-        (found.append({"term": term, "evidence": ev}) if ev else unknown.append(term))
+        if ev:
+            found.append({"term": term, "evidence": ev, **({"attribute": True} if attr else {})})
+        else:
+            unknown.append(term)
     return {"terms": terms, "found": found, "unknown": unknown}
+
+
+# "is the second one waterproof" -> "is it waterproof": the reference says which product, not what is asked.
+_REFERENCE = re.compile(r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|other|black|"
+                        r"white)\s+(?:one|phone|option|model)\b|\b(?:that|this)\s+(?:one|phone|model)\b"
+                        r"|#\s*\d{1,2}\b|\b(?:number|option|no\.)\s*\d{1,2}\b")
+# A sentence below this score (cosine plus the keyword bonus) does not answer the question: "not stated".
+# Tuned on the dev half of evals/devsets/listing_questions.csv (python -m evals.listing_eval --sweep).
+MIN_SCORE = 0.4
+KEYWORD_BONUS = 0.15
+
+
+def _asked(question: str, skip: str) -> str:
+    q = _REFERENCE.sub("it", question.lower().replace("’", "'"))
+    if skip:
+        q = re.sub(r"\bthe " + re.escape(skip.lower()) + r" one\b", "it", q)
+    return re.sub(r"\s+", " ", q).strip()
+
+
+def _claims(evidence: str, term: str) -> bool:
+    """True when `evidence` names `term` in what it says, not only in a field name ("Wireless Carrier: AT&T"
+    says nothing about wireless charging)."""
+    said = re.sub(r"^[^:]{1,40}:\s", "", evidence).lower()
+    return any(n in said for n in _SYNONYMS.get(term, (term,))) or term in said
+
+
+def _bonus(text: str, terms: list[str]) -> float:
+    """The share of the question's terms (or their synonyms) that the sentence names."""
+    if not terms:
+        return 0.0
+    low = text.lower()
+    hits = sum(1 for t in terms if any(n in low for n in _SYNONYMS.get(t, (t,))) or t in low)
+    return hits / len(terms)
+
+
+def best_evidence(reader: ListingReader, p: Product, question: str, terms: list[str], k: int = 8,
+                  min_score: float = MIN_SCORE) -> Hit | None:
+    """The sentence of `p`'s listing that best answers `question`: nearest in meaning, ties broken toward
+    sentences that name what was asked; None when none reaches `MIN_SCORE`."""
+    hits = reader.nearest(p, question, k=k)
+    scored = [Hit(h.piece, h.score + KEYWORD_BONUS * _bonus(h.piece.text, terms)) for h in hits]
+    best = max(scored, key=lambda h: h.score, default=None)
+    return best if best is not None and best.score >= min_score else None
+
+
+def answer(p: Product, question: str, skip: str = "", reader: ListingReader | None = None,
+           min_score: float = MIN_SCORE) -> dict[str, Any]:
+    """The keyword answer (`keyword_answer`) plus a verdict: {"verdict": yes | no | partly | stated |
+    not stated, "evidence": the sentence quoted, "source": where it stands in the listing}.
+
+    With a `reader` (a sentence encoder) the evidence is the sentence nearest in meaning; without one,
+    the first sentence the keywords found (the hashing embedder reads no meaning)."""
+    out = keyword_answer(p, question, skip)
+    terms = out["terms"]
+    asked = _asked(question, skip)
+    evidence: str | None = None
+    source: str | None = None
+    score: float | None = None
+    attr = next((f for f in out["found"] if f.get("attribute")), None)
+    if attr is not None:  # price, rating, carriers...: the catalog's own fields answer before any sentence
+        evidence, source = attr["evidence"], "attributes"
+    elif reader is not None:
+        hit = best_evidence(reader, p, asked, terms, min_score=min_score)
+        evidence, source, score = (hit.piece.quote, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
+    claims = [f for f in out["found"] if _claims(f["evidence"], f["term"])]
+    if evidence is None and claims:  # no sentence close in meaning, but one names the asked word
+        evidence, source, score = claims[0]["evidence"], "keywords", None
+    out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
+    out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
+    return out

@@ -77,6 +77,11 @@ class ProductDetailsArgs(BaseModel):
     question: str | None = Field(
         None, description="The shopper's question about the product, verbatim ('is it waterproof?'): its words are "
                           "looked up in the product's listing and quoted back as evidence.")
+    compare_on: str | None = Field(
+        None, max_length=20,
+        description="Rank the referenced products (all shown ones when none are referenced) on one measurable "
+                    "aspect: camera, battery, storage, ram, screen, light (lightest), heavy, refresh; a trailing '-' "
+                    "asks for the small end ('the smallest screen' -> 'screen-').")
 
     @field_validator("question", "describe")
     @classmethod
