@@ -2,7 +2,7 @@
 
 Three steps over hits that already satisfy every filter (none of them adds a product):
 
-* `quality` -> final score = similarity + w * quality, where quality is the rating shrunk toward the
+* `prior` -> final score = similarity + w * quality (- a small penalty under 3 stars), where quality is the rating shrunk toward the
   catalog mean by its review count (a Bayesian average with `prior_reviews` pseudo-ratings), mapped from
   1-5 stars to [0, 1]: 4.6 stars from 2,000 ratings outranks 5.0 from 3, and a 2.5-star phone with few
   reviews needs a clearly better match to beat a 4.5-star one.
@@ -38,6 +38,15 @@ class RankingOptions:
     close_ratio: float = 0.8  # a hit is a close match when its similarity is at least this share of the best ...
     close_floor: float = 0.35  # ... or at least this absolute similarity
     pool: int = 60  # hits ranked and grouped per page shown (more pages ask for more)
+    poor_rating: float = 3.0  # a product rated under this many stars ...
+    poor_penalty: float = 0.03  # ... loses this much score: it needs a clearly better match to come first
+
+
+def prior(rating: np.ndarray, reviews: np.ndarray, options: RankingOptions) -> np.ndarray:
+    """Per row, what the prior adds to the similarity: w * quality, less the penalty for a poor rating."""
+    q = options.quality_weight * bayesian_quality(rating, reviews, m=options.prior_reviews)
+    poor = np.nan_to_num(np.asarray(rating, dtype=np.float64), nan=5.0) < options.poor_rating
+    return (q - options.poor_penalty * poor).astype(np.float32)
 
 
 def bayesian_quality(rating: np.ndarray, reviews: np.ndarray, mean: float | None = None,
@@ -47,20 +56,17 @@ def bayesian_quality(rating: np.ndarray, reviews: np.ndarray, mean: float | None
     n = np.nan_to_num(np.asarray(reviews, dtype=np.float64), nan=0.0)
     n = np.where(np.isnan(r), 0.0, np.maximum(n, 0.0))
     rated = ~np.isnan(r) & (n > 0)
-    if mean is None:
-        mean = float(np.average(r[rated], weights=n[rated])) if rated.any() else 4.0
+    if mean is None:  # the mean over rated products, not over ratings: best-sellers do not set it
+        mean = float(r[rated].mean()) if rated.any() else 4.0
     score = (n * np.nan_to_num(r, nan=mean) + m * mean) / (n + m)
     return np.clip((score - 1.0) / 4.0, 0.0, 1.0).astype(np.float32)
 
 
-def with_quality(rows: np.ndarray, similarity: np.ndarray, quality: np.ndarray,
-                 weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, scores) reordered by similarity + weight * quality (stable: similarity order breaks ties)."""
-    if weight == 0 or rows.size < 2:
-        return rows, similarity
+def with_prior(rows: np.ndarray, similarity: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) reordered by similarity + bonus[row] (stable: similarity order breaks ties)."""
     valid = rows >= 0
     rows, similarity = rows[valid], similarity[valid]
-    final = similarity + weight * quality[rows]
+    final = similarity + bonus[rows]
     order = np.argsort(-final, kind="stable")
     return rows[order], final[order].astype(np.float32)
 

@@ -21,7 +21,7 @@ from .catalog import Product
 from .embedder import Embedder
 from .filters import Filters
 from .index import VectorIndex
-from .ranking import RankingOptions, bayesian_quality, with_quality
+from .ranking import RankingOptions, prior, with_prior
 from .variants import VariantIndex
 
 log = logging.getLogger(__name__)
@@ -81,16 +81,15 @@ class SearchEngine:
         reviews = np.nan_to_num(self.table.review_count, nan=0.0)
         rating = np.nan_to_num(self.table.rating, nan=3.0)
         self._popularity = (rating * np.log1p(reviews)).astype(np.float32)
-        self._quality: np.ndarray | None = None
+        self._prior: tuple[RankingOptions, np.ndarray] | None = None
         self._variants: VariantIndex | None = None
 
     @property
-    def quality(self) -> np.ndarray:
-        """Per row: the rating shrunk toward the catalog mean by review count, in [0, 1] (`ranking`)."""
-        if self._quality is None:
-            self._quality = bayesian_quality(self.table.rating, self.table.review_count,
-                                             m=self.ranking.prior_reviews)
-        return self._quality
+    def prior(self) -> np.ndarray:
+        """Per row, what the ranking adds to a query's similarity (`retrieval.ranking.prior`)."""
+        if self._prior is None or self._prior[0] != self.ranking:  # options can be swapped (evaluation)
+            self._prior = (self.ranking, prior(self.table.rating, self.table.review_count, self.ranking))
+        return self._prior[1]
 
     @property
     def variants(self) -> VariantIndex:
@@ -175,11 +174,11 @@ class SearchEngine:
             elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
                 # The prior moves a hit by at most w, so a few more candidates than shown are enough.
-                depth = want + (min(want, 20) if self.ranking.quality_weight else 0)
+                depth = want + min(want, 20)
                 out = self.index.search(vec, depth, allow, filters=f)
                 ids, sims, exhaustive = out.ids[0], out.scores[0], out.exhaustive
                 sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
-                ids, scores = with_quality(ids, sims, self.quality, self.ranking.quality_weight)
+                ids, scores = with_prior(ids, sims, self.prior)
                 ids, scores = ids[:want], scores[:want]
             else:
                 ids, scores = self._by_popularity(allow, want)
