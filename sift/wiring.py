@@ -47,8 +47,10 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
     """`for_queries=False`: index maintenance only; the model loads only if a product text must be embedded."""
     configure_runtime(settings)
     options = BuildOptions(model=settings.embedder, dtype=settings.embed_dtype, show_progress=show_progress)
-    return open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
-                       for_queries=for_queries)
+    engine = open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
+                         for_queries=for_queries)
+    engine.ranking = settings.ranking()
+    return engine
 
 
 def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | None = None) -> Choice:

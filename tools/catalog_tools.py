@@ -26,9 +26,9 @@ from langchain_core.tools import BaseTool
 from langgraph.types import Command
 
 from extraction.base import Extractor
+from retrieval import ranking
 from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
-from retrieval import ranking
 from retrieval.search import Hit, SearchEngine
 
 from . import fits, soft

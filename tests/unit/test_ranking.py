@@ -133,3 +133,14 @@ def test_first_page_stops_at_the_close_matches():
     engine.ranking = loose
     _, payload = search(tools, {"filters": {}, "topic": "acme phone"})
     assert len(payload["results"]) == 4 and "close_matches" not in payload
+
+
+def test_the_answer_says_how_many_are_close():
+    from agent.answers import render_search
+
+    results = [{"pos": i + 1, "id": f"x{i}", "title": f"Phone {i}", "price": 100.0, "rating": 4.5, "reviews": 10}
+               for i in range(2)]
+    text, _ = render_search({"matched": 40, "results": results, "close_matches": 2, "filters": {}}, None)
+    assert "Only 2 are a close match" in text
+    text, _ = render_search({"matched": 40, "results": results, "filters": {}}, None)
+    assert "close match" not in text
