@@ -4,7 +4,7 @@ Shop feeds say which listings are variants of one product (`item_group_id`, the 
 listings do not (each color, storage size and renewed copy is its own `parent_asin`), so the key falls back
 to the model name read from the title: the words before the first storage size, color, carrier, condition
 or "with"/"for", without part codes ("SM-G975F") and device words ("smartphone"), plus a year or a
-generation when the title names one. The words are data (lexicon/data/variants.toml, colors, carriers).
+generation and "5g" when the title names one. The words are data (lexicon/data/variants.toml, colors, carriers).
 
     >>> title_key("Apple iPhone 12, 64GB, Blue - Unlocked (Renewed)", "Apple", "Cell Phones")
     'apple iphone 12'
@@ -45,6 +45,7 @@ class _Words:
     pack: re.Pattern[str]
     code: re.Pattern[str]
     generation: re.Pattern[str]
+    network: re.Pattern[str]
     lines: dict[str, str]  # product-line word -> maker brand key ("moto" -> "motorola")
 
 
@@ -58,7 +59,8 @@ def _words() -> _Words:
     return _Words(stop=frozenset(lex.sets["stop"]) | frozenset(carrier_words - {"and", "by", "&"}),
                   drop=frozenset(lex.sets["drop"]), colors=frozenset(colors),
                   condition=frozenset(lex.sets["condition"]), storage=lex.rx["storage"], spec=lex.rx["spec"],
-                  pack=lex.rx["pack"], code=lex.rx["code"], generation=lex.rx["generation"], lines=lines)
+                  pack=lex.rx["pack"], code=lex.rx["code"], generation=lex.rx["generation"], network=lex.rx["network"],
+                  lines=lines)
 
 
 def _clean(title: str) -> str:
@@ -112,9 +114,8 @@ def title_key(title: str, brand: str | None, subcategory: str | None) -> str | N
         tokens = [maker, *tokens]
     if phone:
         gen = w.generation.search(title)
-        extra = (gen.group(1) or f"gen{gen.group(2)}") if gen else None
-        if extra and extra not in tokens:
-            tokens.append(extra)
+        extras = [(gen.group(1) or f"gen{gen.group(2)}") if gen else None, "5g" if w.network.search(title) else None]
+        tokens += [x for x in extras if x and x not in tokens]
     return " ".join(tokens)
 
 
