@@ -32,7 +32,7 @@ from evals.metrics import macro_average, query_metrics
 from evals.retrieval_eval import QrelQuery, make_rule_extractor, parse_qrels
 from retrieval.embedder import DEFAULT_MODEL
 from retrieval.filters import Filters
-from retrieval.ranking import RankingOptions, close_count, group
+from retrieval.ranking import RankingOptions, close_prefix, group
 from retrieval.search import Hit, SearchEngine
 from retrieval.store import BuildOptions, open_engine
 
@@ -91,9 +91,7 @@ def cut_rows(engine: SearchEngine, queries: Sequence[QrelQuery], filters: Sequen
             sims = [h.similarity or 0.0 for h in hits]
             if not sims:
                 continue
-            best = max(sims)
-            n = next((i for i, s in enumerate(sims) if close_count([s], opts, best) == 0), len(sims))
-            n = max(n, 1)
+            n = max(1, close_prefix(sims, opts))
             kept.append(n)
             rel = [i for i, h in enumerate(hits) if h.product.id in q.relevant]
             relevant += len(rel)

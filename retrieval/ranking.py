@@ -11,7 +11,6 @@ Three steps over hits that already satisfy every filter (none of them adds a pro
 * `close` -> hits whose similarity is far below the best (under `close_ratio` x best AND under
   `close_floor`) are not close matches; the first page shows only close ones, so it may hold fewer than k.
 
-    >>> opts = RankingOptions(quality_weight=0.05)
     >>> round(bayesian_quality(np.array([5.0, 4.6]), np.array([3.0, 2000.0]), mean=4.0, m=20)[0], 3)
     0.783
 """
@@ -31,7 +30,7 @@ H = TypeVar("H")
 class RankingOptions:
     """How results are shaped; the shell fills it from `Settings` (SIFT_QUALITY_WEIGHT, ...)."""
 
-    quality_weight: float = 0.05  # w in similarity + w * quality (0 turns the prior off)
+    quality_weight: float = 0.02  # w in similarity + w * quality; chosen on the dev qrels (evals/ranking_eval.py)
     prior_reviews: float = 20.0  # m: pseudo-ratings at the catalog mean that a product's own ratings outweigh
     group_variants: bool = True  # one card per model, its variants summarised on the card
     max_per_model: int = 2  # with grouping off: at most this many of one model in a page
@@ -89,11 +88,14 @@ def group(hits: Sequence[H], key: Callable[[H], str], options: RankingOptions) -
     return first + later
 
 
-def close_count(similarities: Sequence[float], options: RankingOptions, best: float | None = None) -> int:
-    """How many of `similarities` (in ranked order) are close matches to the best one."""
+def is_close(similarity: float, best: float, options: RankingOptions) -> bool:
+    """A close match: at least `close_ratio` of the best similarity, or at least `close_floor`."""
+    return best <= 0 or similarity >= options.close_ratio * best or similarity >= options.close_floor
+
+
+def close_prefix(similarities: Sequence[float], options: RankingOptions, best: float | None = None) -> int:
+    """How many of `similarities` (in ranked order) come before the first one that is not a close match."""
     if not similarities:
         return 0
     top = max(similarities) if best is None else best
-    if top <= 0:
-        return len(similarities)
-    return sum(1 for s in similarities if s >= options.close_ratio * top or s >= options.close_floor)
+    return next((i for i, s in enumerate(similarities) if not is_close(s, top, options)), len(similarities))

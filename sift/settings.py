@@ -21,7 +21,7 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_STAFF_PASSWORD=         staff password; when unset one is generated into $SIFT_HOME/staff_password
     SIFT_GROUP_VARIANTS=true     one card per model (colors, sizes, renewed copies summarised on the card)
     SIFT_MAX_PER_MODEL=2         with grouping off: at most this many listings of one model per page
-    SIFT_QUALITY_WEIGHT=0.05     w in similarity + w * quality (Bayesian rating); 0 turns the prior off
+    SIFT_QUALITY_WEIGHT=0.02     w in similarity + w * quality (Bayesian rating); 0 turns the prior off
     SIFT_POOR_PENALTY=0.03       score taken from products rated under 3 stars
     SIFT_CLOSE_RATIO=0.8         a first page shows only close matches: similarity >= ratio x the best ...
     SIFT_CLOSE_FLOOR=0.35        ... or >= this; the answer says how many are close

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from langchain.tools import ToolRuntime, tool
@@ -26,15 +25,15 @@ from langchain_core.tools import BaseTool
 from langgraph.types import Command
 
 from extraction.base import Extractor
-from retrieval import ranking
 from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
-from retrieval.search import Hit, SearchEngine
+from retrieval.search import SearchEngine
 
 from . import fits, soft
-from .describe import constraint_labels, product_record, verified, why_it_fits
+from .describe import constraint_labels, product_record, why_it_fits
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
+from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
 from .state import filters_of
 
@@ -297,43 +296,6 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         return Command(update=update)
 
     return [extract_filters, search_products, product_details]
-
-
-@dataclass
-class Page:
-    hits: list[Hit]
-    more: bool  # the ranked pool holds more groups after this page
-    close_matches: int | None = None  # set when the page stops early: only this many are close matches
-
-
-def shape_page(engine: SearchEngine, hits: list[Hit], used: Filters, start: int, k: int,
-               close_only: bool) -> Page:
-    """One page of a ranked pool: verified against the filters, one card per model (or at most
-    `max_per_model` of one), and on a first page by relevance only the close matches."""
-    keep = set(verified(engine.table, [h.row for h in hits], used))
-    grouped = ranking.group([h for h in hits if h.row in keep], lambda h: engine.variants.key(h.row),
-                            engine.ranking)
-    page = grouped[start:start + k]
-    close = None
-    sims = [h.similarity for h in grouped if h.similarity is not None]
-    if close_only and page and sims and len(sims) == len(grouped):
-        best = max(sims)
-        n = next((i for i, h in enumerate(page) if ranking.close_count([h.similarity or 0.0], engine.ranking,
-                                                                         best) == 0), len(page))
-        if n < len(page):
-            page, close = page[:max(n, 1)], max(n, 1)
-    return Page(page, start + len(page) < len(grouped), close)
-
-
-def card(engine: SearchEngine, h: Hit, pos: int, used: Filters, topic: str, allowed: Any) -> dict[str, Any]:
-    """A result card: the product record, why it fits, and the variants of its model that also fit."""
-    rec = dict(product_record(h.product, pos), why=why_it_fits(h.product, used, topic))
-    if engine.ranking.group_variants:
-        variants = engine.variants.variants(h.row, allowed)
-        if variants["count"] > 1:
-            rec["variants_label"] = variants.pop("label")
-            rec["variants"] = variants
-    return rec
 
 
 def next_soft(old: Any, result: Any, after: dict[str, Any], reset: bool) -> list[str]:
