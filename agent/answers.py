@@ -202,6 +202,8 @@ def render_search(search: dict[str, Any], extraction: dict[str, Any] | None,
     if search.get("sort") and n > 1:
         parts.append(t("sorted", order=t("sort_" + search["sort"])))
     parts += result_lines(results)
+    if search.get("close_matches") is not None:  # the list stopped at the close matches (tools: shape_page)
+        parts.append(t("close_only", n=search["close_matches"], are="is" if search["close_matches"] == 1 else "are"))
     if not search.get("exhaustive", True):
         parts.append(t("approx"))
     parts.append(next_steps(search))

@@ -21,6 +21,8 @@ from .catalog import Product
 from .embedder import Embedder
 from .filters import Filters
 from .index import VectorIndex
+from .ranking import RankingOptions, prior, with_prior
+from .variants import VariantIndex
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,9 @@ SORT_RELEVANCE = 0.8  # ... keeping those scoring at least this share of the bes
 @dataclass
 class Hit:
     row: int
-    score: float
+    score: float  # what the list is ordered by: similarity + the quality prior for a query
     product: Product
+    similarity: float | None = None  # the query-product similarity alone (None: no query)
 
     def to_json(self) -> dict[str, Any]:
         p = self.product
@@ -69,6 +72,7 @@ class SearchEngine:
     index: VectorIndex  # or any backend with the same `search` contract (e.g. QdrantBackend)
     embedder: Embedder | None
     manifest: dict[str, Any] = field(default_factory=dict)
+    ranking: RankingOptions = field(default_factory=RankingOptions)
 
     def __post_init__(self) -> None:
         self.row_of = {p.id: i for i, p in enumerate(self.products)}
@@ -77,6 +81,22 @@ class SearchEngine:
         reviews = np.nan_to_num(self.table.review_count, nan=0.0)
         rating = np.nan_to_num(self.table.rating, nan=3.0)
         self._popularity = (rating * np.log1p(reviews)).astype(np.float32)
+        self._prior: tuple[RankingOptions, np.ndarray] | None = None
+        self._variants: VariantIndex | None = None
+
+    @property
+    def prior(self) -> np.ndarray:
+        """Per row, what the ranking adds to a query's similarity (`retrieval.ranking.prior`)."""
+        if self._prior is None or self._prior[0] != self.ranking:  # options can be swapped (evaluation)
+            self._prior = (self.ranking, prior(self.table.rating, self.table.review_count, self.ranking))
+        return self._prior[1]
+
+    @property
+    def variants(self) -> VariantIndex:
+        """Variant groups of the catalog, built on first use (a regex pass over the titles)."""
+        if self._variants is None:
+            self._variants = VariantIndex(self.products)
+        return self._variants
 
     @property
     def size(self) -> int:
@@ -153,12 +173,18 @@ class SearchEngine:
                 ids, scores, exhaustive = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True
             elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
-                out = self.index.search(vec, want, allow, filters=f)
-                ids, scores, exhaustive = out.ids[0], out.scores[0], out.exhaustive
+                # The prior moves a hit by at most w, so a few more candidates than shown are enough.
+                depth = want + min(want, 20)
+                out = self.index.search(vec, depth, allow, filters=f)
+                ids, sims, exhaustive = out.ids[0], out.scores[0], out.exhaustive
+                sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
+                ids, scores = with_prior(ids, sims, self.prior)
+                ids, scores = ids[:want], scores[:want]
             else:
                 ids, scores = self._by_popularity(allow, want)
-                exhaustive = True
-            hits = [Hit(int(r), float(s), self.products[int(r)]) for r, s in zip(ids, scores, strict=True) if r >= 0]
+                sim_of, exhaustive = {}, True
+            hits = [Hit(int(r), float(s), self.products[int(r)], sim_of.get(int(r)))
+                    for r, s in zip(ids, scores, strict=True) if r >= 0]
             hits = hits[offset:]
             results.append(SearchResult(q, f, matched, exhaustive, hits, offset=offset))
         t3 = time.perf_counter()

@@ -20,6 +20,12 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_AUTH_HEADER=X-Sift-User the header naming the shopper in header mode
     SIFT_STAFF_USER=staff        staff login name
     SIFT_STAFF_PASSWORD=         staff password; when unset one is generated into $SIFT_HOME/staff_password
+    SIFT_GROUP_VARIANTS=true     one card per model (colors, sizes, renewed copies summarised on the card)
+    SIFT_MAX_PER_MODEL=2         with grouping off: at most this many listings of one model per page
+    SIFT_QUALITY_WEIGHT=0.02     w in similarity + w * quality (Bayesian rating); 0 turns the prior off
+    SIFT_POOR_PENALTY=0.03       score taken from products rated under 3 stars
+    SIFT_CLOSE_RATIO=0.8         a first page shows only close matches: similarity >= ratio x the best ...
+    SIFT_CLOSE_FLOOR=0.35        ... or >= this; the answer says how many are close
 
 HTTP chat endpoint (`sift/http_api.py`, `HTTPSettings`):
 
@@ -38,6 +44,9 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.embedder import DEFAULT_MODEL
+from retrieval.ranking import RankingOptions
+
+_RANKING = RankingOptions()
 
 
 class Settings(BaseSettings):
@@ -65,6 +74,18 @@ class Settings(BaseSettings):
     # ISO 4217 code prices are printed in (SIFT_CURRENCY=INR -> "\u20b91,299"); empty: the catalog's main
     # currency (`retrieval.catalog.price_currency`). Display only: it names, it never converts.
     currency: str = ""
+    # How results are shaped (retrieval/ranking.py); the defaults live in RankingOptions.
+    group_variants: bool = _RANKING.group_variants
+    max_per_model: int = _RANKING.max_per_model
+    quality_weight: float = _RANKING.quality_weight
+    poor_penalty: float = _RANKING.poor_penalty
+    close_ratio: float = _RANKING.close_ratio
+    close_floor: float = _RANKING.close_floor
+
+    def ranking(self) -> RankingOptions:
+        return RankingOptions(group_variants=self.group_variants, max_per_model=self.max_per_model,
+                              quality_weight=self.quality_weight, poor_penalty=self.poor_penalty,
+                              close_ratio=self.close_ratio, close_floor=self.close_floor)
 
     @property
     def cache_dir(self) -> Path:

@@ -54,6 +54,7 @@ def build_engine(settings: Settings, catalog: str | Path | None = None, rebuild:
     engine = open_engine(catalog_path(settings, catalog), settings.cache_dir, options, rebuild=rebuild,
                          for_queries=for_queries)
     set_currency(settings.currency or price_currency(engine.products))  # prices print in the catalog's currency
+    engine.ranking = settings.ranking()
     return engine
 
 

@@ -30,10 +30,11 @@ from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
 from . import compare, fits, soft
-from .describe import constraint_labels, product_record, verified, why_it_fits
+from .describe import constraint_labels, product_record, why_it_fits
 from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
+from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
 from .state import filters_of
 
@@ -176,6 +177,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         filters = filters_of(state)
         topic = (query or "").strip() or state.get("topic") or ""
         page = (state.get("page") or 0) + 1 if more else 0
+        # "show more" goes on after the last list, which may have been shorter than k (close matches only)
+        start = int(state.get("offset") or 0) + len(state.get("shown") or []) if more else 0
         # A topic with no content word ("something", "a phone") ranks by popularity, not by similarity
         # to filler words.
         # A requested order stays for the rest of the conversation ("only black ones" keeps "cheapest first").
@@ -185,21 +188,24 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         query_text = topic if content_words(topic) else ""
         if fit and not query_text:  # "cases for the first one": the accessory and its phone say what to rank by
             query_text = f"{str(fit.get('type') or '').replace('_', ' ')} {fit.get('model', '')}".strip()
-        result, used, soft_note = soft.search(engine, query_text, filters, list(state.get("soft") or []), k,
-                                              offset=page * k, sort=order, extra=extra)
-        keep = set(verified(engine.table, [h.row for h in result.hits], used))
-        hits = [h for h in result.hits if h.row in keep]
+        pool = max(engine.ranking.pool, 3 * (start + k))  # grouping needs more hits than one page
+        result, used, soft_note = soft.search(engine, query_text, filters, list(state.get("soft") or []), pool,
+                                              offset=0, sort=order, extra=extra)
+        shaped = shape_page(engine, result.hits, used, start, k, close_only=not more and order == "relevance")
+        hits = shaped.hits
         ids = [h.product.id for h in hits]
         facets = engine.table.facet_counts(filters, top=6)
         searches = int(state.get("searches") or 0)
+        allowed = engine.table.mask(used) if extra is None else engine.table.mask(used) & extra
         payload: dict[str, Any] = {
             "query": topic, "filters": filters.active(), "chips": constraint_labels(filters, engine.table.levels),
-            "matched": result.matched, "exhaustive": result.exhaustive, "page": page, "offset": page * k,
-            "has_more": result.matched > page * k + len(hits),
-            "results": [dict(product_record(h.product, page * k + i + 1), why=why_it_fits(h.product, used, topic))
-                        for i, h in enumerate(hits)],
+            "matched": result.matched, "exhaustive": result.exhaustive, "page": page, "offset": start,
+            "has_more": shaped.more or (len(result.hits) >= pool and result.matched > pool),
+            "results": [card(engine, h, start + i + 1, used, topic, allowed) for i, h in enumerate(hits)],
             "facets": {f: facets[f] for f in FACETS_SHOWN if facets.get(f)},
         }
+        if shaped.close_matches is not None:
+            payload["close_matches"] = shaped.close_matches
         if order != "relevance":
             payload["sort"] = order
         if soft_note:
@@ -218,7 +224,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         update: dict[str, Any] = {"matched": result.matched, "searches": searches + 1, "relaxations": offers,
                                   "turn_cards": ids, "sort": order}
         if ids:  # an empty answer keeps the previous list, so "the second one" still means something
-            update.update(shown=ids, page=page, offset=page * k, focus=[])
+            update.update(shown=ids, page=page, offset=start, focus=[])
         elif not more:
             update["page"] = 0
         if query and query.strip():
