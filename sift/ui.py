@@ -31,6 +31,7 @@ from typing import Any
 from retrieval.filters import ACCESSORIES, FIELD_GROUPS, NUMERIC_FIELDS, PHONES, Filters
 from tools.describe import constraint_label
 
+from .present import card_details
 from .settings import Settings
 
 # Longest message the agent reads; longer ones are cut at a word boundary and the shopper is told.
@@ -239,12 +240,17 @@ def _card_price(x: float, currency: Any) -> str:
     return _money(x) if currency in (None, "USD") else f"{x:,.2f} {currency}"
 
 
-def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:
-    """Props of one `ProductCard` element from a `TurnResult.cards` dict. Text stays raw: React escapes it."""
+def card_props(card: dict[str, Any], position: int, product: Any = None) -> dict[str, Any]:
+    """Props of one `ProductCard` element from a `TurnResult.cards` dict. Text stays raw: React escapes it.
+
+    `position` is the number on the card (0: none); with `product`, the card carries its details, which
+    open in place when the shopper clicks "details"."""
     price = card.get("price")
     rating = card.get("rating")
     reviews = card.get("reviews")
     return {
+        "details": card_details(product) if product is not None else None,
+        "variants": str(card.get("variants_label") or "")[:80],
         "id": str(card.get("id", "")),
         "position": position,
         "title": str(card.get("title") or "")[:160],

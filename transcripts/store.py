@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 TURN_KEY = "sift_turn"
+CLICK_KEY = "sift_click"  # a click on a card ("details"), kept as a step: {"action", "id", "title"}
 
 
 def sync_url(url: str) -> str:
@@ -53,16 +54,28 @@ class Turn:
 
 
 @dataclass
+class Click:
+    created_at: str
+    action: str
+    product_id: str
+    title: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Conversation:
     id: str
     name: str | None
     user: str | None
     created_at: str | None
     turns: list[Turn] = field(default_factory=list)
+    clicks: list[Click] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "user": self.user, "created_at": self.created_at,
-                "turns": [t.to_json() for t in self.turns]}
+                "turns": [t.to_json() for t in self.turns], "clicks": [c.to_json() for c in self.clicks]}
 
 
 @dataclass
@@ -151,6 +164,17 @@ class TranscriptStore:
                 out[row["threadId"]].append(turn)
         return out
 
+    def _clicks(self, thread_id: str) -> list[Click]:
+        rows = self._rows('SELECT s."createdAt", s."metadata" FROM steps s WHERE s."threadId" = :id '
+                          f'AND s."metadata" LIKE \'%{CLICK_KEY}%\' ORDER BY s."createdAt"', {"id": thread_id})
+        out = []
+        for row in rows:
+            data = _json(row.get("metadata"), {}).get(CLICK_KEY)
+            if isinstance(data, dict):
+                out.append(Click(str(row.get("createdAt") or ""), str(data.get("action") or ""),
+                                 str(data.get("id") or ""), str(data.get("title") or "")))
+        return out
+
     def conversations(self) -> list[ConversationSummary]:
         threads = self._threads()
         turns = self._turns([t["id"] for t in threads])
@@ -171,7 +195,8 @@ class TranscriptStore:
             return None
         t = threads[0]
         return Conversation(id=t["id"], name=t.get("name"), user=t.get("userIdentifier"),
-                            created_at=t.get("createdAt"), turns=self._turns([t["id"]])[t["id"]])
+                            created_at=t.get("createdAt"), turns=self._turns([t["id"]])[t["id"]],
+                            clicks=self._clicks(t["id"]))
 
     def all_conversations(self, ids: list[str] | None = None) -> list[Conversation]:
         if ids:
