@@ -23,7 +23,7 @@ import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.server import app as server
 
-from sift import ui, wiring
+from sift import staff, ui, wiring
 from sift.http_api import make_router, mount
 from sift.settings import Settings
 from tools.describe import product_record
@@ -86,9 +86,11 @@ def _runtime_ready() -> Runtime | None:
 
 
 def _mount_http_api() -> None:
-    """POST /api/chat etc. (sift/http_api.py) on Chainlit's server, ahead of its catch-all page route."""
+    """POST /api/chat etc. (sift/http_api.py) and the staff review page /staff (sift/staff.py) on Chainlit's
+    server, ahead of its catch-all page route."""
     if not getattr(server.state, "sift_http_api", False):  # once, even if chainlit loads this file again
         mount(server, make_router(runtime, SETTINGS, runtime_ready=_runtime_ready))
+        mount(server, staff.make_staff_router(SETTINGS, runtime_ready=_runtime_ready))  # GET /staff: review
         server.state.sift_http_api = True
 
 
@@ -113,6 +115,14 @@ if UI.auth_mode == "header":
     async def _header_login(headers) -> cl.User | None:
         ident = ui.shopper_identifier(headers.get(UI.auth_header))
         return cl.User(identifier=ident, metadata={"role": "shopper", "provider": "header"}) if ident else None
+elif UI.anonymous_shoppers:
+    @cl.header_auth_callback
+    async def _anonymous_shopper(headers) -> cl.User | None:
+        """Shoppers chat without a login: each browser gets its own anonymous id (kept in Chainlit's session
+        cookie) and so its own threads. A browser that came through /staff/chat gets the staff login form."""
+        if staff.STAFF_CHAT_COOKIE in (headers.get("cookie") or ""):
+            return None
+        return cl.User(identifier=ui.anonymous_identifier(), metadata={"role": "shopper", "provider": "anonymous"})
 
 
 # ---------------------------------------------------------------------------------------------- chat

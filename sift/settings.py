@@ -19,6 +19,8 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_AUTH_HEADER=X-Sift-User the header naming the shopper in header mode
     SIFT_STAFF_USER=staff        staff login name
     SIFT_STAFF_PASSWORD=         staff password; when unset one is generated into $SIFT_HOME/staff_password
+    SIFT_ANONYMOUS_SHOPPERS=true password mode: shoppers chat without logging in (each browser its own anonymous
+                                 id and threads); staff log in at /staff (review) or /staff/chat (the window)
 
 HTTP chat endpoint (`sift/http_api.py`, `HTTPSettings`):
 
@@ -61,6 +63,7 @@ class Settings(BaseSettings):
     auth_header: str = "X-Sift-User"
     staff_user: str = "staff"
     staff_password: str | None = None
+    anonymous_shoppers: bool = True
 
     @property
     def cache_dir(self) -> Path:

@@ -89,6 +89,11 @@ def shopper_identifier(raw: str | None) -> str | None:
     return f"shopper:{raw}"
 
 
+def anonymous_identifier() -> str:
+    """A fresh id for a shopper who did not log in ("shopper:anon-<random>"): their own threads, no one else's."""
+    return f"shopper:anon-{secrets.token_hex(8)}"
+
+
 def mint_shopper_token(identifier: str, ui: UISettings | None = None) -> str:
     """A signed token for the copilot widget's `accessToken` (what the shop's backend does per visitor).
 
