@@ -23,7 +23,7 @@ import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.server import app as server
 
-from sift import staff, ui, wiring
+from sift import present, staff, ui, wiring
 from sift.http_api import make_router, mount
 from sift.settings import Settings
 from tools.describe import product_record
@@ -202,9 +202,9 @@ async def run_turn(text: str, source: str = "message", truncated: bool = False, 
         props = ui.card_props(card, int(card.get("pos") or i + 1), rt_products(str(card.get("id"))))
         elements.append(cl.CustomElement(name="ProductCard", display="inline", props=props))
     actions = [cl.Action(name="say", payload={"text": a["say"]}, label=a["label"], icon=a["icon"])
-               for a in ui.answer_actions(result)]
+               for a in present.answer_actions(result)]
     # The cards show the products: the text is the lead sentences only, never the same list twice.
-    text = result.summary if result.cards and result.summary else result.answer
+    text = result.summary or result.answer
     content = (note + "\n\n" if note else "") + ui.tidy_markdown(ui.escape_markdown_html(text or ""))
     await _send(cl.Message(content=content, actions=actions, metadata={TURN_KEY: record.to_json()}), elements)
 

@@ -53,8 +53,10 @@ def card_details(product: Any) -> dict[str, Any]:
             facts.append([label, f"{value:g} GB" if name == "storage_gb" else str(value)])
     if product.carriers:
         facts.append(["carriers", ", ".join(product.carriers)])
-    for key, value in list((product.details or {}).items())[:6]:
-        facts.append([str(key)[:40], str(value)[:120]])
+    said = {label.lower() for label, _ in facts} | {value.lower() for _, value in facts}
+    extra = [(str(k)[:40], str(v)[:120]) for k, v in (product.details or {}).items()
+             if str(k).lower() not in said and str(v).lower() not in said]  # listings repeat brand, color...
+    facts += [list(kv) for kv in extra[:6]]
     features = [str(f)[:200] for f in (product.features or []) if f][:5]
     return {"facts": facts, "features": features}
 
