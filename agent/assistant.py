@@ -52,6 +52,7 @@ class TurnResult:
     relaxations: list[dict[str, Any]] = field(default_factory=list)
     # The answer without the product list, for windows that show `cards` (empty: show `answer`).
     summary: str = ""
+    topic: str = ""  # the product need in words that no filter holds ("waterproof case"): ranked by meaning only
 
     def to_json(self) -> dict[str, Any]:
         return {"filters": self.filters.active(), "matched": self.matched, "shown": self.shown,
@@ -130,7 +131,8 @@ class Assistant:
         return TurnResult(filters=filters, matched=int(state.get("matched") or 0), shown=ids, answer=answer,
                           cards=cards, chips=constraint_labels(filters, self.engine.table.levels),
                           latency_ms=latency_ms, clarifying=clarifying,
-                          relaxations=list(state.get("relaxations") or []), summary=str(summary or ""))
+                          relaxations=list(state.get("relaxations") or []), summary=str(summary or ""),
+                          topic=str(state.get("topic") or ""))
 
     @staticmethod
     def _llm_clarifying(turn_msgs: list[Any], answer: str) -> bool:

@@ -285,12 +285,13 @@ class TurnRecord:
     source: str = "message"  # message | chip | action | upload | invalid
     truncated: bool = False
     answer: str = ""
+    topic: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"user_text": self.user_text, "filters": self.filters, "matched": self.matched,
                 "shown": self.shown, "latency_ms": round(self.latency_ms, 1), "chips": self.chips,
                 "clarifying": self.clarifying, "relaxations": self.relaxations, "source": self.source,
-                "truncated": self.truncated, "answer": self.answer}
+                "truncated": self.truncated, "answer": self.answer, "topic": self.topic}
 
 
 def turn_record(result: Any, user_text: str, source: str = "message", truncated: bool = False) -> TurnRecord:
@@ -299,7 +300,7 @@ def turn_record(result: Any, user_text: str, source: str = "message", truncated:
                       shown=list(result.shown), latency_ms=float(result.latency_ms),
                       chips=[c["label"] for c in chips_for(result.filters)], clarifying=bool(result.clarifying),
                       relaxations=list(result.relaxations or []), source=source, truncated=truncated,
-                      answer=result.answer)
+                      answer=result.answer, topic=str(getattr(result, "topic", "") or ""))
 
 
 def filters_step_output(filters: Filters) -> str:

@@ -48,6 +48,7 @@ class Turn:
     chips: list[str] = field(default_factory=list)
     clarifying: bool = False
     source: str = "message"
+    topic: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +89,7 @@ class ConversationSummary:
     thumbs_up: int
     thumbs_down: int
     zero_results: int
+    first_message: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +119,7 @@ def _turn(index: int, row: dict[str, Any]) -> Turn | None:
                 latency_ms=float(data.get("latency_ms") or 0.0),
                 feedback=int(value) if value is not None else None, feedback_comment=row.get("fcomment"),
                 chips=[str(c) for c in data.get("chips") or []], clarifying=bool(data.get("clarifying")),
-                source=str(data.get("source") or "message"))
+                source=str(data.get("source") or "message"), topic=str(data.get("topic") or ""))
 
 
 class TranscriptStore:
@@ -186,7 +188,8 @@ class TranscriptStore:
             out.append(ConversationSummary(
                 id=t["id"], name=t.get("name"), user=t.get("userIdentifier"), created_at=t.get("createdAt"),
                 turns=len(ts), thumbs_up=sum(x.feedback == 1 for x in ts),
-                thumbs_down=sum(x.feedback == 0 for x in ts), zero_results=sum(x.matched == 0 for x in ts)))
+                thumbs_down=sum(x.feedback == 0 for x in ts), zero_results=sum(x.matched == 0 for x in ts),
+                first_message=ts[0].user_text))
         return out
 
     def conversation(self, conversation_id: str) -> Conversation | None:
