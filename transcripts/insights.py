@@ -16,7 +16,6 @@ that is not a product type ("case", "charger": lexicon/data/subcategories.toml).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
