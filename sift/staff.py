@@ -121,9 +121,13 @@ def make_staff_router(settings: Settings, runtime_ready: Callable[[], Any] | Non
         return response
 
     @router.get("/chat")
-    async def staff_chat():
+    async def staff_chat(request: Request):
         """The chat window's own staff login: this browser is no longer signed in as an anonymous shopper."""
+        # lazy: Chainlit (~1 s to import) is only needed here, where the app runs on it anyway
+        from chainlit.auth.cookie import clear_auth_cookie
+
         response = RedirectResponse("/login", status_code=303)
+        clear_auth_cookie(request, response)  # the anonymous shopper's session ends in this browser
         response.set_cookie(STAFF_CHAT_COOKIE, "1", max_age=SESSION_S, httponly=True, samesite="lax", path="/")
         return response
 
