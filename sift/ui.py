@@ -360,7 +360,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, headles
     env["CHAINLIT_AUTH_SECRET"] = os.environ["CHAINLIT_AUTH_SECRET"]
     if not ui.staff_password:
         print(f"staff login: {ui.staff_user} / {staff_password(ui)}  (set SIFT_STAFF_PASSWORD to choose one)")
-    print(f"chat window: http://{host}:{port}")
+    print(f"chat window: http://{host}:{port}   staff review: http://{host}:{port}/staff")
     proc = subprocess.Popen(chainlit_command(host, port, headless), cwd=REPO_ROOT, env=env)
     try:
         return proc.wait()
