@@ -64,7 +64,7 @@ def _e(x: Any) -> str:
 CSS = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#1f2937}
 header{display:flex;align-items:center;gap:.75rem}header img{height:32px}table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #e5e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top;font-size:14px}
-th{background:#f3f4f6}.mark{display:inline-block;border-radius:999px;padding:0 .5rem;font-size:12px;margin-right:.25rem}
+th{background:#f3f4f6}.mark{display:inline-block;white-space:nowrap;border-radius:999px;padding:0 .5rem;font-size:12px;margin-right:.25rem}
 .zero{background:#fef3c7;color:#92400e}.down{background:#fee2e2;color:#991b1b}.up{background:#dcfce7;color:#166534}
 q{color:#374151;display:block}input[type=search]{width:22rem;padding:.35rem}.muted{color:#6b7280}
 form.login{display:grid;gap:.5rem;max-width:18rem}form.login input{padding:.4rem}.error{color:#b91c1c}"""
@@ -89,9 +89,9 @@ def index_html(rows: list[ReviewRow], query: str = "", base: str = "/staff") -> 
         if r.zero_results:
             marks.append(f'<span class="mark zero" title="turns with no results">{r.zero_results} zero-result</span>')
         if r.thumbs_down:
-            marks.append(f'<span class="mark down" title="thumbs down">{r.thumbs_down} \U0001F44E</span>')
+            marks.append(f'<span class="mark down">{r.thumbs_down} thumbs down</span>')
         if r.thumbs_up:
-            marks.append(f'<span class="mark up" title="thumbs up">{r.thumbs_up} \U0001F44D</span>')
+            marks.append(f'<span class="mark up">{r.thumbs_up} thumbs up</span>')
         comments = "".join(f"<q>{_e(c)}</q>" for c in r.comments)
         trs.append(f"""<tr data-testid="review-row" data-conversation="{_e(r.id)}">
 <td><a href="{base}/conversation/{quote(r.id, safe='')}">{_e(r.first_message[:120])}</a>
