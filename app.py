@@ -14,19 +14,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 from chainlit.server import app as server
 
-from sift import ui, wiring
+from sift import present, staff, ui, wiring
 from sift.http_api import make_router, mount
 from sift.settings import Settings
 from tools.describe import product_record
 from transcripts.datalayer import ensure_schema, make_data_layer
-from transcripts.store import TURN_KEY
+from transcripts.store import CLICK_KEY, TURN_KEY
 
 log = logging.getLogger("sift.app")
 
@@ -84,9 +86,11 @@ def _runtime_ready() -> Runtime | None:
 
 
 def _mount_http_api() -> None:
-    """POST /api/chat etc. (sift/http_api.py) on Chainlit's server, ahead of its catch-all page route."""
+    """POST /api/chat etc. (sift/http_api.py) and the staff review page /staff (sift/staff.py) on Chainlit's
+    server, ahead of its catch-all page route."""
     if not getattr(server.state, "sift_http_api", False):  # once, even if chainlit loads this file again
         mount(server, make_router(runtime, SETTINGS, runtime_ready=_runtime_ready))
+        mount(server, staff.make_staff_router(SETTINGS, runtime_ready=_runtime_ready))  # GET /staff: review
         server.state.sift_http_api = True
 
 
@@ -111,6 +115,14 @@ if UI.auth_mode == "header":
     async def _header_login(headers) -> cl.User | None:
         ident = ui.shopper_identifier(headers.get(UI.auth_header))
         return cl.User(identifier=ident, metadata={"role": "shopper", "provider": "header"}) if ident else None
+elif UI.anonymous_shoppers:
+    @cl.header_auth_callback
+    async def _anonymous_shopper(headers) -> cl.User | None:
+        """Shoppers chat without a login: each browser gets its own anonymous id (kept in Chainlit's session
+        cookie) and so its own threads. A browser that came through /staff/chat gets the staff login form."""
+        if staff.STAFF_CHAT_COOKIE in (headers.get("cookie") or ""):
+            return None
+        return cl.User(identifier=ui.anonymous_identifier(), metadata={"role": "shopper", "provider": "anonymous"})
 
 
 # ---------------------------------------------------------------------------------------------- chat
@@ -185,14 +197,15 @@ async def run_turn(text: str, source: str = "message", truncated: bool = False, 
     if chips:
         elements.append(cl.CustomElement(name="FilterChips", display="inline",
                                          props={"chips": chips, "matched": result.matched}))
+    rt_products = rt.engine.product
     for i, card in enumerate(result.cards[:MAX_CARDS]):
-        elements.append(cl.CustomElement(name="ProductCard", display="inline", props=ui.card_props(card, i + 1)))
-    actions = []
-    if result.matched > len(result.shown) and result.shown:
-        actions.append(cl.Action(name="show_more", payload={}, label="Show more", icon="chevrons-down"))
-    if not result.filters.is_empty() or result.shown:
-        actions.append(cl.Action(name="start_over", payload={}, label="Start over", icon="rotate-ccw"))
-    content = (note + "\n\n" if note else "") + ui.tidy_markdown(ui.escape_markdown_html(result.answer or ""))
+        props = ui.card_props(card, int(card.get("pos") or i + 1), rt_products(str(card.get("id"))))
+        elements.append(cl.CustomElement(name="ProductCard", display="inline", props=props))
+    actions = [cl.Action(name="say", payload={"text": a["say"]}, label=a["label"], icon=a["icon"])
+               for a in present.answer_actions(result)]
+    # The cards show the products: the text is the lead sentences only, never the same list twice.
+    text = result.summary or result.answer
+    content = (note + "\n\n" if note else "") + ui.tidy_markdown(ui.escape_markdown_html(text or ""))
     await _send(cl.Message(content=content, actions=actions, metadata={TURN_KEY: record.to_json()}), elements)
 
 
@@ -229,7 +242,16 @@ async def _as_typed(text: str, source: str) -> None:
     await run_turn(text, source=source)
 
 
-@cl.action_callback("show_more")
+@cl.action_callback("say")
+async def _say_action(action: cl.Action) -> None:
+    """A button under an answer ("show more", "start over", a relaxation offer): exactly typing its text."""
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    text = ui.clean_user_text(str(payload.get("text", ""))).text
+    if text:
+        await _as_typed(text, "action")
+
+
+@cl.action_callback("show_more")  # buttons of conversations stored before the "say" action
 async def _show_more(action: cl.Action) -> None:
     await _as_typed("show me more", "action")
 
@@ -244,14 +266,28 @@ def _product_id(action: cl.Action) -> str:
     return str(payload.get("id", ""))[:64]
 
 
+async def _record_click(action: str, product: Any) -> None:
+    """A click on a card (the card itself changes in place) kept for review as a hidden step with its title."""
+    layer = get_data_layer()
+    if layer is None:
+        return
+    now = _utc_now()
+    try:
+        await layer.create_step({
+            "id": str(uuid.uuid4()), "threadId": _conversation_id(), "name": f"clicked {action}", "type": "tool",
+            "output": f"{action}: {product.title}", "createdAt": now, "start": now, "end": now,
+            "metadata": {CLICK_KEY: {"action": action, "id": product.id, "title": product.title}}})
+    except Exception as exc:  # a review aid: never an error for the shopper
+        log.warning("could not record a %s click: %s", action, exc)
+
+
 @cl.action_callback("details")
 async def _details(action: cl.Action) -> None:
+    """The card opens its details in place (public/elements/ProductCard.jsx); this records the click."""
     rt = await runtime()
     product = rt.engine.product(_product_id(action))
-    if product is None:
-        await _say("Sorry, I can't find that product any more.")
-        return
-    await _say(ui.details_markdown(product))
+    if product is not None:
+        await _record_click("details", product)
 
 
 @cl.action_callback("more_like_this")
@@ -270,11 +306,11 @@ async def _more_like_this(action: cl.Action) -> None:
     step.output = f"matched {result.matched}; showing {', '.join(h.product.id for h in hits) or 'none'}"
     await step.send()
     cards = [product_record(h.product) for h in hits]
-    elements = [cl.CustomElement(name="ProductCard", display="inline", props=ui.card_props(c, i + 1))
-                for i, c in enumerate(cards)]
+    elements = [cl.CustomElement(name="ProductCard", display="inline",
+                                 props=ui.card_props(c, 0, rt.engine.product(c["id"]))) for c in cards]
     title = ui.escape_markdown_html(product.title)
     answer = f"Products like **{title}**:" if hits else f"I found nothing else like **{title}** with these filters."
-    record = ui.TurnRecord(user_text=f"more like this: {product.id}", filters=dict(filters.active()),
+    record = ui.TurnRecord(user_text=f"more like this: {product.title}", filters=dict(filters.active()),
                            matched=result.matched, shown=[h.product.id for h in hits],
                            latency_ms=float(sum(result.timings_ms.values())) if result.timings_ms else 0.0,
                            chips=[c["label"] for c in ui.chips_for(filters)], source="more_like_this",

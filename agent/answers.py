@@ -102,11 +102,20 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
     return t("understood_changed", changes=", ".join(changes), still=still)
 
 
+def short_title(title: str, limit: int = 90) -> str:
+    """A title cut at a word boundary with an ellipsis, never mid-word ("Galaxy S21 Ultra 5G…")."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit + 1].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit]
+    return cut.rstrip(" -|,;:/(") + "\u2026"
+
+
 def result_lines(results: list[dict[str, Any]]) -> list[str]:
     lines = []
     for rec in results:
         reasons = rec.get("why") or []
-        lines.append(t("item", pos=rec["pos"], title=rec["title"][:90], price=money(rec.get("price")),
+        lines.append(t("item", pos=rec["pos"], title=short_title(rec["title"]), price=money(rec.get("price")),
                        rating=_rating(rec), why=t("why", reasons=", ".join(reasons)) if reasons else ""))
     return lines
 
@@ -150,64 +159,79 @@ def _counts(d: dict[str, int], limit: int = 5, rename: dict[str, str] | None = N
 def render_search(search: dict[str, Any], extraction: dict[str, Any] | None,
                   more: bool = False) -> tuple[str, bool]:
     """The answer to a search turn and whether it is a clarifying question."""
+    lead, items, tail, clarifying = search_parts(search, extraction, more)
+    return "\n".join(lead + items + tail), clarifying
+
+
+def render_search_summary(search: dict[str, Any], extraction: dict[str, Any] | None, more: bool = False) -> str:
+    """The same answer for a window that shows the products as cards and the options as buttons: the lead
+    sentences only (what was understood, how many match, what changed), never the list a second time."""
+    lead, items, tail, _ = search_parts(search, extraction, more)
+    if int(search.get("matched") or 0) == 0 and search.get("relaxations"):
+        lead = lead + [t("empty_offers_buttons")]
+    return "\n".join(lead)
+
+
+def search_parts(search: dict[str, Any], extraction: dict[str, Any] | None,
+                 more: bool = False) -> tuple[list[str], list[str], list[str], bool]:
+    """(lead sentences, one line per product, what to say next, clarifying) of a search turn."""
     matched = int(search.get("matched") or 0)
     results = search.get("results") or []
-    parts: list[str] = []
     if more:
         if not results:
             if matched == 0:
-                return t("more_nothing", constraints=_join(search.get("chips") or [what(search)])), False
-            return t("no_more", matched=matched), False
+                return [t("more_nothing", constraints=_join(search.get("chips") or [what(search)]))], [], [], False
+            return [t("no_more", matched=matched)], [], [], False
         offset = int(search.get("offset") or 0)
-        parts.append(t("page_more", first=offset + 1, last=offset + len(results), matched=matched))
-        parts += result_lines(results)
-        parts.append(next_steps(search))
-        return "\n".join(parts), False
-    parts.append(understood(extraction, search))
+        lead = [t("page_more", first=offset + 1, last=offset + len(results), matched=matched)]
+        return lead, result_lines(results), [next_steps(search)], False
+    lead = [understood(extraction, search)]
     if matched == 0:
-        parts.append(t("empty", constraints=_join(search.get("chips") or [what(search)])))
+        lead.append(t("empty", constraints=_join(search.get("chips") or [what(search)])))
         blockers = search.get("blockers") or []
         if len(blockers) == 1:
-            parts.append(t("empty_blocker", label=blockers[0]["label"], count=blockers[0]["count_without"]))
+            lead.append(t("empty_blocker", label=blockers[0]["label"], count=blockers[0]["count_without"]))
         elif blockers:
-            parts.append(t("empty_blockers", labels=_join([b["label"] for b in blockers], "or")))
+            lead.append(t("empty_blockers", labels=_join([b["label"] for b in blockers], "or")))
         elif not blockers and len(search.get("filters", {})) > 1:
-            parts.append(t("empty_conflict"))
+            lead.append(t("empty_conflict"))
         offers = search.get("relaxations") or []
-        if offers:
-            parts.append(t("empty_offers", offers="; ".join(t("offer", label=o["label"], count=o["count"])
-                                                             for o in offers)))
-        return "\n".join(parts), False
+        tail = [t("empty_offers", offers="; ".join(t("offer", label=o["label"], count=o["count"])
+                                                   for o in offers))] if offers else []
+        return lead, [], tail, False
     if search.get("broad"):
-        facets = search.get("facets", {})
-        parts = [t("clarify_lead", matched=matched)]
-        if not search.get("filters", {}).get("subcategory") and len(facets.get("subcategory", {})) > 1:
-            options = _counts(facets["subcategory"], rename=_SUBCATEGORY_WORDS)
-            parts.append(t("clarify_department", options=options))
-        elif facets.get("brand"):
-            parts.append(t("clarify_brand", options=_counts(facets["brand"], 5)))
-        if facets.get("price"):
-            parts.append(t("clarify_budget", options=_counts(facets["price"], 6)))
-        if results:
-            parts.append(t("clarify_meanwhile"))
-            parts += result_lines(results)  # the same products the cards show
-        return "\n".join(parts), True
+        return _clarify_parts(search, matched, results)
     n = len(results)
     if matched == 1:
-        parts.append(t("matched_one"))
+        lead.append(t("matched_one"))
     elif matched <= n:
-        parts.append(t("matched_few", matched=matched))
+        lead.append(t("matched_few", matched=matched))
     else:
-        parts.append(t("matched_many", matched=matched, n=n))
+        lead.append(t("matched_many", matched=matched, n=n))
     if search.get("sort") and n > 1:
-        parts.append(t("sorted", order=t("sort_" + search["sort"])))
-    parts += result_lines(results)
+        lead.append(t("sorted", order=t("sort_" + search["sort"])))
+    tail = []
     if search.get("close_matches") is not None:  # the list stopped at the close matches (tools: shape_page)
-        parts.append(t("close_only", n=search["close_matches"], are="is" if search["close_matches"] == 1 else "are"))
+        n_close = search["close_matches"]
+        tail.append(t("close_only", n=n_close, are="is" if n_close == 1 else "are"))
     if not search.get("exhaustive", True):
-        parts.append(t("approx"))
-    parts.append(next_steps(search))
-    return "\n".join(parts), False
+        tail.append(t("approx"))
+    return lead, result_lines(results), tail + [next_steps(search)], False
+
+
+def _clarify_parts(search: dict[str, Any], matched: int,
+                   results: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str], bool]:
+    facets = search.get("facets", {})
+    lead = [t("clarify_lead", matched=matched)]
+    if not search.get("filters", {}).get("subcategory") and len(facets.get("subcategory", {})) > 1:
+        lead.append(t("clarify_department", options=_counts(facets["subcategory"], rename=_SUBCATEGORY_WORDS)))
+    elif facets.get("brand"):
+        lead.append(t("clarify_brand", options=_counts(facets["brand"], 5)))
+    if facets.get("price"):
+        lead.append(t("clarify_budget", options=_counts(facets["price"], 6)))
+    if results:
+        lead.append(t("clarify_meanwhile"))
+    return lead, result_lines(results), [], True  # the same products the cards show
 
 
 _DETAIL_FIELDS = (("price", "price"), ("rating", "rating"), ("brand", "brand"), ("color", "color"),

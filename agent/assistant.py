@@ -50,10 +50,13 @@ class TurnResult:
     latency_ms: float = 0.0
     clarifying: bool = False
     relaxations: list[dict[str, Any]] = field(default_factory=list)
+    # The answer without the product list, for windows that show `cards` (empty: show `answer`).
+    summary: str = ""
+    topic: str = ""  # the product need in words that no filter holds ("waterproof case"): ranked by meaning only
 
     def to_json(self) -> dict[str, Any]:
         return {"filters": self.filters.active(), "matched": self.matched, "shown": self.shown,
-                "answer": self.answer, "cards": self.cards, "chips": self.chips,
+                "answer": self.answer, "summary": self.summary, "cards": self.cards, "chips": self.chips,
                 "latency_ms": round(self.latency_ms, 2), "clarifying": self.clarifying,
                 "relaxations": self.relaxations}
 
@@ -115,14 +118,21 @@ class Assistant:
             clarifying = self._llm_clarifying(turn_msgs, answer)
         ids = list(state.get("turn_cards") or [])
         cards = []
-        for pid in ids:
+        shown, offset = list(state.get("shown") or []), int(state.get("offset") or 0)
+        for i, pid in enumerate(ids):
             p = self.engine.product(pid)
             if p is not None:
-                cards.append(dict(product_record(p), why=why_it_fits(p, filters, state.get("topic") or "")))
+                # The number on the card is the one "the second one" and "number 7" refer to: its rank in
+                # the list on screen (also for a product shown again after a question about it).
+                pos = offset + shown.index(pid) + 1 if pid in shown else i + 1
+                cards.append(dict(product_record(p, pos), title=p.title,
+                                  why=why_it_fits(p, filters, state.get("topic") or "")))
+        summary = final.response_metadata.get("sift_summary", "") if final is not None else ""
         return TurnResult(filters=filters, matched=int(state.get("matched") or 0), shown=ids, answer=answer,
                           cards=cards, chips=constraint_labels(filters, self.engine.table.levels),
                           latency_ms=latency_ms, clarifying=clarifying,
-                          relaxations=list(state.get("relaxations") or []))
+                          relaxations=list(state.get("relaxations") or []), summary=str(summary or ""),
+                          topic=str(state.get("topic") or ""))
 
     @staticmethod
     def _llm_clarifying(turn_msgs: list[Any], answer: str) -> bool:

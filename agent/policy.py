@@ -130,7 +130,11 @@ def _answer_search(search: dict[str, Any], extraction: dict[str, Any] | None, mo
              _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft")),
              unfiltered_line(extraction, search) if not more else ""]
     notes = [n for n in notes if n]
-    return _say("\n".join([*notes, answer]) if notes else answer, clarifying=clarifying)
+    message = _say("\n".join([*notes, answer]) if notes else answer, clarifying=clarifying)
+    # The chat window shows the products as cards: it takes the lead sentences only (never the list twice).
+    message.response_metadata["sift_summary"] = "\n".join([*notes, answers.render_search_summary(
+        search, extraction, more=more)])
+    return message
 
 
 def _fit_line(fit: dict[str, Any], new: dict[str, Any] | None) -> str:

@@ -14,7 +14,8 @@ version of Sift reads back in another, and no class has to be allow-listed for d
     turn_cards   product ids whose cards this turn displays (reset at the start of every turn)
     relaxations  relaxation offers of this turn's empty search (reset every turn)
     sort         the order the shopper asked for (`retrieval.search.SORTS`), kept until changed or reset
-    undo         the filters before the last change ("undo" / "go back" restores them; said again, it redoes)
+    undo         a stack of earlier filter states (tools/history.py): each change pushes the one before it,
+                 "show more" pushes the current one; "undo" / "go back" pops one
     soft         fields of `filters` said as preferences ("ideally black"): a filter while products meet them,
                  a ranking otherwise (tools/soft.py)
     fits         the phone accessories are limited to ("a case for the first one"): its model, the product,
@@ -44,7 +45,7 @@ class SiftState(AgentState):
     turn_cards: NotRequired[list[str]]
     relaxations: NotRequired[list[dict[str, Any]]]
     sort: NotRequired[str]
-    undo: NotRequired[dict[str, Any]]
+    undo: NotRequired[list[dict[str, Any]] | dict[str, Any]]
     soft: NotRequired[list[str]]
     fits: NotRequired[dict[str, Any] | None]
 

@@ -1,7 +1,8 @@
 """The HTTP chat endpoint for site integrations, plus staff-only transcript review over HTTP.
 
     POST /api/chat          {"conversation_id": "<optional>", "message": "a cheap samsung phone"}
-                            -> {"conversation_id", "turn", "filters", "matched", "shown", "answer", "latency_ms"}
+                            -> {"conversation_id", "turn", "filters", "chips", "matched", "shown", "cards", "answer",
+                                "latency_ms"}
     GET  /api/health        -> {"status": "ok"|"starting", "products": N}
     GET  /api/transcripts                  (staff, HTTP Basic) conversation summaries; ?format=jsonl|html exports all
     GET  /api/transcripts/{conversation}   (staff) one conversation; ?format=json|jsonl|html
@@ -12,6 +13,9 @@
 Contract details:
 - `turn` is the 1-based number of the conversation's turn, counted from the checkpointer (one checkpoint per
   turn), so it is right whichever replica served the earlier turns.
+- `cards`: per shown product {id, position, title, brand, price, currency, rating, review_count, image_url,
+  product_url, why (the constraints it meets), variants_label when the catalog groups variants}; `chips`: the
+  constraints as {group, label ("under $300"), remove ("any price": send it as the next message to drop it)}.
 - `filters` is the full active state (`Filters.active()`, paper field names); `latency_ms` is the server's time
   for the request (queueing for a worker thread included), `shown` the ids of the products the answer shows.
 - A message is cleaned like the chat window's (`sift.ui.clean_user_text`); over `MAX_MESSAGE_CHARS` it is cut
@@ -55,7 +59,7 @@ from transcripts.datalayer import ensure_schema
 from transcripts.export import to_html, to_jsonl
 from transcripts.store import TranscriptStore, sync_url
 
-from . import ui
+from . import present, ui
 from .ratelimit import TokenBucketLimiter
 from .settings import HTTPSettings, Settings  # noqa: F401 - HTTPSettings is part of this API
 
@@ -294,7 +298,8 @@ def make_router(get_runtime: Callable[[], Awaitable[Any]], settings: Settings | 
             except Exception as exc:  # the shopper still gets the answer; staff see the gap in the log
                 log.warning("could not record HTTP turn of %s in the chat history: %s", thread_id, exc)
         return {"conversation_id": conversation_id, "turn": max(turn, 1), "filters": result.filters.active(),
-                "matched": int(result.matched), "shown": list(result.shown), "cards": list(result.cards),
+                "matched": int(result.matched), "shown": list(result.shown),
+                "cards": [present.api_card(c) for c in result.cards], "chips": present.api_chips(result.filters),
                 "answer": answer, "latency_ms": round(latency_ms, 2)}
 
     # ------------------------------------------------------------------------------------------ staff only

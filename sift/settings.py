@@ -26,6 +26,8 @@ Components never read the environment; the shell reads `Settings` once and passe
     SIFT_POOR_PENALTY=0.03       score taken from products rated under 3 stars
     SIFT_CLOSE_RATIO=0.8         a first page shows only close matches: similarity >= ratio x the best ...
     SIFT_CLOSE_FLOOR=0.35        ... or >= this; the answer says how many are close
+    SIFT_ANONYMOUS_SHOPPERS=true password mode: shoppers chat without logging in (each browser its own anonymous
+                                 id and threads); staff log in at /staff (review) or /staff/chat (the window)
 
 HTTP chat endpoint (`sift/http_api.py`, `HTTPSettings`):
 
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
         return RankingOptions(group_variants=self.group_variants, max_per_model=self.max_per_model,
                               quality_weight=self.quality_weight, poor_penalty=self.poor_penalty,
                               close_ratio=self.close_ratio, close_floor=self.close_floor)
+    anonymous_shoppers: bool = True
 
     @property
     def cache_dir(self) -> Path:

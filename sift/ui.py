@@ -31,6 +31,7 @@ from typing import Any
 from retrieval.filters import ACCESSORIES, FIELD_GROUPS, NUMERIC_FIELDS, PHONES, Filters
 from tools.describe import constraint_label, display_currency, money
 
+from .present import card_details
 from .settings import Settings
 
 # Longest message the agent reads; longer ones are cut at a word boundary and the shopper is told.
@@ -86,6 +87,11 @@ def shopper_identifier(raw: str | None) -> str | None:
     if not re.fullmatch(r"[A-Za-z0-9_.@:-]{1,128}", raw):
         return None
     return f"shopper:{raw}"
+
+
+def anonymous_identifier() -> str:
+    """A fresh id for a shopper who did not log in ("shopper:anon-<random>"): their own threads, no one else's."""
+    return f"shopper:anon-{secrets.token_hex(8)}"
 
 
 def mint_shopper_token(identifier: str, ui: UISettings | None = None) -> str:
@@ -239,12 +245,17 @@ def _card_price(x: float, currency: Any) -> str:
     return _money(x) if currency in (None, display_currency()) else f"{x:,.2f} {currency}"
 
 
-def card_props(card: dict[str, Any], position: int) -> dict[str, Any]:
-    """Props of one `ProductCard` element from a `TurnResult.cards` dict. Text stays raw: React escapes it."""
+def card_props(card: dict[str, Any], position: int, product: Any = None) -> dict[str, Any]:
+    """Props of one `ProductCard` element from a `TurnResult.cards` dict. Text stays raw: React escapes it.
+
+    `position` is the number on the card (0: none); with `product`, the card carries its details, which
+    open in place when the shopper clicks "details"."""
     price = card.get("price")
     rating = card.get("rating")
     reviews = card.get("reviews")
     return {
+        "details": card_details(product) if product is not None else None,
+        "variants": str(card.get("variants_label") or "")[:80],
         "id": str(card.get("id", "")),
         "position": position,
         "title": str(card.get("title") or "")[:160],
@@ -274,12 +285,13 @@ class TurnRecord:
     source: str = "message"  # message | chip | action | upload | invalid
     truncated: bool = False
     answer: str = ""
+    topic: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"user_text": self.user_text, "filters": self.filters, "matched": self.matched,
                 "shown": self.shown, "latency_ms": round(self.latency_ms, 1), "chips": self.chips,
                 "clarifying": self.clarifying, "relaxations": self.relaxations, "source": self.source,
-                "truncated": self.truncated, "answer": self.answer}
+                "truncated": self.truncated, "answer": self.answer, "topic": self.topic}
 
 
 def turn_record(result: Any, user_text: str, source: str = "message", truncated: bool = False) -> TurnRecord:
@@ -288,7 +300,7 @@ def turn_record(result: Any, user_text: str, source: str = "message", truncated:
                       shown=list(result.shown), latency_ms=float(result.latency_ms),
                       chips=[c["label"] for c in chips_for(result.filters)], clarifying=bool(result.clarifying),
                       relaxations=list(result.relaxations or []), source=source, truncated=truncated,
-                      answer=result.answer)
+                      answer=result.answer, topic=str(getattr(result, "topic", "") or ""))
 
 
 def filters_step_output(filters: Filters) -> str:
@@ -348,7 +360,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, headles
     env["CHAINLIT_AUTH_SECRET"] = os.environ["CHAINLIT_AUTH_SECRET"]
     if not ui.staff_password:
         print(f"staff login: {ui.staff_user} / {staff_password(ui)}  (set SIFT_STAFF_PASSWORD to choose one)")
-    print(f"chat window: http://{host}:{port}")
+    print(f"chat window: http://{host}:{port}   staff review: http://{host}:{port}/staff")
     proc = subprocess.Popen(chainlit_command(host, port, headless), cwd=REPO_ROOT, env=env)
     try:
         return proc.wait()

@@ -29,7 +29,7 @@ from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
-from . import compare, fits, soft
+from . import compare, fits, history, soft
 from .describe import constraint_labels, product_record, why_it_fits
 from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
@@ -108,15 +108,16 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         state = runtime.state
         before = filters_of(state)
         shown = products(state.get("shown") or [])
-        undone = False
+        undone, rest = False, []
         ref = fits.referenced(engine, state, accessory_for) if accessory_for else None
         # "a case for the first one": the search starts over from what still makes sense for an accessory
         base, dropped = fits.accessory_base(before, engine.table.levels) if accessory_for else (before, [])
         if is_undo(utterance):
             # "undo", "go back": the constraints before the last change (said again, it redoes).
             result = None
-            if state.get("undo") is not None:
-                after, warnings, undone = filters_of({"filters": state["undo"]}), [], True
+            previous, rest = history.pop(state.get("undo"))
+            if previous is not None:
+                after, warnings, undone = filters_of({"filters": previous}), [], True
             else:
                 after, warnings = before, ["nothing to undo yet"]
         else:
@@ -139,9 +140,12 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
         update: dict[str, Any] = {"filters": after_active, "topic": topic}
-        if reset or changed or removed:
+        if undone:  # one step back: the entry is used up, the next "undo" goes further back
             update["page"] = 0
-            update["undo"] = before_active
+            update["undo"] = rest
+        elif reset or changed or removed:
+            update["page"] = 0
+            update["undo"] = history.push(state.get("undo"), before_active)
         if reset:
             # Nothing is searched until the next request; with no filters every product matches.
             update.update(shown=[], focus=[], searches=0, sort="relevance", matched=engine.table.count(after) if after_active else engine.size)
@@ -225,6 +229,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                                   "turn_cards": ids, "sort": order}
         if ids:  # an empty answer keeps the previous list, so "the second one" still means something
             update.update(shown=ids, page=page, offset=start, focus=[])
+            if more:  # "show more" keeps the constraints: undo after it returns to them, on the first page
+                update["undo"] = history.push(state.get("undo"), filters.active())
         elif not more:
             update["page"] = 0
         if query and query.strip():

@@ -82,6 +82,10 @@ def to_html(conversations: Iterable[Conversation], product_title: Callable[[str]
     parts = []
     for conv in conversations:
         turns = "\n".join(_turn_html(t, lookup) for t in conv.turns)
+        if conv.clicks:  # card clicks ("details"), by product title
+            items = "".join(f"<li><small>{_e(c.created_at)}</small> clicked {_e(c.action)}: "
+                            f"{_e(c.title or lookup(c.product_id) or c.product_id)}</li>" for c in conv.clicks)
+            turns += f'\n<section class="clicks"><h3>Clicks</h3><ul>{items}</ul></section>'
         parts.append(f"""<article class="conv" id="conv-{_e(conv.id)}">
 <h2>Conversation <code>{_e(conv.id)}</code></h2>
 <p>{_e(conv.user or 'unknown user')} &middot; {_e(conv.created_at or '')} &middot; {len(conv.turns)} turns</p>

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 TURN_KEY = "sift_turn"
+CLICK_KEY = "sift_click"  # a click on a card ("details"), kept as a step: {"action", "id", "title"}
 
 
 def sync_url(url: str) -> str:
@@ -47,6 +48,18 @@ class Turn:
     chips: list[str] = field(default_factory=list)
     clarifying: bool = False
     source: str = "message"
+    topic: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Click:
+    created_at: str
+    action: str
+    product_id: str
+    title: str
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,10 +72,11 @@ class Conversation:
     user: str | None
     created_at: str | None
     turns: list[Turn] = field(default_factory=list)
+    clicks: list[Click] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "user": self.user, "created_at": self.created_at,
-                "turns": [t.to_json() for t in self.turns]}
+                "turns": [t.to_json() for t in self.turns], "clicks": [c.to_json() for c in self.clicks]}
 
 
 @dataclass
@@ -75,6 +89,7 @@ class ConversationSummary:
     thumbs_up: int
     thumbs_down: int
     zero_results: int
+    first_message: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,7 +119,7 @@ def _turn(index: int, row: dict[str, Any]) -> Turn | None:
                 latency_ms=float(data.get("latency_ms") or 0.0),
                 feedback=int(value) if value is not None else None, feedback_comment=row.get("fcomment"),
                 chips=[str(c) for c in data.get("chips") or []], clarifying=bool(data.get("clarifying")),
-                source=str(data.get("source") or "message"))
+                source=str(data.get("source") or "message"), topic=str(data.get("topic") or ""))
 
 
 class TranscriptStore:
@@ -151,6 +166,17 @@ class TranscriptStore:
                 out[row["threadId"]].append(turn)
         return out
 
+    def _clicks(self, thread_id: str) -> list[Click]:
+        rows = self._rows('SELECT s."createdAt", s."metadata" FROM steps s WHERE s."threadId" = :id '
+                          f'AND s."metadata" LIKE \'%{CLICK_KEY}%\' ORDER BY s."createdAt"', {"id": thread_id})
+        out = []
+        for row in rows:
+            data = _json(row.get("metadata"), {}).get(CLICK_KEY)
+            if isinstance(data, dict):
+                out.append(Click(str(row.get("createdAt") or ""), str(data.get("action") or ""),
+                                 str(data.get("id") or ""), str(data.get("title") or "")))
+        return out
+
     def conversations(self) -> list[ConversationSummary]:
         threads = self._threads()
         turns = self._turns([t["id"] for t in threads])
@@ -162,7 +188,8 @@ class TranscriptStore:
             out.append(ConversationSummary(
                 id=t["id"], name=t.get("name"), user=t.get("userIdentifier"), created_at=t.get("createdAt"),
                 turns=len(ts), thumbs_up=sum(x.feedback == 1 for x in ts),
-                thumbs_down=sum(x.feedback == 0 for x in ts), zero_results=sum(x.matched == 0 for x in ts)))
+                thumbs_down=sum(x.feedback == 0 for x in ts), zero_results=sum(x.matched == 0 for x in ts),
+                first_message=ts[0].user_text))
         return out
 
     def conversation(self, conversation_id: str) -> Conversation | None:
@@ -171,7 +198,8 @@ class TranscriptStore:
             return None
         t = threads[0]
         return Conversation(id=t["id"], name=t.get("name"), user=t.get("userIdentifier"),
-                            created_at=t.get("createdAt"), turns=self._turns([t["id"]])[t["id"]])
+                            created_at=t.get("createdAt"), turns=self._turns([t["id"]])[t["id"]],
+                            clicks=self._clicks(t["id"]))
 
     def all_conversations(self, ids: list[str] | None = None) -> list[Conversation]:
         if ids:

@@ -1,6 +1,9 @@
 // One search result. Props come from sift.ui.card_props: {id, position, title, brand, price, rating,
-// reviews, image, url, why}; the title links to the product page when the catalog has one. All text is
-// rendered as React text (escaped); no raw HTML anywhere.
+// reviews, image, url, why, variants, details}; the title links to the product page when the catalog has one.
+// The number before the title is the one the shopper can refer to ("the second one", "number 7").
+// "details" opens the product's facts and features in place, inside the card (and tells the server, which
+// keeps the click for review); clicking again closes them. All text is rendered as React text (escaped);
+// no raw HTML anywhere.
 // Images: only when the catalog has an http(s) URL; a neutral placeholder otherwise and on load errors
 // (offline machines cannot reach image hosts, so a broken image must never show).
 import { useState } from "react";
@@ -8,6 +11,8 @@ import { useState } from "react";
 export default function ProductCard() {
   const p = typeof props === "string" ? JSON.parse(props) : props || {};
   const [broken, setBroken] = useState(!p.image);
+  const [open, setOpen] = useState(false);
+  const details = p.details || { facts: [], features: [] };
   const stars = typeof p.rating === "number" ? p.rating : null;
   const full = stars === null ? 0 : Math.round(stars);
   const box = {
@@ -23,6 +28,10 @@ export default function ProductCard() {
     background: "transparent", cursor: "pointer", fontSize: "13px", color: "inherit",
   };
   const act = (name) => callAction({ name, payload: { id: p.id } });
+  const toggle = () => {
+    if (!open) act("details");
+    setOpen(!open);
+  };
   return (
     <div style={box} data-testid="product-card" data-product-id={p.id}>
       <div style={imgBox}>
@@ -61,15 +70,34 @@ export default function ProductCard() {
             </span>
           )}
         </div>
+        {p.variants ? (
+          <div style={{ fontSize: "12px", opacity: 0.75 }} data-testid="card-variants">{p.variants}</div>
+        ) : null}
         {p.why && p.why.length ? (
           <div style={{ fontSize: "12px", opacity: 0.7 }}>fits: {p.why.join(", ")}</div>
         ) : null}
         <div style={{ display: "flex", gap: "8px", marginTop: "4px" }}>
-          <button style={button} data-testid="card-details" onClick={() => act("details")}>details</button>
+          <button style={button} data-testid="card-details" aria-expanded={open} onClick={toggle}>
+            {open ? "hide details" : "details"}
+          </button>
           <button style={button} data-testid="card-more-like" onClick={() => act("more_like_this")}>
             more like this
           </button>
         </div>
+        {open ? (
+          <div data-testid="card-details-panel" style={{ fontSize: "13px", marginTop: "6px",
+               borderTop: "1px solid rgba(128,128,128,0.3)", paddingTop: "6px" }}>
+            {details.facts.map(([label, value], i) => (
+              <div key={`f${i}`}><span style={{ opacity: 0.7 }}>{label}: </span>{value}</div>
+            ))}
+            {details.features.length ? (
+              <ul style={{ margin: "4px 0 0 18px", padding: 0 }}>
+                {details.features.map((f, i) => <li key={`x${i}`}>{f}</li>)}
+              </ul>
+            ) : null}
+            {!details.facts.length && !details.features.length ? <div>No more details in the listing.</div> : null}
+          </div>
+        ) : null}
       </div>
     </div>
   );

@@ -3,7 +3,8 @@
     sift transcripts list [--json]
     sift transcripts show ID [--json]
     sift transcripts export --format jsonl|html [--out FILE] [ID ...]
-    sift transcripts report [--top 20] [--json]
+    sift transcripts report [--top 20] [--json]   unmet demand, unanswered questions, no shopping content,
+                                                  attributes asked for that no filter holds
 
 The database is SIFT_DATABASE_URL (default: the SQLite file $SIFT_HOME/chat.sqlite), or `--db URL`.
 """
@@ -44,11 +45,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("no stored conversations (chat in the window first: `make demo`)")
         return 0
-    print(f"{'id':<38} {'user':<24} {'turns':>5} {'up':>3} {'down':>4} {'zero':>4}  created")
+    print(f"{'id':<38} {'user':<24} {'turns':>5} {'up':>3} {'down':>4} {'zero':>4}  {'created':<19}  first message")
     for r in rows:
         print(f"{r.id:<38} {(r.user or '-')[:24]:<24} {r.turns:>5} {r.thumbs_up:>3} {r.thumbs_down:>4} "
-              f"{r.zero_results:>4}  {r.created_at or ''}")
+              f"{r.zero_results:>4}  {(r.created_at or '')[:19]:<19}  {_one_line(r.first_message, 60)}")
     return 0
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -59,13 +65,24 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(conv.to_json())
         return 0
+    title = (_title_lookup(_settings(args)) if args.titles else None) or (lambda _pid: None)
     print(f"conversation {conv.id} ({conv.user or 'unknown user'}, {len(conv.turns)} turns)")
+    clicks = sorted(conv.clicks, key=lambda c: c.created_at)
     for t in conv.turns:
+        while clicks and clicks[0].created_at <= t.created_at:  # card clicks between the turns
+            c = clicks.pop(0)
+            print(f"\n   (clicked {c.action}: {c.title or title(c.product_id) or c.product_id})")
         fb = {1: " [thumbs up]", 0: " [thumbs down]"}.get(t.feedback, "")
-        print(f"\n#{t.index}{fb} shopper: {t.user_text}")
+        via = "" if t.source == "message" else f" (via {'a button' if t.source == 'action' else t.source})"
+        print(f"\n#{t.index}{fb} shopper{via}: {t.user_text}")
+        if t.feedback_comment:
+            print(f"   feedback comment: {t.feedback_comment}")
         print(f"   filters: {json.dumps(t.filters, ensure_ascii=False)}")
-        print(f"   matched {t.matched}, shown {', '.join(t.shown) or 'nothing'}, {t.latency_ms:.0f} ms")
+        shown = [f"{pid} ({_one_line(name, 50)})" if (name := title(pid)) else pid for pid in t.shown]
+        print(f"   matched {t.matched}, {t.latency_ms:.0f} ms, shown: {', '.join(shown) or 'nothing'}")
         print("   answer: " + t.answer.replace("\n", "\n           "))
+    for c in clicks:
+        print(f"\n   (clicked {c.action}: {c.title or title(c.product_id) or c.product_id})")
     return 0
 
 
@@ -105,13 +122,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from transcripts.report import report_markdown, unmet_demand  # lazy: only `sift transcripts report`
+    # lazy: only `sift transcripts report` needs these (the answer templates and lexicon load here)
+    from transcripts.insights import insights, insights_markdown
+    from transcripts.report import report_markdown, unmet_demand
 
-    rows = unmet_demand(_store(args).all_conversations(), top=args.top)
+    conversations = _store(args).all_conversations()
+    rows = unmet_demand(conversations, top=args.top)
+    more = insights(conversations, top=args.top)
     if args.json:
-        _print_json([r.to_json() for r in rows])
+        _print_json({"unmet_demand": [r.to_json() for r in rows], **more.to_json()})
     else:
-        sys.stdout.write(report_markdown(rows))
+        sys.stdout.write("## Unmet demand\n\n" + report_markdown(rows) + insights_markdown(more))
     return 0
 
 
@@ -129,9 +150,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
 
-    p = common(sub.add_parser("show", help="every turn of one conversation"))
+    p = common(sub.add_parser("show", help="every turn of one conversation, with feedback comments and clicks"))
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-titles", dest="titles", action="store_false",
+                   help="do not look up product titles in the catalog")
     p.set_defaults(func=cmd_show)
 
     p = common(sub.add_parser("export", help="turns as JSON Lines or an HTML page"))
@@ -142,8 +165,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="HTML: do not look up product titles in the catalog")
     p.set_defaults(func=cmd_export)
 
-    p = common(sub.add_parser("report", help="unmet demand: filter combinations ending in zero results or "
-                                             "a thumbs-down"))
+    p = common(sub.add_parser("report", help="unmet demand (filter combinations ending in zero results or a "
+                                             "thumbs-down), unanswered questions, messages with no shopping "
+                                             "content, attributes no filter holds"))
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)

@@ -82,3 +82,19 @@ def test_the_app_says_which_extractor_serves_and_why(start_app, tmp_path):
             f"phrasings; using rules") in log
     other = start_app()  # the fixture's SIFT_EXTRACTOR=rules
     assert "extractor: rules (forced by SIFT_EXTRACTOR=rules)" in other.log_path.read_text()
+
+
+def test_chat_returns_cards_and_chips_whose_remove_words_drop_them(start_app):
+    app = start_app()
+    cid = f"chips-{uuid.uuid4().hex[:8]}"
+    first = post_chat(app.url, "a samsung phone under $300", cid)
+    assert first["cards"] and [c["id"] for c in first["cards"]] == first["shown"]
+    for card in first["cards"]:
+        assert {"id", "title", "brand", "price", "currency", "rating", "review_count", "image_url", "product_url",
+                "why"} <= set(card)
+        assert card["brand"] == "Samsung" and card["price"] <= 300
+    chips = {c["group"]: c for c in first["chips"]}
+    assert chips["price"] == {"group": "price", "label": "under $300", "remove": "any price"}
+    second = post_chat(app.url, chips["brand"]["remove"], cid)  # what the chip's remove button sends
+    assert "brand" not in second["filters"] and second["filters"]["price_max"] == 300
+    assert "brand" not in {c["group"] for c in second["chips"]}

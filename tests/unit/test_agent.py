@@ -125,7 +125,7 @@ def test_aturn_runs_in_a_thread(assistant):
     r = asyncio.run(assistant.aturn("async", "anker charger"))
     assert r.filters.brand == ["Anker"] and r.shown
     assert set(r.to_json()) == {"filters", "matched", "shown", "answer", "cards", "chips", "latency_ms",
-                                "clarifying", "relaxations"}
+                                "clarifying", "relaxations", "summary"}
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "a" * 5000, "$$$ under -5 bucks??", "\x00\x1b[31m", "None"])

@@ -16,7 +16,9 @@ from sift.ratelimit import TokenBucketLimiter
 from sift.settings import Settings
 
 Runtime = namedtuple("Runtime", "engine assistant")
-CONTRACT = {"conversation_id", "turn", "filters", "matched", "shown", "cards", "answer", "latency_ms"}
+CONTRACT = {"conversation_id", "turn", "filters", "chips", "matched", "shown", "cards", "answer", "latency_ms"}
+CARD_KEYS = {"id", "position", "title", "brand", "price", "currency", "rating", "review_count", "image_url",
+             "product_url", "why"}
 STAFF = ("staff", "correct horse battery")
 
 
@@ -74,6 +76,9 @@ def test_contract_fields_and_new_conversation_id(client):
     assert data["filters"]["brand"] == ["Samsung"]
     assert data["matched"] > 0 and data["shown"] and isinstance(data["answer"], str) and data["answer"]
     assert [c["id"] for c in data["cards"]] == data["shown"] and all(c["title"] for c in data["cards"])
+    assert all(CARD_KEYS <= set(c) for c in data["cards"])
+    assert [c["position"] for c in data["cards"]] == list(range(1, len(data["cards"]) + 1))
+    assert {"group": "brand", "label": "Samsung", "remove": "any brand"} in data["chips"]
     assert data["latency_ms"] > 0
     again = chat(client, "a cheap samsung phone").json()
     assert again["conversation_id"] != data["conversation_id"]

@@ -1,4 +1,4 @@
-""""undo" / "go back": the constraints before the last change come back (said again, the change is redone)."""
+""""undo" / "go back": a history of constraint states; each undo steps one back, "show more" is no change."""
 
 from __future__ import annotations
 
@@ -27,17 +27,34 @@ def assistant(tmp_path_factory):
     return Assistant(engine, rule_extractor(engine))
 
 
-def test_undo_restores_the_previous_constraints_and_a_second_undo_redoes(assistant):
+def test_undo_is_a_history_each_undo_steps_one_back(assistant):
     assert "nothing to undo" in assistant.turn("u", "undo").answer.lower()
     first = assistant.turn("u", "samsung phones under 500")
     second = assistant.turn("u", "only black ones")
     assert second.filters.color == ["black"]
-    r = assistant.turn("u", "undo")
-    assert r.filters == first.filters and r.matched == first.matched and "undid the last change" in r.answer
-    r = assistant.turn("u", "undo")
-    assert r.filters == second.filters
     assistant.turn("u", "is the first one unlocked?")  # no change: undo still means the black filter
-    assert assistant.turn("u", "go back").filters == first.filters
+    third = assistant.turn("u", "rated at least 4 stars")
+    assert third.filters.average_rating_min == 4
+    r = assistant.turn("u", "undo")
+    assert r.filters == second.filters and "undid the last change" in r.answer
+    r = assistant.turn("u", "go back")
+    assert r.filters == first.filters and r.matched == first.matched
+    assert assistant.turn("u", "undo").filters.is_empty()
+    assert "nothing to undo" in assistant.turn("u", "undo").answer.lower()
+
+
+def test_undo_after_show_more_keeps_the_constraints_and_returns_to_the_first_page(assistant):
+    first = assistant.turn("m", "a phone")
+    assistant.turn("m", "samsung phones under 500")
+    page1 = assistant.turn("m", "any price")
+    assert page1.matched > len(page1.shown)
+    page2 = assistant.turn("m", "show more")
+    assert page2.filters == page1.filters and set(page2.shown).isdisjoint(page1.shown)
+    back = assistant.turn("m", "undo")
+    assert back.filters == page1.filters  # never wiped, never the filters before "any price"
+    assert back.shown == page1.shown
+    assert assistant.turn("m", "undo").filters.price_max is not None
+    assert first.filters != page1.filters
 
 
 def test_undo_after_start_over_brings_everything_back(assistant):
