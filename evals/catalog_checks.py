@@ -186,7 +186,8 @@ def top_precision(checks: Sequence[Check], shown: Sequence[str], rows: Mapping[s
     """Share of the first `k` shown products that satisfy every check (0.0 when none is shown)."""
     top = list(shown)[:k]
     bad = {pid: f for pid in top if (f := failing(checks, rows.get(pid), currency))}
-    return (1 - len(bad) / len(top) if top else 0.0), bad
+    misses = sum(pid in bad for pid in top)  # per position: a product shown twice counts twice
+    return (1 - misses / len(top) if top else 0.0), bad
 
 
 def score_turn(turn: Mapping[str, Any], *, shown: Sequence[str], matched: int, answer: str,
