@@ -25,6 +25,7 @@ from typing import Any
 
 from agent.assistant import Assistant
 from agent.factory import default_extractor
+from evals.catalog_conversations import header_of
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import load_catalog
 from retrieval.demo_catalog import write_demo_catalog
@@ -50,6 +51,8 @@ def load_conversations(path: str | Path = DEFAULT_DATA) -> list[dict[str, Any]]:
     """
     path = Path(path)
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    # Catalog-scored sets (a header line naming their catalog) are run by evals.catalog_conversations.
+    files = [f for f in files if header_of(f) is None]
     out: list[dict[str, Any]] = []
     for f in files:
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):

@@ -2,6 +2,7 @@
 
     sift eval conversations [--data tests/data/conversations] [--out report.json] [--json]
     sift eval conversations --bench CATALOG [--bench-model MODEL]     # also per-turn latency on a real catalog
+    sift eval conversations --catalog-sets [evals/conversations] [--split test]   # real catalogs, scored from rows
 
 The evaluation itself lives in `evals/conversation_eval.py`; this module reads the arguments and prints.
 """
@@ -27,14 +28,24 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
         run,
     )
 
+    from evals.catalog_conversations import set_files  # lazy: with the evaluation above
+
     data = args.data or DEFAULT_DATA
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sift-eval-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    # --data naming catalog-scored sets runs them too (auto-detected by their header line).
+    sets_path = args.catalog_sets or (args.data if args.data and set_files(args.data) else None)
     try:
         conversations = load_conversations(data)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    catalog_sets = _catalog_sets(sets_path, args) if sets_path else None
+    if catalog_sets is not None and "error" in catalog_sets:
+        print(f"error: {catalog_sets['error']}", file=sys.stderr)
+        return 2
+    if not conversations and catalog_sets is not None:  # only catalog-scored sets were named
+        return _print_catalog_sets(catalog_sets, args)
     agent, baseline = run(data, workdir)
     bench = None
     if args.bench:
@@ -60,6 +71,8 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
             bench["seq2seq"]["model"] = str(args.bench_model)
     out = {"agent": agent.summary(), "baseline": baseline.summary(), "known_misses": known_misses(conversations),
            "failures": agent.failures(), "latency": bench}
+    if catalog_sets is not None:
+        out["catalog_sets"] = catalog_sets
     if args.out:
         Path(args.out).write_text(json.dumps(out, indent=2, ensure_ascii=False))
     if args.json:
@@ -72,8 +85,57 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
             for f in fails[:20]:
                 print(f"  {f['conversation']} #{f['turn']} {f['user']!r}: diff {f['diff']} "
                       f"violations {f['violations']} checks {f['checks_failed']}")
+        if catalog_sets is not None:
+            _print_catalog_sets(catalog_sets, args, markdown_only=True)
     # Constraint satisfaction is a hard guarantee: any violation fails the command.
     return 1 if agent.satisfaction < 1.0 else 0
+
+
+def _catalog_sets(path: Path, args: argparse.Namespace) -> dict:
+    """Run the catalog-scored sets at `path`: one cached index per catalog (built once, under the index cache)."""
+    from agent.assistant import Assistant  # lazy: LangChain + LangGraph, only for an evaluation
+    from evals.catalog_conversations import SPLITS, run_sets  # lazy: as above
+    from evals.conversation_eval import rule_extractor  # lazy: as above
+    from retrieval.store import BuildOptions, open_engine  # lazy: the index store, only for real catalogs
+
+    settings = getattr(args, "settings", None)
+    cache = Path(args.bench_cache or (settings.cache_dir if settings else Path(".sift") / "index"))
+    model = settings.embedder if settings else BuildOptions().model
+
+    def open_assistant(catalog: Path):
+        engine = open_engine(catalog, cache, BuildOptions(model=model, show_progress=False))
+        opened = engine.manifest.get("opened", {})
+        print(f"{catalog.name}: index {opened.get('action')} in {opened.get('seconds')} s ({opened.get('reason')})",
+              file=sys.stderr)
+        return Assistant(engine, rule_extractor(engine))
+
+    splits = SPLITS if args.split == "all" else (args.split,)
+    try:
+        return run_sets(path, open_assistant, splits, log=lambda m: print(m, file=sys.stderr))
+    except (OSError, ValueError) as exc:
+        return {"error": str(exc)}
+
+
+def _print_catalog_sets(summary: dict, args: argparse.Namespace, markdown_only: bool = False) -> int:
+    from evals.catalog_conversations import markdown  # lazy: with the evaluation
+
+    if args.json and not markdown_only:
+        if args.out:
+            Path(args.out).write_text(json.dumps({"catalog_sets": summary}, indent=2, ensure_ascii=False))
+        sys.stdout.write(json.dumps({"catalog_sets": summary}, ensure_ascii=False) + "\n")
+        return 0
+    if args.out and not markdown_only:
+        Path(args.out).write_text(json.dumps({"catalog_sets": summary}, indent=2, ensure_ascii=False))
+    print("\nCatalog-scored conversations (checks read the catalog rows, not Sift's filters):")
+    print(markdown(summary))
+    for s in summary["skipped"]:
+        print(f"skipped {s['file']}: {s['reason']}")
+    fails = summary["failures"]
+    if fails:
+        print(f"\n{len(fails)} turns fail:")
+        for f in fails[:40]:
+            print(f"  [{f['class']}] {f['conversation']} #{f['turn']} {f['user']!r}: {'; '.join(f['failures'])}")
+    return 0
 
 
 def add_eval_conversations(eval_subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -87,9 +149,15 @@ def add_eval_conversations(eval_subparsers: argparse._SubParsersAction) -> argpa
     p.add_argument("--json", action="store_true", help="print the JSON report instead of Markdown")
     p.add_argument("--bench", type=Path, default=None, metavar="CATALOG",
                    help="also measure per-turn latency on this catalog (real embedder, cached index)")
-    p.add_argument("--bench-cache", type=Path, default=None, help="index cache folder for --bench")
+    p.add_argument("--bench-cache", type=Path, default=None, help="index cache folder for --bench and --catalog-sets (default: the settings' cache)")
     p.add_argument("--bench-model", type=Path, default=None, metavar="MODEL",
                    help="also measure the per-turn latency with this trained seq2seq extractor")
     p.add_argument("--repeats", type=int, default=3, help="benchmark passes over all conversations")
+    p.add_argument("--catalog-sets", type=Path, nargs="?", default=None, metavar="PATH",
+                   const=Path(__file__).resolve().parents[2] / "evals" / "conversations",
+                   help="also run the catalog-scored conversation sets at PATH (default evals/conversations): real "
+                        "catalogs, every shown product checked against its catalog row; report under 'catalog_sets'")
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                   help="which split of the catalog-scored sets to run (default: both, reported separately)")
     p.set_defaults(func=cmd_eval_conversations)
     return p
