@@ -44,8 +44,9 @@ from extraction.learned import (
 )
 from extraction.vocabulary import Vocabulary
 from retrieval.catalog import load_catalog
-from training.synth import SynthConfig, demo_products, generate_examples, load_vocab, split_by_family
-from training.train_extractor import encode_pair, exact_match
+from retrieval.filters import Filters
+from training.synth import Example, SynthConfig, demo_products, generate_examples, load_vocab, split_by_family
+from training.train_extractor import WEBSHOP_TEXT, encode_pair, exact_match
 
 DESIGNS = ("minilm-frozen", "minilm-lora", "minilm-full")
 
@@ -70,12 +71,43 @@ class LearnedTrainConfig:
     eval_examples: int = 600
     d_ff: int = 1024
     n_layers: int = 2
+    # Real shopper lines (WebShop instructions) labelled by the rule extractor ("silver" labels, distilling the
+    # grammar): the synthetic data never shows a non-phone request, so without them the model invents a
+    # subcategory for every line. Lines in the real-phrasing set are excluded. 0 = none.
+    silver_lines: int = 0
+    silver_file: str = WEBSHOP_TEXT
     # A tiny encoder for tests (a folder with a BertModel + tokenizer); None = the packaged MiniLM.
     encoder: str | None = None
 
 
 def _log(msg: str) -> None:
     print(f"[train-learned {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int) -> list[Example]:
+    """`n` real lines from `path` (not in evals/real_phrasing) with the rule extractor's filters as targets."""
+    import gzip  # lazy: only with silver data
+
+    from evals.real_phrasing import (  # lazy: the held-out texts, to keep them out of training
+        SCORED_FIELDS,
+        load,
+    )
+    from extraction.rules import RuleExtractor  # lazy: as above
+
+    held = {i.text for split in ("dev", "test") for i in load(split)}  # type: ignore[arg-type]
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            lines = [ln.strip() for ln in fh if ln.strip() and ln.strip() not in held]
+    except OSError:
+        _log(f"silver text {path} not found; training without it")
+        return []
+    lines = random.Random(seed).sample(lines, min(n, len(lines)))
+    results = RuleExtractor(vocab).extract_batch(lines)
+    out = []
+    for line, r in zip(lines, results, strict=True):
+        target = Filters(**{k: v for k, v in r.filters.active().items() if k in SCORED_FIELDS})
+        out.append(Example(Filters(), line, target, family="silver/webshop"))
+    return out
 
 
 def _pad(rows: list[list[int]], value: int = 0) -> torch.Tensor:
@@ -148,7 +180,9 @@ def main(cfg: LearnedTrainConfig) -> dict[str, Any]:
     splits = split_by_family(generate_examples(SynthConfig(n_single=cfg.n_single, n_multi=cfg.n_multi, seed=cfg.seed,
                                                            catalog=cfg.catalog), load_vocab(products=products)), seed=cfg.seed)
     ex_vocab = Vocabulary.from_products(products)
-    pairs = [encode_pair(e, True, ex_vocab) for e in splits["train"]]
+    train = splits["train"] + (silver_examples(cfg.silver_file, cfg.silver_lines, ex_vocab, cfg.seed)
+                               if cfg.silver_lines else [])
+    pairs = [encode_pair(e, True, ex_vocab) for e in train]
     _log(f"data: {len(pairs)} train / {len(splits['dev'])} dev / {len(splits['test'])} test examples")
     # 2. model: packaged encoder, new decoder over the target vocabulary of the training targets
     tv = TargetVocab.build([b for _, b in pairs])
@@ -223,7 +257,8 @@ def config_from_args(args: Any) -> LearnedTrainConfig:
     kw: dict[str, Any] = {"out_dir": str(args.out), "design": args.design, "seed": args.seed}
     if getattr(args, "catalog", None):
         kw["catalog"] = str(args.catalog)
-    for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr")):
+    for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr"),
+                      ("silver_lines", "silver_lines")):
         if getattr(args, name, None):
             kw[key] = getattr(args, name)
     if getattr(args, "quick", False):

@@ -150,7 +150,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         print("--base fine-tunes a seq2seq checkpoint (the t5 design); drop --base or --design", file=sys.stderr)
         return 2
     if design == "t5":
-        from training.train_extractor import config_from_args, main  # lazy: keeps other commands' start-up short
+        from training.train_extractor import (  # lazy: keeps other commands' start-up short
+            config_from_args,
+            main,
+        )
     else:
         from training.train_learned import config_from_args, main  # type: ignore[assignment]  # lazy: as above
     metrics = main(config_from_args(args))
@@ -202,6 +205,8 @@ def register(subparsers: Any) -> None:
     t.add_argument("--max-minutes", type=float, default=None, dest="max_minutes")
     t.add_argument("--lr", type=float, default=None, help="peak learning rate (default 3e-3 scratch, 5e-4 --base)")
     t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--silver-lines", type=int, default=None, dest="silver_lines",
+                   help="minilm-*: add this many real WebShop lines labelled by the rule extractor")
     t.add_argument("--quick", action="store_true", help="a few-minute smoke run with a tiny model")
     t.add_argument("--catalog", type=Path, default=None, help="catalog to draw values from (default: demo)")
     t.set_defaults(func=cmd_train)
