@@ -152,9 +152,7 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
         extractor = LLMExtractor(make_chat_model(settings.llm, settings.llm_base_url), vocab)
     else:
         if (Path(str(d.model)) / LEARNED_CONFIG).exists():
-            from extraction.learned import (
-                LearnedExtractor,  # lazy: torch + the encoder only for this extractor
-            )
+            from extraction.learned import LearnedExtractor  # lazy: torch + encoder, only for it
 
             extractor = LearnedExtractor.load(str(d.model), vocab=vocab)
         else:

@@ -88,10 +88,7 @@ def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int) -> list[Exa
     """`n` real lines from `path` (not in evals/real_phrasing) with the rule extractor's filters as targets."""
     import gzip  # lazy: only with silver data
 
-    from evals.real_phrasing import (  # lazy: the held-out texts, to keep them out of training
-        SCORED_FIELDS,
-        load,
-    )
+    from evals.real_phrasing import SCORED_FIELDS, load  # lazy: held-out texts stay out of training
     from extraction.rules import RuleExtractor  # lazy: as above
 
     held = {i.text for split in ("dev", "test") for i in load(split)}  # type: ignore[arg-type]
