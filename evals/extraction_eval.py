@@ -17,16 +17,19 @@ From the shell: ``sift eval extraction [--model PATH] [--json] [--out FILE]``.
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from evals import real_phrasing
+from extraction.learned import LearnedExtractor, is_learned_folder
 from extraction.rules import RuleExtractor
 from extraction.seq2seq import Seq2SeqExtractor
 from extraction.state import apply_moves
@@ -61,6 +64,9 @@ class ExtractionEvalConfig:
     threads: int = 1
     n_single: int = 40000  # used only when the model folder has no data/test.jsonl
     n_multi: int = 40000
+    # more trained models as columns (name -> folder): the Table-4 comparison of designs
+    compare: dict[str, str] = field(default_factory=dict)
+    real_phrasing: bool = True  # the hand-annotated real-phrasing dev and test sets (evals/real_phrasing)
 
 
 def _percentile(xs: Sequence[float], q: float) -> float:
@@ -185,6 +191,41 @@ def _real_lines(path: str | None, n: int, seed: int) -> list[str]:
     return random.Random(seed).sample(lines, min(n, len(lines)))
 
 
+def load_model(path: str, vocab: Any) -> Any:
+    """A trained extractor folder: learned (MiniLM + small decoder) or a Hugging Face seq2seq checkpoint."""
+    if is_learned_folder(path):
+        return LearnedExtractor.load(path, vocab=vocab)
+    model = Seq2SeqExtractor.load(path, vocab=vocab, device="cpu")
+    model.batch_size = 64  # batched inference for the accuracy sets; latency is batch of 1
+    return model
+
+
+def _training_minutes(path: str | None) -> float | None:
+    try:
+        return float(json.loads((Path(str(path)) / "metrics.json").read_text())["train_minutes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab: Any) -> None:
+    """Real-phrasing dev and test EM per extractor, and the dev utterances where model and rules disagree."""
+    dev, test = real_phrasing.load("dev"), real_phrasing.load("test")
+    report["real_phrasing_dev"], report["real_phrasing_test"] = {}, {}
+    preds = {}
+    for name, ex in extractors.items():
+        d = real_phrasing.evaluate(ex, dev, vocab)
+        preds[name] = d.pop("predictions")
+        report["real_phrasing_dev"][name] = d
+        t = real_phrasing.evaluate(ex, test, vocab)
+        t.pop("predictions")
+        report["real_phrasing_test"][name] = t
+    if "seq2seq" in preds and "rules" in preds:
+        gold = {i.id: real_phrasing.project(vocab.snap(i.gold)[0]) for i in dev}
+        report["real_phrasing_dev"]["disagreements"] = [
+            {"id": i.id, "text": i.text, "rules": preds["rules"][i.id], "model": preds["seq2seq"][i.id], "gold": gold[i.id]}
+            for i in dev if preds["rules"][i.id] != preds["seq2seq"][i.id]]
+
+
 def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate the rule extractor (baseline) and, if configured, the seq2seq model; returns the report."""
     torch.set_flush_denormal(True)
@@ -197,8 +238,9 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
     if extractors is None:
         extractors = {"rules": RuleExtractor(vocab)}
         if config.model:
-            extractors["seq2seq"] = Seq2SeqExtractor.load(config.model, vocab=vocab, device="cpu")
-            extractors["seq2seq"].batch_size = 64  # batched inference for the accuracy sets; latency is batch of 1
+            extractors["seq2seq"] = load_model(config.model, vocab)
+        for name, path in config.compare.items():
+            extractors[name] = load_model(path, vocab)
     test, where = _load_test(config, products)
     rng = random.Random(config.seed)
     test = rng.sample(test, min(len(test), config.max_examples))
@@ -214,6 +256,10 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
         report["single_turn"][name] = evaluate_single(ex, test, vocab, products, config.seed)
         report["multi_turn"][name] = evaluate_dialogues(ex, dialogues, vocab, products, where, config.seed)
         report["latency"][name] = measure_latency(ex, test[:config.latency_queries])
+    if config.real_phrasing:
+        add_real_phrasing(report, extractors, vocab)
+    paths = {"seq2seq": config.model} | dict(config.compare)
+    report["training_minutes"] = {n: _training_minutes(paths.get(n)) for n in extractors}
     return report
 
 
@@ -236,6 +282,13 @@ def markdown(report: dict[str, Any]) -> str:
         rows.append("| real shopper lines (WebShop, unlabelled): share with any filter | "
                     + " | ".join(f"{report['real_text'][n]['any_filter_rate']:.3f}" if n in report["real_text"] else "-"
                                  for n in names) + " |")
+    for key, label in (("real_phrasing_test", "real phrasing, test (hand-annotated, EM)"),
+                       ("real_phrasing_dev", "real phrasing, dev (EM)")):
+        if report.get(key):
+            rows.append(f"| {label} | " + " | ".join(f"{report[key][n]['exact_match']:.3f}" for n in names) + " |")
+    if report.get("training_minutes"):
+        rows.append("| training time (min, this CPU) | " + " | ".join(
+            f"{m:.1f}" if isinstance(m := report["training_minutes"].get(n), float) else "-" for n in names) + " |")
     title = (f"Filter extraction on {report['n_test']} held-out-family queries ({report['test_families']} families); "
              f"baseline: {report['baseline']}\n\n")
     return title + head + "\n".join(rows) + "\n"

@@ -3,8 +3,10 @@
 SIFT_EXTRACTOR (or `--model` where a command has it) names the extractor:
 
     auto (default)   the trained model in `<models_dir>/extractor`, but only when its `eval_extraction.json`
-                     (written by `sift eval extraction --out`) shows it matched or beat the rules on held-out
-                     phrasings; otherwise the rules. A weak model would make every answer worse.
+                     (written by `sift eval extraction --out`) shows it beat the rules on the real-phrasing
+                     dev set (`evals/real_phrasing`; older reports without it: matched or beat them on
+                     held-out synthetic phrasings); otherwise the rules. A weak model would make every answer
+                     worse. The report lists the dev utterances where the two disagree, for a maintainer.
     rules            the rule extractor
     llm              the chat model of SIFT_LLM with structured output
     seq2seq          the trained model in `<models_dir>/extractor`, whatever its evaluation says
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LEARNED_CONFIG = "learned_config.json"  # the file `extraction.learned` folders hold (checked without importing torch)
 TRAINED_SUBDIR = "extractor"  # `sift train extractor` writes here by default
 EVAL_REPORT = "eval_extraction.json"  # beside the model: `sift eval extraction --out <model>/eval_extraction.json`
 Kind = Literal["rules", "seq2seq", "llm"]
@@ -83,16 +86,40 @@ def decide(settings: Settings, model: str | None = None) -> Decision:
     return _auto(trained_folder(settings))
 
 
+def _has_model(folder: Path) -> bool:
+    # a Hugging Face seq2seq folder, or a learned (MiniLM + small decoder) one (`extraction.learned.CONFIG_FILE`)
+    return (folder / "config.json").exists() or (folder / LEARNED_CONFIG).exists()
+
+
+def _real_phrasing(report: dict[str, object], folder: Path) -> Decision | None:
+    """The decision from the real-phrasing dev scores in the report, or None when the report has none."""
+    scores = report.get("real_phrasing_dev")
+    if not isinstance(scores, dict) or "seq2seq" not in scores or "rules" not in scores:
+        return None
+    model_em = float(scores["seq2seq"]["exact_match"])
+    rules_em = float(scores["rules"]["exact_match"])
+    n = len(scores.get("disagreements", []))
+    scored = (f"trained model at {folder} scored {model_em:.3f} exact match vs rules {rules_em:.3f} on the "
+              f"real-phrasing dev set ({n} disagreements listed in {folder / EVAL_REPORT})")
+    if model_em > rules_em:
+        return Decision("seq2seq", scored, str(folder))
+    return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
+
+
 def _auto(folder: Path) -> Decision:
-    """The trained model when its own evaluation shows it at least as good as the rules, else the rules."""
-    if not (folder / "config.json").exists():
+    """The trained model when its own evaluation shows it better than the rules, else the rules."""
+    if not _has_model(folder):
         return Decision("rules", f"no trained model at {folder}")
     report_path = folder / EVAL_REPORT
     if not report_path.exists():
         return Decision("rules", f"no {EVAL_REPORT} next to the trained model at {folder}, so it is unproven; "
                                  f"run `{eval_command(folder)}`")
     try:
-        scores = json.loads(report_path.read_text())["single_turn"]
+        report = json.loads(report_path.read_text())
+        real = _real_phrasing(report, folder)
+        if real is not None:
+            return real
+        scores = report["single_turn"]
         model_em = float(scores["seq2seq"]["exact_match"])
         rules_em = float(scores["rules"]["exact_match"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -124,9 +151,14 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
 
         extractor = LLMExtractor(make_chat_model(settings.llm, settings.llm_base_url), vocab)
     else:
-        from extraction.seq2seq import Seq2SeqExtractor  # lazy: only the chosen extractor is imported
+        if (Path(str(d.model)) / LEARNED_CONFIG).exists():
+            from extraction.learned import LearnedExtractor  # lazy: torch + encoder, only for it
 
-        extractor = Seq2SeqExtractor.load(str(d.model), vocab=vocab)
+            extractor = LearnedExtractor.load(str(d.model), vocab=vocab)
+        else:
+            from extraction.seq2seq import Seq2SeqExtractor  # lazy: only the chosen extractor is imported
+
+            extractor = Seq2SeqExtractor.load(str(d.model), vocab=vocab)
     choice = Choice(d.kind, d.reason, d.model, extractor)
     log.info("%s", choice.line())
     return choice

@@ -143,10 +143,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from training.train_extractor import config_from_args, main  # lazy: keeps other commands' start-up short
-
     if not args.out:
         args.out = str(trained_folder(args.settings))
+    design = getattr(args, "design", "t5") or "t5"
+    if design != "t5" and args.base:
+        print("--base fine-tunes a seq2seq checkpoint (the t5 design); drop --base or --design", file=sys.stderr)
+        return 2
+    if design == "t5":
+        from training.train_extractor import (  # lazy: keeps other commands' start-up short
+            config_from_args,
+            main,
+        )
+    else:
+        from training.train_learned import config_from_args, main  # type: ignore[assignment]  # lazy: as above
     metrics = main(config_from_args(args))
     summary = {k: v for k, v in metrics.items() if k not in ("dev", "test")}
     summary["test_exact_match"] = metrics["test"]["exact_match"]
@@ -162,8 +171,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     model = evaluation_candidate(args.settings, getattr(args, "model", None))
     catalog = getattr(args, "catalog", None)
+    compare = dict(c.split("=", 1) for c in (getattr(args, "compare", None) or []) if "=" in c)
     report = run(ExtractionEvalConfig(model=model, catalog=str(catalog) if catalog else None,
-                                      max_examples=args.max_examples))
+                                      max_examples=args.max_examples, compare=compare))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
@@ -185,6 +195,9 @@ def register(subparsers: Any) -> None:
 
     train = subcommands(subparsers, "train", "train models")
     t = train.add_parser("extractor", help="train the seq2seq filter extractor (from scratch or --base)")
+    t.add_argument("--design", default="t5", choices=["t5", "minilm-frozen", "minilm-lora", "minilm-full"],
+                   help="t5: a T5 from scratch or --base; minilm-*: the packaged MiniLM encoder under a small new "
+                        "decoder, encoder frozen / with LoRA adapters / fully fine-tuned (extraction.learned)")
     t.add_argument("--base", default=None, help="pretrained checkpoint to fine-tune, e.g. google/flan-t5-small")
     t.add_argument("--out", default=None, help="output folder (default: <models dir>/extractor)")
     t.add_argument("--steps", type=int, default=None)
@@ -192,6 +205,8 @@ def register(subparsers: Any) -> None:
     t.add_argument("--max-minutes", type=float, default=None, dest="max_minutes")
     t.add_argument("--lr", type=float, default=None, help="peak learning rate (default 3e-3 scratch, 5e-4 --base)")
     t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--silver-lines", type=int, default=None, dest="silver_lines",
+                   help="minilm-*: add this many real WebShop lines labelled by the rule extractor")
     t.add_argument("--quick", action="store_true", help="a few-minute smoke run with a tiny model")
     t.add_argument("--catalog", type=Path, default=None, help="catalog to draw values from (default: demo)")
     t.set_defaults(func=cmd_train)
@@ -201,6 +216,8 @@ def register(subparsers: Any) -> None:
     e.add_argument("--model", default=None,
                    help="seq2seq model to compare with the rules (default: the trained model in the models dir)")
     e.add_argument("--out", default=None, help="write the JSON report here")
+    e.add_argument("--compare", action="append", default=None, metavar="NAME=PATH",
+                   help="another trained model to add as a column (repeatable), e.g. minilm-lora=/tmp/lora")
     e.add_argument("--max-examples", type=int, default=1500, dest="max_examples")
     e.add_argument("--catalog", type=Path, default=None)
     e.add_argument("--json", action="store_true")

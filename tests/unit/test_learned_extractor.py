@@ -1,0 +1,113 @@
+"""The learned extractor (extraction/learned.py): target vocabulary, a tiny encoder + decoder trained a few steps and
+round-tripped through save/load/extract, the `auto` choice on the real-phrasing dev set, and the real-phrasing loader."""
+
+import json
+
+import pytest
+
+from evals import real_phrasing
+from extraction.serialize import parse_target
+from retrieval.filters import Filters
+from sift.extractor_choice import decide
+from sift.settings import Settings
+
+
+def test_target_vocab_round_trips_flat_targets():
+    from extraction.learned import TargetVocab
+
+    target = "price_max=n0 ; subcategory=Cell Phones ; brand=b0 , b1 ; move=cheaper"
+    tv = TargetVocab.build([target])
+    ids = tv.encode(target)
+    assert ids[0] == tv.index["<s>"] and ids[-1] == tv.index["</s>"]
+    assert parse_target(tv.decode(ids[1:]))[:2] == parse_target(target)[:2]
+    assert tv.decode([tv.index["<unk>"], tv.index["n0"]]) == "n0"  # unknown words are dropped, not invented
+
+
+def _tiny_encoder(folder):
+    """A 1-layer, 32-wide BERT with a WordPiece vocabulary of the words the synthetic data uses (no download)."""
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "state", ":", "query", "none", "=", ";", ",", "$", "."]
+    words += list("abcdefghijklmnopqrstuvwxyz0123456789") + [f"##{c}" for c in "abcdefghijklmnopqrstuvwxyz0123456789"]
+    folder.mkdir(parents=True)
+    (folder / "vocab.txt").write_text("\n".join(words) + "\n")
+    BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(str(folder))
+    cfg = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=128)
+    BertModel(cfg, add_pooling_layer=False).save_pretrained(str(folder))
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("design", ["minilm-frozen", "minilm-lora"])
+def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design):
+    from extraction.learned import LearnedExtractor
+    from training.train_learned import LearnedTrainConfig, main
+
+    enc = _tiny_encoder(tmp_path / "enc")
+    out = tmp_path / "model"
+    metrics = main(LearnedTrainConfig(out_dir=str(out), design=design, encoder=str(enc), n_single=150, n_multi=150,
+                                      max_steps=6, eval_examples=8, d_ff=64, bf16=False, warmup_steps=2))
+    assert metrics["train_steps"] == 6 and (out / "metrics.json").exists() and (out / "decoder.safetensors").exists()
+    assert (out / "adapter.safetensors").exists() == (design == "minilm-lora")
+    a = LearnedExtractor.load(str(out), bf16=False)
+    b = LearnedExtractor.load(str(out), bf16=False)
+    texts = ["a cheap samsung phone under $300", "only black ones"]
+    states = [None, Filters(brand=["Samsung"])]
+    assert a.generate_texts(texts) == b.generate_texts(texts)  # loading is deterministic
+    results = a.extract_batch(texts, states)
+    assert len(results) == 2 and all(isinstance(r.filters, Filters) for r in results)
+    single = a.extract(texts[0])
+    assert single.filters == results[0].filters  # a batch of one is the same code path
+
+
+def _fake_learned(folder, model_em, rules_em):
+    folder.mkdir(parents=True)
+    (folder / "learned_config.json").write_text("{}")
+    report = {"single_turn": {"seq2seq": {"exact_match": 0.99}, "rules": {"exact_match": 0.9}},
+              "real_phrasing_dev": {"seq2seq": {"exact_match": model_em}, "rules": {"exact_match": rules_em},
+                                    "disagreements": [{"id": "w001"}]}}
+    (folder / "eval_extraction.json").write_text(json.dumps(report))
+
+
+def test_auto_picks_the_learned_model_only_when_it_beats_the_rules_on_real_phrasing_dev(tmp_path, monkeypatch):
+    _fake_learned(tmp_path / "models" / "extractor", model_em=0.80, rules_em=0.70)
+    d = decide(Settings(models_dir=tmp_path / "models"))
+    assert d.kind == "seq2seq" and "real-phrasing dev" in d.reason and "1 disagreements" in d.reason
+    _fake_learned(tmp_path / "m2" / "extractor", model_em=0.70, rules_em=0.70)  # a tie is not a win
+    assert decide(Settings(models_dir=tmp_path / "m2")).kind == "rules"
+
+
+def test_choose_extractor_loads_a_learned_folder_with_the_learned_class(tmp_path, monkeypatch):
+    from extraction.vocabulary import Vocabulary
+    from sift.extractor_choice import choose_extractor
+
+    _fake_learned(tmp_path / "models" / "extractor", model_em=0.9, rules_em=0.7)
+    loaded = []
+    monkeypatch.setattr("extraction.learned.LearnedExtractor.load",
+                        classmethod(lambda cls, path, vocab=None, **kw: loaded.append(path) or "learned"))
+    choice = choose_extractor(Settings(models_dir=tmp_path / "models"), Vocabulary.default())
+    assert choice.extractor == "learned" and loaded == [str(tmp_path / "models" / "extractor")]
+
+
+def test_real_phrasing_set_loads_is_split_and_scores():
+    dev, test = real_phrasing.load("dev"), real_phrasing.load("test")
+    assert len(dev) + len(test) >= 300 and not {i.id for i in dev} & {i.id for i in test}
+    assert {i.source for i in dev + test} == {"webshop", "followup"}
+
+    class Oracle:
+        def extract_batch(self, texts, states):
+            by_text = {(i.text, str(i.state)): i.gold for i in dev}
+            return [type("R", (), {"filters": by_text[(t, str(s))]}) for t, s in zip(texts, states, strict=True)]
+
+    report = real_phrasing.evaluate(Oracle(), dev)
+    assert report["exact_match"] == 1.0 and report["n"] == len(dev)
+    # unscored fields (category, screen size...) are projected away on both sides
+    assert real_phrasing.project(Filters(category="Electronics", color=["red", "black"])) == {"color": ["black", "red"]}
+
+
+def test_real_phrasing_loader_says_what_is_wrong(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "hi", "gold": {"colour": ["red"]}}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        real_phrasing.load("dev", bad)
