@@ -18,6 +18,7 @@ from pathlib import Path
 
 def cmd_eval_conversations(args: argparse.Namespace) -> int:
     # lazy: the agent under evaluation loads LangChain + LangGraph (~1 s); other commands start without them
+    from evals.catalog_conversations import set_files  # lazy: with the evaluation above
     from evals.conversation_eval import (
         DEFAULT_DATA,
         benchmark_latency,
@@ -27,8 +28,6 @@ def cmd_eval_conversations(args: argparse.Namespace) -> int:
         rule_extractor,
         run,
     )
-
-    from evals.catalog_conversations import set_files  # lazy: with the evaluation above
 
     data = args.data or DEFAULT_DATA
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sift-eval-"))
