@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from .load import load
 
-MULTIPLIERS = {"k": 1000.0, "grand": 1000.0}
+MULTIPLIERS = {"k": 1000.0, "grand": 1000.0, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5}
 TERABYTE_GB = 1024.0
 
 
@@ -177,6 +177,8 @@ def parse_number(value: Any) -> float | None:
             x *= 1000
         elif mult == "hundred":
             x *= 100
+        elif mult in MULTIPLIERS:  # "1.5 lakh"
+            x *= MULTIPLIERS[mult]
         return x if math.isfinite(x) else None
     return words_to_number(s)
 

@@ -115,7 +115,9 @@ class AttributeTable:
             condition=np.array([p.condition == "renewed" for p in products], dtype=bool),
             postings=postings,
             display=display,
-            levels=levels or DEFAULT_LEVELS,
+            levels=(levels or DEFAULT_LEVELS).in_currency(
+                currency, np.array([p.price for p in products if p.price is not None and p.currency == currency],
+                                   dtype=np.float64)),
             sold_out=sold_out if sold_out.any() else None,
             categories=CategoryIndex.build([p.category_path for p in products]),
             currency=currency,

@@ -59,6 +59,7 @@ PAPER_PRICE = {
     PHONES: LevelRanges(low=(0.0, 100.0), medium=(100.0, 300.0), high=(300.0, INF)),
     ACCESSORIES: LevelRanges(low=(0.0, 15.0), medium=(15.0, 40.0), high=(40.0, INF)),
 }
+PAPER_CURRENCY = "USD"  # the currency of the paper's price table
 # Storage has no paper table; these follow what phone shops call small / mid / large storage.
 DEFAULT_STORAGE = LevelRanges(low=(0.0, 64.0), medium=(64.0, 256.0), high=(256.0, INF))
 # A level on an attribute no product of the catalog has a value for: any known value (there is none).
@@ -108,6 +109,13 @@ class LevelTable:
         if attribute == "rating":
             return True
         return attribute in FIXED and subcategory is not None and subcategory in self.price
+
+    def in_currency(self, currency: str, prices: np.ndarray) -> LevelTable:
+        """The table for a catalog priced in `currency`: the paper's price table is in US dollars, so a shop
+        in rupees or euros resolves "cheap" through its own tertiles only (whole catalog as the last resort)."""
+        if currency == PAPER_CURRENCY:
+            return self
+        return replace(self, price={}, default_price=_tertiles("price", prices) or UNBOUNDED)
 
     @classmethod
     def from_quantiles(cls, prices_by_subcategory: dict[str, list[float]], base: LevelTable | None = None) -> LevelTable:

@@ -51,7 +51,9 @@ from .search import SearchEngine
 from .specs import refresh_specs, specs_fingerprint
 
 log = logging.getLogger(__name__)
-MANIFEST_VERSION = 3  # 2: products carry url, currency, availability, category path; brands folded. 3: text_keys.npy
+MANIFEST_VERSION = 4  # 2: products carry url, currency, availability, category path; brands folded. 3: text_keys.npy
+# 4: a local-currency price in details ("Price (INR)") is the price. Vectors of 3 are still valid (same texts).
+_VECTORS_VALID_SINCE = 3
 CACHE_FILES = ("index.faiss", "index.json", "vectors.npy", "products.pkl", KEYS_FILE)  # checksummed when present
 BUILD_COMMAND = "sift index build --catalog CATALOG"
 
@@ -159,7 +161,7 @@ def open_engine(
             engine.manifest = {**manifest, "opened": {"action": "reused", "reason": "catalog unchanged",
                                                       "seconds": round(time.perf_counter() - t0, 3)}}
             return engine
-    reusable = not rebuild and manifest and manifest.get("version") == MANIFEST_VERSION \
+    reusable = not rebuild and manifest and _VECTORS_VALID_SINCE <= int(manifest.get("version") or 0) <= MANIFEST_VERSION \
         and manifest.get("embedding") == key
     previous = _previous_vectors(folder, manifest, options) if reusable else None
     log.warning("building index for %s: %s%s", catalog, reason,

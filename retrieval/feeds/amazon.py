@@ -11,6 +11,7 @@ shop's own columns) are read when present.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,9 @@ def product_from_amazon(row: dict[str, Any], line: int, report: LoadReport,
     price, currency = parse_money(row.get("price"), clean_text(row.get("currency")).upper() or options.currency)
     if price is None and row.get("price") not in _NO_PRICE:
         report.warn(line, f"price {row.get('price')!r} not understood; left empty")
+    local = _local_price(details)
+    if local is not None:  # the price the shop shows and its shoppers say ("under 2000 rupees"), not a conversion
+        price, currency = local
     try:
         rating = parse_rating(row.get("average_rating"))
     except ValueError as exc:
@@ -90,3 +94,18 @@ def product_from_amazon(row: dict[str, Any], line: int, report: LoadReport,
         url=url.strip() if isinstance(url, str) else None,
         availability=parse_availability(row.get("availability"), line, report),
     ), line, report)
+
+
+# "Price (INR)": a price in the shop's own currency kept in details, beside a `price` converted to dollars
+# (the Amazon India export). Shoppers bound it in their currency, so it is the one filters and cards use.
+_LOCAL_PRICE = re.compile(r"^price \(([a-z]{3})\)$", re.IGNORECASE)
+
+
+def _local_price(details: dict[str, str]) -> tuple[float, str] | None:
+    for key, value in details.items():
+        m = _LOCAL_PRICE.match(key)
+        if m:
+            amount, currency = parse_money(value, m.group(1).upper())
+            if amount is not None:
+                return amount, currency
+    return None
