@@ -169,6 +169,9 @@ def render_search_summary(search: dict[str, Any], extraction: dict[str, Any] | N
     lead, items, tail, _ = search_parts(search, extraction, more)
     if int(search.get("matched") or 0) == 0 and search.get("relaxations"):
         lead = lead + [t("empty_offers_buttons")]
+    if search.get("close_matches") is not None:  # say why fewer cards than usual, and that more exist
+        n_close = search["close_matches"]
+        lead = lead + [t("close_only", n=n_close, are="is" if n_close == 1 else "are")]
     return "\n".join(lead)
 
 

@@ -96,6 +96,7 @@ def _catalog_sets(path: Path, args: argparse.Namespace) -> dict:
     from evals.catalog_conversations import SPLITS, run_sets  # lazy: as above
     from evals.conversation_eval import rule_extractor  # lazy: as above
     from retrieval.store import BuildOptions, open_engine  # lazy: the index store, only for real catalogs
+    from tools.describe import set_currency  # lazy: with the assistant above
 
     settings = getattr(args, "settings", None)
     cache = Path(args.bench_cache or (settings.cache_dir if settings else Path(".sift") / "index"))
@@ -106,6 +107,7 @@ def _catalog_sets(path: Path, args: argparse.Namespace) -> dict:
         opened = engine.manifest.get("opened", {})
         print(f"{catalog.name}: index {opened.get('action')} in {opened.get('seconds')} s ({opened.get('reason')})",
               file=sys.stderr)
+        set_currency(engine.table.currency)  # prices print as that shop prints them (sets run one catalog at a time)
         return Assistant(engine, rule_extractor(engine))
 
     splits = SPLITS if args.split == "all" else (args.split,)

@@ -144,3 +144,13 @@ def test_the_answer_says_how_many_are_close():
     assert "Only 2 are a close match" in text
     text, _ = render_search({"matched": 40, "results": results, "filters": {}}, None)
     assert "close match" not in text
+
+
+def test_the_window_summary_says_how_many_are_close_without_listing_them():
+    from agent.answers import render_search_summary
+
+    results = [{"pos": i + 1, "id": f"x{i}", "title": f"Phone {i}", "price": 100.0, "rating": 4.5, "reviews": 10}
+               for i in range(2)]
+    text = render_search_summary({"matched": 40, "results": results, "close_matches": 1, "filters": {}}, None)
+    assert "Only 1 is a close match" in text and "Phone 0" not in text  # the cards show the products
+    assert "close match" not in render_search_summary({"matched": 40, "results": results, "filters": {}}, None)
