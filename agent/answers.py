@@ -259,6 +259,8 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
         return t("details_nothing")
     if payload.get("ranking"):  # "which has the biggest battery?": the winner and every figure, nothing else
         return ranking_answer(payload["ranking"], {p["id"]: _title(p) for p in products})
+    if payload.get("all_shown") and payload.get("question"):  # "do any of these have a mic?": one verdict each
+        return "\n".join(_question_lines(products) + stale)
     parts: list[str] = []
     if payload.get("pick") and len(products) == 1 and len(payload.get("picked_from") or []) > 1:
         if payload["pick"] == "recommended":

@@ -98,6 +98,8 @@ class OfflinePolicy(BaseChatModel):
                     args["describe"] = intent.describe
                 if intent.compare_on:
                     args["compare_on"] = intent.compare_on
+                if intent.all_shown:  # "do any of these have a mic?": a verdict for every product shown
+                    args["all_shown"] = True
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from extraction.categories import rewrite
 from lexicon.load import load
 from lexicon.words import phone_makers, product_lines
 from retrieval.catalog import Product
@@ -92,7 +93,10 @@ def compatible_rows(engine: SearchEngine, model: str, kind: str | None) -> tuple
     accessory = table.role_mask(None, "accessory")
     if kind:
         typed = table.role_mask(kind)
-        accessory = accessory & typed if typed.any() else accessory
+        if kind in load("product_words").sets["companions"] and typed.any():
+            accessory = typed  # "earbuds for it": products of their own, that name the phone
+        else:
+            accessory = accessory & typed if typed.any() else accessory
     texts = _texts(engine)
     exact = np.zeros(engine.size, dtype=bool)
     close = np.zeros(engine.size, dtype=bool)
@@ -171,8 +175,11 @@ def accessory_kind(utterance: str) -> str | None:
                     utterance.lower(), maxsplit=1)[0]
     words = load("models").maps["accessory_words"]
     named = [words[w] for w in re.findall(r"[a-z]+", head) if w in words]
-    kind = named[-1] if named else kind_of(head)
-    return kind if kind and kind in known_types() and type_table().info(kind).accessory else None
+    # "screen guard", "back cover", "earbuds": the shoppers' words (lexicon/data/product_words.toml) first
+    kind = named[-1] if named else kind_of(rewrite(head))
+    if not kind or kind not in known_types():
+        return None
+    return kind if type_table().info(kind).accessory or kind in load("product_words").sets["companions"] else None
 
 
 def next_fits(old: dict[str, Any] | None, new: dict[str, Any] | None, after: Filters,

@@ -82,6 +82,9 @@ class ProductDetailsArgs(BaseModel):
         description="Rank the referenced products (all shown ones when none are referenced) on one measurable "
                     "aspect: camera, battery, storage, ram, screen, light (lightest), heavy, refresh; a trailing '-' "
                     "asks for the small end ('the smallest screen' -> 'screen-').")
+    all_shown: bool = Field(
+        False, description="True for a question about every product shown ('do any of these have a mic?', 'which of "
+                           "them is waterproof?'): each gets its own answer (the two discussed, when 'them' means those).")
 
     @field_validator("question", "describe")
     @classmethod
