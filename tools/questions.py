@@ -38,7 +38,7 @@ _STOP = {
     "use", "able", "like", "about", "i", "my", "we", "our", "your", "not", "yet", "enough", "kind", "easy",
     "hard", "nice", "great", "decent", "what's", "whats", "how's", "hows", "let", "lets",
     "pair", "pairs", "idea", "wonder", "wondering", "whether", "right", "correct", "no", "either", "each",
-    "set", "product", "unit", "version", "curious", "sure", "check", "confirm",
+    "set", "product", "unit", "version", "curious", "sure", "check", "confirm", "phone", "phones", "device",
 }
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -232,8 +232,11 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
         hit = best_evidence(reader, p, asked, terms, min_score=min_score)
         evidence, source, score = (hit.piece.quote, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
     claims = [f for f in out["found"] if _claims(f["evidence"], f["term"])]
-    if evidence is None and claims:  # no sentence close in meaning, but one names the asked word
-        evidence, source, score = claims[0]["evidence"], "keywords", None
+    # No sentence close in meaning, but one names the asked words: all of them ("Fast charging" does not
+    # answer "wireless charging?"), unless only one word was asked.
+    whole = [f for f in claims if _bonus(f["evidence"], terms) >= 1.0]
+    if evidence is None and (whole or (claims and len(terms) == 1)):
+        evidence, source, score = (whole or claims)[0]["evidence"], "keywords", None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out
