@@ -40,9 +40,25 @@ def model_name(p: Product) -> str:
     for key in load("models").words["detail_keys"]:
         value = (p.details or {}).get(key)
         if isinstance(value, str) and value.strip() and re.search(r"[a-z]", value.lower()):
-            return value.strip()
+            return _model_end(value.strip().split())
     title = load("models").rx["title_cut"].split(p.title or "", maxsplit=1)[0]
-    return " ".join(w for w in title.split() if w.lower() not in load("models").sets["noise"]) or (p.title or "")
+    words = [w for w in title.split() if w.lower() not in load("models").sets["noise"]]
+    return _model_end(words) or (p.title or "")
+
+
+def _model_end(words: list[str]) -> str:
+    """The model name ends after its numbered word and the variant words that follow it: "Redmi Note 12
+    Mystique Blue" -> "Redmi Note 12", "Galaxy S21 FE Graphite" -> "Galaxy S21 FE" (a color or a finish is
+    no part of the model an accessory names)."""
+    numbered = [i for i, w in enumerate(words) if re.search(r"\d", w)]
+    if not numbered:
+        return " ".join(words)
+    end = numbered[0] + 1
+    variants = load("models").sets["variants"]
+    while end < len(words) and (words[end].lower().rstrip("+") in variants | {""}
+                                or re.fullmatch(r"\d{1,2}[a-z]?", words[end].lower())):
+        end += 1
+    return " ".join(words[:end])
 
 
 def model_words(name: str, brand: str | None = None) -> list[str]:

@@ -39,6 +39,7 @@ _STOP = {
     "hard", "nice", "great", "decent", "what's", "whats", "how's", "hows", "let", "lets",
     "pair", "pairs", "idea", "wonder", "wondering", "whether", "right", "correct", "no", "either", "each",
     "set", "product", "unit", "version", "curious", "sure", "check", "confirm", "phone", "phones", "device",
+    "specs", "spec", "details", "detail", "info", "information", "more", "else",
 }
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
