@@ -65,7 +65,8 @@ class Intent:
     question: str | None = None  # a question about the referenced product(s), answered from their listing
     describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
-    ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
+    ref: str | None = None  # accessory_for: a position in the list ("1", "-1"), "it" (the product discussed) or words
+    # that describe a shown product ("samsung" for "the samsung one")
     compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
     fact: str | None = None  # "... she's on verizon": a fact about the shopper, for the extractor, beside a question
     all_shown: bool = False  # "do any of these have a mic?": the question is about every product shown
@@ -145,6 +146,7 @@ _SHOWN = (r"(?:(?:the\s+)?(?:first|second|third|fourth|fifth|last|top|1st|2nd|3r
           r"(?:that|this|the|the\s+same)\s+(?:phone|model|device|handset|pair|one|watch|laptop|tablet))")
 
 
+_FOR_DESCRIBED = re.compile(rf"\b{_FITS}\s+the\s+((?:[a-z0-9+]+\s+)?[a-z0-9+]+)\s+(?:one|phone|model|pair)\b")
 _FOR_SHOWN = re.compile(rf"\b{_FITS}\s+{_SHOWN}(?![\w-])(?!\s+(?:is|was|has|costs?)\b)")
 
 
@@ -154,7 +156,12 @@ def accessory_for(t: str) -> Intent | None:
     m = _FOR_SHOWN.search(t)
     # The words before "for" must name an accessory type (the type table and the shoppers' synonyms, as data):
     # "screen guard for the second one" is a search, "the price for the second one" is not.
-    if not m or not accessory_kind(t[:m.start()]):
+    if not m:
+        d = _FOR_DESCRIBED.search(t)  # "a case for the samsung one": a shown product named by what it is
+        if d and not set(d.group(1).split()) & _NOT_DESCRIPTORS and accessory_kind(t[:d.start()]):
+            return Intent("accessory_for", ref=d.group(1))
+        return None
+    if not accessory_kind(t[:m.start()]):
         return None
     positions = _positions(m.group(0))
     return Intent("accessory_for", ref=str(positions[0]) if positions else "it")

@@ -153,13 +153,17 @@ _KEPT = ("average_rating_min", "average_rating_max", "review_count_min", "review
 
 
 def referenced(engine: SearchEngine, state: dict[str, Any], ref: str) -> tuple[Product, int | None] | None:
-    """The shown product `ref` names: a position ("1", "-1" for the last) in the list on screen, or "it" (the
-    product discussed last, else the first shown)."""
+    """The shown product `ref` names: a position ("1", "-1" for the last) in the list on screen, "it" (the
+    product discussed last, else the first shown), or words ("samsung": the first shown product whose
+    title, brand or color holds them)."""
     shown: list[str] = list(state.get("shown") or [])
     offset = int(state.get("offset") or 0)
     pos: int | None = None
     pid: str | None = None
-    if re.fullmatch(r"-?\d{1,2}", ref.strip()):
+    if ref.strip() not in ("it", "") and not re.fullmatch(r"-?\d{1,2}", ref.strip()):
+        pid = _described(engine, shown, ref)  # "the samsung one": the first shown product holding these words
+        pos = offset + shown.index(pid) + 1 if pid else None
+    elif re.fullmatch(r"-?\d{1,2}", ref.strip()):
         n = int(ref)
         if offset < n <= offset + len(shown):
             n -= offset
@@ -173,6 +177,15 @@ def referenced(engine: SearchEngine, state: dict[str, Any], ref: str) -> tuple[P
             pos = offset + shown.index(pid) + 1
     p = engine.product(pid) if pid else None
     return (p, pos) if p is not None else None
+
+
+def _described(engine: SearchEngine, shown: list[str], words: str) -> str | None:
+    wanted = text_words(words)
+    for pid in shown:
+        p = engine.product(pid)
+        if p is not None and set(wanted) <= set(text_words(" ".join([p.title or "", p.brand or "", p.color or ""]))):
+            return pid
+    return None
 
 
 def accessory_base(before: Filters, levels: Any) -> tuple[Filters, list[str]]:

@@ -171,3 +171,18 @@ def test_a_screen_guard_for_a_shown_phone_searches_its_screen_protectors(assista
     assert r.filters.subcategory == "Cell Phone Accessories" and not r.filters.brand  # the brand was the phone's
     assert "dropped" in r.answer.lower() or "names the" in r.answer
     assert "- price:" not in r.answer  # not the details of the phone
+
+
+@pytest.mark.parametrize("text, ref", [("a case for the samsung one", "samsung"),
+                                       ("tempered glass for the xiaomi one", "xiaomi"),
+                                       ("any chargers that fit the black one?", "black")])
+def test_accessories_for_a_shown_product_named_by_what_it_is(text, ref):
+    intent = classify(text)
+    assert intent.kind == "accessory_for" and intent.ref == ref
+
+
+def test_the_agent_finds_cases_for_the_product_named_by_its_brand(assistant):
+    assistant.turn("brand", "phones on verizon")
+    r = assistant.turn("brand", "a case for the samsung one")
+    assert r.filters.subcategory == "Cell Phone Accessories" and not r.filters.carrier
+    assert r.answer.startswith("Cases for #1 Samsung")
