@@ -228,7 +228,10 @@ def with_fact(text: str) -> Intent | None:
     rest = [p for p in parts if p not in facts]
     if not facts or not rest:
         return None
-    asked = classify(" ".join(rest) + "?")
+    # a request that only says more about the product ("a sofa, which should be grey") is no question
+    if "?" not in t and not references.is_question(t) and not any(_QUESTION.search(p) for p in rest):
+        return None
+    asked = classify(" ".join(rest) + ("?" if "?" in t else ""))  # no question mark made up for a request
     if asked.kind != "details" or not asked.question:
         return None
     asked.question = text.strip()  # the fact words help find the answer ("will it work?" + "on t-mobile")
@@ -241,12 +244,15 @@ def _described_words(t: str) -> str | None:
     return dm.group(1) if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS else None
 
 
+_LONG = 20  # words: a longer message with an "it" in it is a request that describes what is wanted
+
+
 def question_about(text: str, t: str, positions: list[int], compare: bool) -> Intent | None:
     # `compare`: the message compares or ranks ("which is cheaper?"); it stays with the comparisons.
     """ "does the first pair have a mic?", "is no. 1 a 5g phone?", "any idea if it's waterproof", "do any of
     these have a mic?": a question about shown products, answered from their listings (a verdict each).
     None when the message is no such question, asks for other products ("do they come in blue?") or compares."""
-    if not references.is_question(t):
+    if not references.is_question(t) or (len(t.split()) > _LONG and not positions):
         return None
     pick, rest = references.pick_reference(t)  # "the cheaper one" names a product, "a cheaper one" asks for one
     if compare and not pick:  # "which is cheaper", "compare them": a comparison, answered as one

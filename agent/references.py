@@ -26,6 +26,9 @@ from lexicon.load import load
 from retrieval.roles import kind_of
 
 
+_SHORT = 8  # words
+
+
 def is_question(t: str) -> bool:
     """True when the (lower-cased) message asks something: an auxiliary first ("does it..."), an embedded
     question ("any idea if..."), a tag ("..., right?"), a wh- word ("what's the battery like on #2"), or a
@@ -33,8 +36,9 @@ def is_question(t: str) -> bool:
     rx = load("questions").rx
     if rx["not_question"].search(t):
         return False
+    # A bare question mark only on a short message ("the first one has a mic?"): a long request may end in one.
     return bool(rx["yes_no"].search(t) or rx["embedded"].search(t) or rx["tag"].search(t) or rx["wh"].search(t)
-                or t.rstrip().endswith("?"))
+                or (t.rstrip().endswith("?") and len(t.split()) <= _SHORT))
 
 
 def about_all(t: str) -> bool:
@@ -72,7 +76,8 @@ def pick_reference(t: str) -> tuple[str | None, str]:
 
 def numbered(t: str) -> list[int]:
     """Positions said as a noun and a number: "pair 2", "option 3", "model no. 4" -> [2], [3], [4]."""
-    nouns = "|".join(re.escape(w) for w in load("questions").words["reference_nouns"])
+    # "one 10" is a count, not product 10
+    nouns = "|".join(re.escape(w) for w in load("questions").words["reference_nouns"] if w not in ("one", "ones"))
     return [int(m.group(1)) for m in re.finditer(rf"\b(?:{nouns})\s*(?:no\.?|number|#)?\s*(\d{{1,2}})\b(?!\s*(?:gb|tb|mp|"
                                                  rf"hz|mah|inch|in|w|k|%|\$|star))", t)]
 
