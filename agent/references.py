@@ -25,7 +25,6 @@ from extraction.categories import rewrite
 from lexicon.load import load
 from retrieval.roles import kind_of
 
-
 _SHORT = 8  # words
 
 

@@ -151,7 +151,8 @@ def test_the_agent_reads_a_listing_sentence_for_its_verdict(assistant):
 def test_the_agent_answers_a_question_about_all_shown_products_one_line_each(assistant):
     first = assistant.turn("all", "phones on verizon")
     r = assistant.turn("all", "which of them is waterproof?")
-    lines = r.answer.splitlines()
+    tally, *lines = r.answer.splitlines()
+    assert tally.startswith(f"Of the {len(first.shown)} shown") and "yes for #" in tally
     assert len(lines) == len(first.shown)
     assert [ln.split(" ", 1)[0] for ln in lines] == [f"#{i}" for i in range(1, len(first.shown) + 1)]
     assert all(VERDICT.search(ln) for ln in lines) and any(": yes." in ln for ln in lines)
