@@ -3,8 +3,12 @@
 Only the conversational moves live here (greeting, help, thanks, "show more", references to shown
 products). Everything about *what* the shopper wants goes through the filter extractor.
 
-    >>> classify("compare the first two")
-    Intent(kind='details', positions=[1, 2], use_focus=False, pick=None, compare=True)
+    >>> i = classify("compare the first two"); (i.kind, i.positions, i.compare)
+    ('details', [1, 2], True)
+    >>> i = classify("is no. 1 a 5g phone?"); (i.kind, i.positions, i.question)
+    ('details', [1], 'is no. 1 a 5g phone?')
+    >>> classify("screen guard for the second one").ref
+    '2'
     >>> classify("the cheaper of those two").pick
     'cheapest'
     >>> classify("what about pixel instead?").kind

@@ -187,3 +187,13 @@ def test_the_agent_finds_cases_for_the_product_named_by_its_brand(assistant):
     r = assistant.turn("brand", "a case for the samsung one")
     assert r.filters.subcategory == "Cell Phone Accessories" and not r.filters.carrier
     assert r.answer.startswith("Cases for #1 Samsung")
+
+
+@pytest.mark.parametrize("module", ["agent.references", "agent.intents", "agent.verdict_answers", "tools.questions",
+                                    "tools.fits"])
+def test_docstring_examples(module):
+    import doctest  # lazy: only this test reads docstrings
+    import importlib  # lazy: only this test imports by name
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed
