@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lexicon.load import load
 from tools.compare import aspect_of, flipped
 from tools.fits import accessory_kind
 from tools.questions import question_terms
@@ -157,6 +158,8 @@ _FOR_SHOWN = re.compile(rf"\b{_FITS}\s+{_SHOWN}(?![\w-])(?!\s+(?:is|was|has|cost
 def accessory_for(t: str) -> Intent | None:
     """ "ok show me cases for the first one" -> accessories for shown product 1; "a charger that fits it" ->
     for the product discussed last. None when no shown product is named that way."""
+    if load("questions").rx["included"].search(t):  # "is a charger included for #2?": a question about #2
+        return None
     m = _FOR_SHOWN.search(t)
     # The words before "for" must name an accessory type (the type table and the shoppers' synonyms, as data):
     # "screen guard for the second one" is a search, "the price for the second one" is not.

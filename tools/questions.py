@@ -163,7 +163,8 @@ _REFERENCE = re.compile(r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|t
                         r"white|cheaper|cheapest|pricier|priciest|more expensive|most expensive|less expensive|"
                         r"(?:better|best|higher|highest|top)[ -]?rated|most reviewed)\s+" + _NOUNS + r"\b"
                         r"|\b(?:that|this)\s+" + _NOUNS + r"\b"
-                        r"|#\s*\d{1,2}\b|\b(?:number|option|no\.|no|item|pair|model)\s*#?\s*\d{1,2}\b(?!\s*(?:gb|mp|mah))"
+                        r"|#\s*\d{1,2}\b|\b(?:number|option|no\.|no|item|pair|model)\s*#?\s*(?:\d{1,2}|one|two|three|four|five|six|"
+                        r"seven|eight|nine|ten)\b(?!\s*(?:gb|mp|mah))"
                         r"|\b(?:any|either|each|all|none|both|which)(?:\s+one)?\s+of\s+(?:them|these|those|the\s+ones)\b"
                         r"|\b(?:these|those|they|them)(?:\s+ones)?\b")
 # A sentence below this score (cosine plus the keyword bonus) does not answer the question: "not stated".

@@ -40,6 +40,10 @@ VERDICT = re.compile(r"#\d+ [^\n]*: (?:yes|no|partly)\. The listing says|#\d+ [^
     ("the first pair has a mic, correct?", [1]),
     ("what's the battery life of the first pair?", [1]),
     ("how long does the battery last on #2?", [2]),
+    ("is option two waterproof?", [2]),
+    ("does number three have a mic", [3]),
+    ("is a charger included for the second one?", [2]),
+    ("does a case come with the first one?", [1]),
 ])
 def test_a_question_naming_a_shown_product_by_place_or_number_carries_the_question(text, positions):
     intent = classify(text)
