@@ -313,7 +313,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         aspect = (compare_on or "").rstrip("-")
         if aspect in compare.aspects() and aspect != "flip" and items:
             payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
-        update = {"focus": [p.id for p in items] if items else focus, "turn_cards": [p.id for p in items],
+        # "do any of these have a mic?" looks at every product without picking one: "it" still means the same one
+        update = {"focus": [p.id for p in items] if items and not all_shown else focus, "turn_cards": [p.id for p in items],
                   "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
         return Command(update=update)
 

@@ -201,3 +201,11 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted and not result.failed
+
+
+def test_after_a_question_about_all_it_still_means_one_product(assistant):
+    assistant.turn("it", "phones on verizon")
+    assistant.turn("it", "tell me about the second one")
+    assistant.turn("it", "do any of these have a headphone jack?")
+    r = assistant.turn("it", "is it unlocked?")
+    assert r.answer.startswith("#2 ") and "\n#1 " not in r.answer
