@@ -106,8 +106,8 @@ def reference(t: str, positions: list[int], describe: str | None) -> Asked | Non
     if places:
         return Asked(places)
     pick, _ = pick_reference(t)
-    if pick:
-        return Asked([], pick=pick)
+    if pick:  # among the two discussed, else among the first two shown ("the cheaper one" compares two)
+        return Asked([], use_focus=True, pick=pick)
     if describe:
         return Asked([], describe=describe)
     if plural(t) and not singular(t):

@@ -176,7 +176,23 @@ def referenced(engine: SearchEngine, state: dict[str, Any], ref: str) -> tuple[P
         if pid in shown:
             pos = offset + shown.index(pid) + 1
     p = engine.product(pid) if pid else None
+    phone = _fitted(engine, state, p)
+    if phone is not None:
+        return phone
     return (p, pos) if p is not None else None
+
+
+def _fitted(engine: SearchEngine, state: dict[str, Any], p: Product | None) -> tuple[Product, int | None] | None:
+    """ "tempered glass for it" while cases for a phone are shown: an accessory for an accessory makes no
+    sense, so "it" is the phone those accessories were for (None when no such phone is in the state)."""
+    fitted = dict(state.get("fits") or {})
+    if p is None or not fitted.get("product") or p.id == fitted["product"]:
+        return None
+    row = engine.row_of.get(p.id)
+    if row is None or not engine.table.role_mask(None, "accessory")[row]:
+        return None
+    phone = engine.product(str(fitted["product"]))
+    return (phone, fitted.get("pos")) if phone is not None else None
 
 
 def _described(engine: SearchEngine, shown: list[str], words: str) -> str | None:

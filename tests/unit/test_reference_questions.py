@@ -209,3 +209,11 @@ def test_after_a_question_about_all_it_still_means_one_product(assistant):
     assistant.turn("it", "do any of these have a headphone jack?")
     r = assistant.turn("it", "is it unlocked?")
     assert r.answer.startswith("#2 ") and "\n#1 " not in r.answer
+
+
+def test_an_accessory_for_it_while_accessories_are_shown_is_for_the_phone(assistant):
+    assistant.turn("chain", "samsung phones")
+    first = assistant.turn("chain", "a case for the first one")
+    assert first.answer.startswith("Cases for #1 Samsung Galaxy A03s")
+    r = assistant.turn("chain", "tempered glass for it")  # "it" is the phone, not the case on screen
+    assert "Galaxy A03s" in r.answer.splitlines()[0] and "Case" not in r.answer.splitlines()[0]
