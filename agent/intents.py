@@ -20,12 +20,15 @@ products). Everything about *what* the shopper wants goes through the filter ext
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from langchain_core.messages import BaseMessage, HumanMessage
 
 from lexicon.load import load
 from tools.compare import aspect_of, flipped
 from tools.fits import accessory_kind
-from tools.questions import question_terms
+from tools.questions import plain_question, question_terms
 
 from . import references
 
@@ -264,13 +267,30 @@ def question_about(text: str, t: str, positions: list[int], compare: bool) -> In
     pick, rest = references.pick_reference(t)  # "the cheaper one" names a product, "a cheaper one" asks for one
     if compare and not pick:  # "which is cheaper", "compare them": a comparison, answered as one
         return None
-    if _REFINE_QUESTION.search(rest) or not question_terms(rest):
-        return None
-    ref = references.reference(t, positions, _described_words(t))
+    described = _described_words(t)
+    if _REFINE_QUESTION.search(rest) or not question_terms(plain_question(rest, described or "")):
+        return None  # "and number 3?" names a product and asks nothing new
+    ref = references.reference(t, positions, described)
     if ref is None or (ref.all_shown and references.names_other(t)):
         return None
     return Intent("details", positions=ref.positions, use_focus=ref.use_focus, pick=ref.pick,
                   describe=ref.describe, question=text.strip(), all_shown=ref.all_shown)
+
+
+def carried_question(text: str, earlier: Sequence[BaseMessage]) -> str | None:
+    """ "does the first one have a mic?" ... "and the second one?": the shopper's previous message when it was
+    a question about one shown product and this one only names another; None otherwise."""
+    t = _norm(text)
+    intent = classify(text)
+    if intent.question or intent.compare or intent.pick or not references.follow_up(t):
+        return None
+    for before in (m for m in reversed(earlier) if isinstance(m, HumanMessage) and isinstance(m.content, str)):
+        asked = classify(before.content)
+        if asked.kind == "details" and asked.question:
+            return None if asked.all_shown else asked.question
+        if asked.kind != "details" or not references.follow_up(_norm(before.content)):
+            return None  # "and the third one?" after "and the second one?" goes on looking further back
+    return None
 
 
 def classify(text: str) -> Intent:

@@ -40,6 +40,12 @@ def is_question(t: str) -> bool:
                 or (t.rstrip().endswith("?") and len(t.split()) <= _SHORT))
 
 
+def follow_up(t: str) -> bool:
+    """ "and the second one?", "what about #3?", "same question for the last one": the previous question,
+    asked again about another product (the message names a product and asks nothing itself)."""
+    return bool(load("questions").rx["follow_up"].search(t))
+
+
 def about_all(t: str) -> bool:
     """ "do any of these have a mic?", "which of them is waterproof", "which ones have 5g": every product shown."""
     return bool(load("questions").rx["everything"].search(t))

@@ -188,6 +188,11 @@ def _asked(question: str, skip: str) -> str:
     return re.sub(r"\s+", " ", q).strip()
 
 
+def plain_question(question: str, skip: str = "") -> str:
+    """The question with its reference read as "it": "any idea if no. 2 is waterproof?" -> "it is waterproof?"."""
+    return _asked(question, skip)
+
+
 def _claims(evidence: str, term: str) -> bool:
     """True when `evidence` names `term` in what it says, not only in a field name ("Wireless Carrier: AT&T"
     says nothing about wireless charging)."""

@@ -217,3 +217,16 @@ def test_an_accessory_for_it_while_accessories_are_shown_is_for_the_phone(assist
     assert first.answer.startswith("Cases for #1 Samsung Galaxy A03s")
     r = assistant.turn("chain", "tempered glass for it")  # "it" is the phone, not the case on screen
     assert "Galaxy A03s" in r.answer.splitlines()[0] and "Case" not in r.answer.splitlines()[0]
+
+
+def test_a_follow_up_naming_another_product_asks_the_same_question(assistant):
+    assistant.turn("follow", "phones on verizon")
+    assistant.turn("follow", "any idea if the second one is waterproof?")
+    r = assistant.turn("follow", "and the third one?")
+    assert r.answer.startswith("#3 ") and VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "what about #1?")  # still the same question, two follow-ups on
+    assert r.answer.startswith("#1 ") and VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "the last one")  # no follow-up word: the details, as before
+    assert r.answer.startswith("#5 ") and not VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "and the second one?")  # the chain was broken by a plain details request
+    assert not VERDICT.search(r.answer.splitlines()[0])
