@@ -26,6 +26,7 @@ from lexicon.load import load
 from retrieval.roles import kind_of
 
 _SHORT = 8  # words
+_SUPERLATIVE = re.compile(r"\bthe\s+(?:\w+est|most|least|best|highest|top)\b")
 
 
 def is_question(t: str) -> bool:
@@ -112,8 +113,8 @@ def reference(t: str, positions: list[int], describe: str | None) -> Asked | Non
     if places:
         return Asked(places)
     pick, _ = pick_reference(t)
-    if pick:  # among the two discussed, else among the first two shown ("the cheaper one" compares two)
-        return Asked([], use_focus=True, pick=pick)
+    if pick:  # "the cheaper one": of the two discussed or the first two shown; "the cheapest one": of all shown
+        return Asked([], use_focus=True, pick=pick, all_shown=bool(_SUPERLATIVE.search(t)))
     if describe:
         return Asked([], describe=describe)
     if plural(t) and not singular(t):

@@ -53,7 +53,7 @@ def test_a_question_naming_a_shown_product_by_place_or_number_carries_the_questi
 
 @pytest.mark.parametrize("text, expect", [
     ("is the cheaper one waterproof?", {"pick": "cheapest"}),
-    ("does the best rated one have a mic?", {"pick": "best_rated"}),
+    ("does the best rated one have a mic?", {"pick": "best_rated", "all_shown": True}),
     ("is the pricier one unlocked?", {"pick": "priciest"}),
     ("is the samsung one 5g?", {"describe": "samsung"}),
     ("does that one have a mic?", {"use_focus": True}),
@@ -62,8 +62,8 @@ def test_a_question_naming_a_shown_product_by_place_or_number_carries_the_questi
 ])
 def test_a_question_naming_a_shown_product_by_ranking_description_or_it(text, expect):
     intent = classify(text)
-    assert intent.kind == "details" and intent.question == text and not intent.all_shown
-    for key, value in expect.items():
+    assert intent.kind == "details" and intent.question == text
+    for key, value in {"all_shown": False, **expect}.items():
         assert getattr(intent, key) == value
 
 
@@ -230,3 +230,15 @@ def test_a_follow_up_naming_another_product_asks_the_same_question(assistant):
     assert r.answer.startswith("#5 ") and not VERDICT.search(r.answer.splitlines()[0])
     r = assistant.turn("follow", "and the second one?")  # the chain was broken by a plain details request
     assert not VERDICT.search(r.answer.splitlines()[0])
+
+
+def test_the_cheapest_one_is_picked_among_all_shown_the_cheaper_one_among_two(assistant):
+    first = assistant.turn("cheapest", "phones on verizon")
+    r = assistant.turn("cheapest", "is the most expensive one unlocked?")
+    assert classify("is the most expensive one unlocked?").all_shown
+    head = r.answer.splitlines()[0]
+    assert "Of the" not in head and VERDICT.search(r.answer)
+    prices = {p.id: p.price for p in (assistant.engine.product(i) for i in first.shown)}
+    priciest = max(prices, key=lambda i: prices[i] or 0)
+    assert r.answer.splitlines()[1].startswith(f"#{first.shown.index(priciest) + 1} ")
+    assert not classify("is the pricier one unlocked?").all_shown
