@@ -293,8 +293,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                                    "shown_count": len(shown), "offset": offset}
         if question:
             payload["question"] = question
-            if all_shown and not pick:  # one verdict each (with a pick, one product is left)
-                payload["all_shown"] = True
+            payload["all_shown"] = all_shown and not pick  # one verdict each (with a pick, one product is left)
             for rec, p in zip(payload["products"], items, strict=True):
                 rec["answer"] = answer_question(p, question, skip=describe or "", reader=reader)
         if stale:
@@ -314,7 +313,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if aspect in compare.aspects() and aspect != "flip" and items:
             payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
         # "do any of these have a mic?" looks at every product without picking one: "it" still means the same one
-        update = {"focus": [p.id for p in items] if items and not (all_shown and not pick) else focus, "turn_cards": [p.id for p in items],
+        update = {"focus": [p.id for p in items] if items and not (all_shown and not pick) else focus,
+                  "turn_cards": [p.id for p in items],
                   "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
         return Command(update=update)
 
