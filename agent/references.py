@@ -80,17 +80,15 @@ def pick_reference(t: str) -> tuple[str | None, str]:
     return pick, t[:m.start()] + "it" + t[m.end():]
 
 
-_SPELLED = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-
-
 def numbered(t: str) -> list[int]:
     """Positions said as a noun and a number: "pair 2", "option three", "model no. 4" -> [2], [3], [4]."""
     # "one 10" is a count, not product 10
     nouns = "|".join(re.escape(w) for w in load("questions").words["reference_nouns"] if w not in ("one", "ones"))
-    spelled = "|".join(_SPELLED)
+    words = {w: int(v) for w, v in load("numbers").maps["word_numbers"].items() if 1 <= v <= 10}  # "option two"
+    spelled = "|".join(words)
     found = re.finditer(rf"(?<!\bthe )\b(?:{nouns}|number)\s*(?:no\.?|number|#)?\s*(\d{{1,2}}|{spelled})\b"
                         rf"(?!\s*(?:(?:gb|tb|mp|hz|mah|inch|inches|in|w|k|stars?|of)\b|%|\$))", t)
-    return [int(m.group(1)) if m.group(1).isdigit() else _SPELLED[m.group(1)] for m in found]
+    return [int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)] for m in found]
 
 
 @dataclass
