@@ -18,7 +18,7 @@ from prompts import load_prompt
 from tools.catalog_tools import content_words
 from tools.describe import money
 
-from .verdict_answers import ranking_answer, verdict_line
+from .verdict_answers import ranking_answer, tally_line, verdict_line
 
 _SUBCATEGORY_WORDS = {"Cell Phones": "phones", "Cell Phone Accessories": "accessories"}
 _FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit", "brand": "the brand",
@@ -262,6 +262,9 @@ def render_details(payload: dict[str, Any], compare: bool = False) -> str:
         return t("details_nothing")
     if payload.get("ranking"):  # "which has the biggest battery?": the winner and every figure, nothing else
         return ranking_answer(payload["ranking"], {p["id"]: _title(p) for p in products})
+    if payload.get("all_shown") and payload.get("question"):  # "do any of these have a mic?": one verdict each
+        tally = tally_line(products)
+        return "\n".join(([tally] if tally else []) + _question_lines(products) + stale)
     parts: list[str] = []
     if payload.get("pick") and len(products) == 1 and len(payload.get("picked_from") or []) > 1:
         if payload["pick"] == "recommended":

@@ -3,8 +3,12 @@
 Only the conversational moves live here (greeting, help, thanks, "show more", references to shown
 products). Everything about *what* the shopper wants goes through the filter extractor.
 
-    >>> classify("compare the first two")
-    Intent(kind='details', positions=[1, 2], use_focus=False, pick=None, compare=True)
+    >>> i = classify("compare the first two"); (i.kind, i.positions, i.compare)
+    ('details', [1, 2], True)
+    >>> i = classify("is no. 1 a 5g phone?"); (i.kind, i.positions, i.question)
+    ('details', [1], 'is no. 1 a 5g phone?')
+    >>> classify("screen guard for the second one").ref
+    '2'
     >>> classify("the cheaper of those two").pick
     'cheapest'
     >>> classify("what about pixel instead?").kind
@@ -16,9 +20,17 @@ products). Everything about *what* the shopper wants goes through the filter ext
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from langchain_core.messages import BaseMessage, HumanMessage
+
+from lexicon.load import load
 from tools.compare import aspect_of, flipped
+from tools.fits import accessory_kind
+from tools.questions import plain_question, question_terms
+
+from . import references
 
 _ORDINALS = {
     "first": 1, "1st": 1, "frist": 1, "top": 1, "second": 2, "2nd": 2, "secnd": 2, "seccond": 2, "secound": 2,
@@ -61,9 +73,11 @@ class Intent:
     question: str | None = None  # a question about the referenced product(s), answered from their listing
     describe: str | None = None  # "the black one" -> "black": the shown product with these words
     sort: str | None = None  # a requested result order (`retrieval.search.SORTS`)
-    ref: str | None = None  # accessory_for: a position in the list ("1", "-1") or "it" (the product discussed)
+    ref: str | None = None  # accessory_for: a position in the list ("1", "-1"), "it" (the product discussed) or words
+    # that describe a shown product ("samsung" for "the samsung one")
     compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
     fact: str | None = None  # "... she's on verizon": a fact about the shopper, for the extractor, beside a question
+    all_shown: bool = False  # "do any of these have a mic?": the question is about every product shown
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -132,22 +146,32 @@ _SORT_FILLER = {"ok", "okay", "so", "and", "now", "please", "pls", "plz", "can",
 
 
 # "cases for the first one", "a charger that fits it", "screen protectors for #2": accessories for a shown product.
-_ACCESSORY = (r"(?:cases?|covers?|chargers?|charging\s+(?:cables?|pads?|stands?|docks?)|cables?|cords?|"
-              r"screen\s+protectors?|protectors?|tempered\s+glass|holders?|mounts?|skins?|power\s+banks?|"
-              r"adapters?|grips?|wallets?|bumpers?|accessor(?:y|ies))")
 _FITS = (r"(?:for|that\s+fits?|fits?|to\s+fit|compatible\s+with|that\s+works?\s+with|works?\s+with|"
          r"to\s+go\s+with|that\s+goes?\s+with)")
-_SHOWN = (r"(?:(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)(?:\s+(?:one|phone|option|"
-          r"model))?|#\s*\d{1,2}|(?:number|option|no\.?)\s*\d{1,2}|it|that|this|that\s+one|this\s+one|"
-          r"(?:that|this|the|the\s+same)\s+(?:phone|model|device|handset))")
-_ACCESSORY_FOR = re.compile(rf"\b{_ACCESSORY}\b.*?\b{_FITS}\s+{_SHOWN}(?![\w-])(?!\s+(?:is|was|has|costs?)\b)")
+_SHOWN = (r"(?:(?:the\s+)?(?:first|second|third|fourth|fifth|last|top|1st|2nd|3rd|4th|5th)(?:\s+(?:one|phone|option|"
+          r"model|pair|set|item|product|result|device|handset|watch|laptop|tablet))?|#\s*\d{1,2}|"
+          r"(?:number|option|no\.?|item|pair|model)\s*\d{1,2}|it|that|this|them|that\s+one|this\s+one|"
+          r"(?:that|this|the|the\s+same)\s+(?:phone|model|device|handset|pair|one|watch|laptop|tablet))")
+
+
+_FOR_DESCRIBED = re.compile(rf"\b{_FITS}\s+the\s+((?:[a-z0-9+]+\s+)?[a-z0-9+]+)\s+(?:one|phone|model|pair)\b")
+_FOR_SHOWN = re.compile(rf"\b{_FITS}\s+{_SHOWN}(?![\w-])(?!\s+(?:is|was|has|costs?)\b)")
 
 
 def accessory_for(t: str) -> Intent | None:
     """ "ok show me cases for the first one" -> accessories for shown product 1; "a charger that fits it" ->
     for the product discussed last. None when no shown product is named that way."""
-    m = _ACCESSORY_FOR.search(t)
+    if load("questions").rx["included"].search(t):  # "is a charger included for #2?": a question about #2
+        return None
+    m = _FOR_SHOWN.search(t)
+    # The words before "for" must name an accessory type (the type table and the shoppers' synonyms, as data):
+    # "screen guard for the second one" is a search, "the price for the second one" is not.
     if not m:
+        d = _FOR_DESCRIBED.search(t)  # "a case for the samsung one": a shown product named by what it is
+        if d and not set(d.group(1).split()) & _NOT_DESCRIPTORS and accessory_kind(t[:d.start()]):
+            return Intent("accessory_for", ref=d.group(1))
+        return None
+    if not accessory_kind(t[:m.start()]):
         return None
     positions = _positions(m.group(0))
     return Intent("accessory_for", ref=str(positions[0]) if positions else "it")
@@ -169,6 +193,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
 
 
+def _verb_last(t: str, m: re.Match[str]) -> bool:
+    """ "how long does the battery last on #2": "last" the verb, not the last product."""
+    return m.group(0) == "last" and not re.search(r"\b(?:the|very|that|this)\s+$", t[:m.start()]) \
+        and not re.match(r"\s+(?:one|ones|pair|option|item|model|product|result|two|three|2|3)\b", t[m.end():])
+
+
 def _positions(t: str) -> list[int]:
     """1-based positions named in `t`: "the second one" -> [2]; "first two" -> [1, 2]; "1 and 3" -> [1, 3]."""
     m = re.search(r"\b(first|top|last)\s+(two|three|four|both|2|3|4)\b", t)
@@ -178,8 +208,10 @@ def _positions(t: str) -> list[int]:
     out: list[int] = []
     for m in re.finditer(r"\b(?:number|no\.?|#|option|item|result|product)\s*(\d{1,2})\b|#(\d{1,2})\b", t):
         out.append(int(m.group(1) or m.group(2)))
-    for word in re.findall(r"[a-z0-9]+", t):
-        if word in _ORDINALS and not (word == "top" and re.search(r"\btop[ -]?rated\b", t)):
+    out += references.numbered(t)
+    for m in re.finditer(r"[a-z0-9]+", t):
+        word = m.group(0)
+        if word in _ORDINALS and not (word == "top" and re.search(r"\btop[ -]?rated\b", t)) and not _verb_last(t, m):
             out.append(_ORDINALS[word])
     if not out:
         m = re.search(r"\b(\d{1,2})\s*(?:and|&|vs\.?|versus|or|,)\s*(\d{1,2})\b", t)
@@ -206,12 +238,59 @@ def with_fact(text: str) -> Intent | None:
     rest = [p for p in parts if p not in facts]
     if not facts or not rest:
         return None
-    asked = classify(" ".join(rest) + "?")
+    # a request that only says more about the product ("a sofa, which should be grey") is no question
+    if "?" not in t and not references.is_question(t) and not any(_QUESTION.search(p) for p in rest):
+        return None
+    asked = classify(" ".join(rest) + ("?" if "?" in t else ""))  # no question mark made up for a request
     if asked.kind != "details" or not asked.question:
         return None
     asked.question = text.strip()  # the fact words help find the answer ("will it work?" + "on t-mobile")
     asked.fact = ", ".join(facts)
     return asked
+
+
+def _described_words(t: str) -> str | None:
+    dm = _DESCRIBED.search(t)
+    return dm.group(1) if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS else None
+
+
+_LONG = 20  # words: a longer message with an "it" in it is a request that describes what is wanted
+
+
+def question_about(text: str, t: str, positions: list[int], compare: bool) -> Intent | None:
+    # `compare`: the message compares or ranks ("which is cheaper?"); it stays with the comparisons.
+    """ "does the first pair have a mic?", "is no. 1 a 5g phone?", "any idea if it's waterproof", "do any of
+    these have a mic?": a question about shown products, answered from their listings (a verdict each).
+    None when the message is no such question, asks for other products ("do they come in blue?") or compares."""
+    if not references.is_question(t) or (len(t.split()) > _LONG and not positions):
+        return None
+    pick, rest = references.pick_reference(t)  # "the cheaper one" names a product, "a cheaper one" asks for one
+    if compare and not pick:  # "which is cheaper", "compare them": a comparison, answered as one
+        return None
+    described = _described_words(t)
+    if _REFINE_QUESTION.search(rest) or not question_terms(plain_question(rest, described or "")):
+        return None  # "and number 3?" names a product and asks nothing new
+    ref = references.reference(t, positions, described)
+    if ref is None or (ref.all_shown and references.names_other(t)):
+        return None
+    return Intent("details", positions=ref.positions, use_focus=ref.use_focus, pick=ref.pick,
+                  describe=ref.describe, question=text.strip(), all_shown=ref.all_shown)
+
+
+def carried_question(text: str, earlier: Sequence[BaseMessage]) -> str | None:
+    """ "does the first one have a mic?" ... "and the second one?": the shopper's previous message when it was
+    a question about one shown product and this one only names another; None otherwise."""
+    t = _norm(text)
+    intent = classify(text)
+    if intent.question or intent.compare or intent.pick or not references.follow_up(t):
+        return None
+    for before in (m for m in reversed(earlier) if isinstance(m, HumanMessage) and isinstance(m.content, str)):
+        asked = classify(before.content)
+        if asked.kind == "details" and asked.question:
+            return None if asked.all_shown else asked.question
+        if asked.kind != "details" or not references.follow_up(_norm(before.content)):
+            return None  # "and the third one?" after "and the second one?" goes on looking further back
+    return None
 
 
 def classify(text: str) -> Intent:
@@ -249,6 +328,9 @@ def classify(text: str) -> Intent:
     positions = _positions(t)
     if re.search(r"\bthan\b", t):  # "cheaper than the first one" is a new search relative to a shown product
         return Intent("search")
+    asked = None if (sort and only_sort(t, sort)) else question_about(text, t, positions, compare or bool(pick))
+    if asked:
+        return asked
     deictic = bool(_DEICTIC.search(t))
     # A reference needs an anchor: a position, "compare", or a pick among "those"/"them"/"the two".
     question = text.strip() if _QUESTION.search(t) and not _REFINE_QUESTION.search(t) else None
@@ -256,8 +338,7 @@ def classify(text: str) -> Intent:
                       or len(words) <= 4):
         return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1,
                       question=question)
-    dm = _DESCRIBED.search(t)
-    describe = dm.group(1) if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS else None
+    describe = _described_words(t)
     if describe and not positions and not compare and (question or _ABOUT.search(t) or len(words) <= 4):
         return Intent("details", describe=describe, question=question)
     if question and not compare:

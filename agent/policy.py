@@ -35,7 +35,7 @@ from langchain_core.tools import BaseTool
 from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
 
 from . import answers
-from .intents import classify
+from .intents import carried_question, classify
 from .verdict_answers import fact_line, unfiltered_line
 
 
@@ -89,6 +89,7 @@ class OfflinePolicy(BaseChatModel):
             if intent.kind == "accessory_for":  # "a case for the first one": accessories fitting a shown product
                 return _call(EXTRACT, {"utterance": text, "accessory_for": intent.ref})
             if intent.kind == "details":
+                intent.question = intent.question or carried_question(text, messages[:start])
                 args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}
                 if intent.pick:
                     args["pick"] = intent.pick
@@ -98,6 +99,8 @@ class OfflinePolicy(BaseChatModel):
                     args["describe"] = intent.describe
                 if intent.compare_on:
                     args["compare_on"] = intent.compare_on
+                if intent.all_shown:  # "do any of these have a mic?": a verdict for every product shown
+                    args["all_shown"] = True
                 return _call(DETAILS, args)
             return _call(EXTRACT, {"utterance": text})
         if DETAILS in results:

@@ -46,6 +46,23 @@ def verdict_line(title: str, answer: dict[str, Any]) -> str:
     return t("verdict_" + verdict.replace(" ", "_"), title=title, evidence=_quote(str(answer["evidence"])))
 
 
+_TALLY = (("yes", "yes"), ("partly", "partly"), ("no", "no"), ("not stated", "not stated"))
+
+
+def tally_line(products: list[dict[str, Any]]) -> str:
+    """ "Of the 5 shown, going by their listings: yes for #3; partly for #1, #2; not stated for #4, #5." for a
+    yes/no question about every product shown; "" when the question is open (each line quotes instead)."""
+    verdicts = [(str((p.get("answer") or {}).get("verdict") or "not stated"), p) for p in products]
+    if not verdicts or all(v == "stated" for v, _ in verdicts):
+        return ""
+    groups = []
+    for key, word in _TALLY:
+        which = [f"#{p['pos']}" if p.get("pos") else str(p.get("title", ""))[:30] for v, p in verdicts if v == key]
+        if which:
+            groups.append(t("tally_group", verdict=word, which=", ".join(which)))
+    return t("tally", n=len(products), groups="; ".join(groups))
+
+
 _ADJECTIVES = {("camera", "max"): "Best camera", ("battery", "max"): "Biggest battery",
                ("storage", "max"): "Most storage", ("ram", "max"): "Most RAM", ("screen", "max"): "Largest screen",
                ("light", "min"): "Lightest", ("heavy", "max"): "Heaviest", ("refresh", "max"): "Highest refresh rate",

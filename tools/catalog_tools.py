@@ -242,7 +242,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     def product_details(runtime: ToolRuntime, positions: list[int] | None = None,
                         product_ids: list[str] | None = None, use_focus: bool = False,
                         pick: str | None = None, question: str | None = None,
-                        describe: str | None = None, compare_on: str | None = None) -> Command:
+                        describe: str | None = None, compare_on: str | None = None,
+                        all_shown: bool = False) -> Command:
         """Full details (features, specs, price, rating) of products already shown, for questions and
         comparisons: refer to them by position in the last result list, by id, or as 'those'."""
         state = runtime.state
@@ -272,6 +273,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             ids = list(shown)
         if not ids and pick == "recommended":  # a pick among everything on screen (or the pair discussed)
             ids = focus if len(focus) >= 2 else shown
+        if not ids and all_shown:  # "do any of these have a mic?": the pair discussed, else all on screen
+            ids = focus if use_focus and len(focus) >= 2 else list(shown)
         if not ids and use_focus:
             ids = focus if len(focus) >= 2 or not pick else shown[:2]
         if not ids and not missing and not not_described:
@@ -290,6 +293,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                                    "shown_count": len(shown), "offset": offset}
         if question:
             payload["question"] = question
+            payload["all_shown"] = all_shown and not pick  # one verdict each (with a pick, one product is left)
             for rec, p in zip(payload["products"], items, strict=True):
                 rec["answer"] = answer_question(p, question, skip=describe or "", reader=reader)
         if stale:
@@ -308,7 +312,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         aspect = (compare_on or "").rstrip("-")
         if aspect in compare.aspects() and aspect != "flip" and items:
             payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
-        update = {"focus": [p.id for p in items] if items else focus, "turn_cards": [p.id for p in items],
+        # "do any of these have a mic?" looks at every product without picking one: "it" still means the same one
+        update = {"focus": [p.id for p in items] if items and not (all_shown and not pick) else focus,
+                  "turn_cards": [p.id for p in items],
                   "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=DETAILS)]}
         return Command(update=update)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from extraction.categories import rewrite
 from lexicon.load import load
 from lexicon.words import phone_makers, product_lines
 from retrieval.catalog import Product
@@ -39,9 +40,25 @@ def model_name(p: Product) -> str:
     for key in load("models").words["detail_keys"]:
         value = (p.details or {}).get(key)
         if isinstance(value, str) and value.strip() and re.search(r"[a-z]", value.lower()):
-            return value.strip()
+            return _model_end(value.strip().split())
     title = load("models").rx["title_cut"].split(p.title or "", maxsplit=1)[0]
-    return " ".join(w for w in title.split() if w.lower() not in load("models").sets["noise"]) or (p.title or "")
+    words = [w for w in title.split() if w.lower() not in load("models").sets["noise"]]
+    return _model_end(words) or (p.title or "")
+
+
+def _model_end(words: list[str]) -> str:
+    """The model name ends after its numbered word and the variant words that follow it: "Redmi Note 12
+    Mystique Blue" -> "Redmi Note 12", "Galaxy S21 FE Graphite" -> "Galaxy S21 FE" (a color or a finish is
+    no part of the model an accessory names)."""
+    numbered = [i for i, w in enumerate(words) if re.search(r"\d", w)]
+    if not numbered:
+        return " ".join(words)
+    end = numbered[0] + 1
+    variants = load("models").sets["variants"]
+    while end < len(words) and (words[end].lower().rstrip("+") in variants | {""}
+                                or re.fullmatch(r"\d{1,2}[a-z]?", words[end].lower())):
+        end += 1
+    return " ".join(words[:end])
 
 
 def model_words(name: str, brand: str | None = None) -> list[str]:
@@ -92,7 +109,10 @@ def compatible_rows(engine: SearchEngine, model: str, kind: str | None) -> tuple
     accessory = table.role_mask(None, "accessory")
     if kind:
         typed = table.role_mask(kind)
-        accessory = accessory & typed if typed.any() else accessory
+        if kind in load("product_words").sets["companions"] and typed.any():
+            accessory = typed  # "earbuds for it": products of their own, that name the phone
+        else:
+            accessory = accessory & typed if typed.any() else accessory
     texts = _texts(engine)
     exact = np.zeros(engine.size, dtype=bool)
     close = np.zeros(engine.size, dtype=bool)
@@ -133,13 +153,17 @@ _KEPT = ("average_rating_min", "average_rating_max", "review_count_min", "review
 
 
 def referenced(engine: SearchEngine, state: dict[str, Any], ref: str) -> tuple[Product, int | None] | None:
-    """The shown product `ref` names: a position ("1", "-1" for the last) in the list on screen, or "it" (the
-    product discussed last, else the first shown)."""
+    """The shown product `ref` names: a position ("1", "-1" for the last) in the list on screen, "it" (the
+    product discussed last, else the first shown), or words ("samsung": the first shown product whose
+    title, brand or color holds them)."""
     shown: list[str] = list(state.get("shown") or [])
     offset = int(state.get("offset") or 0)
     pos: int | None = None
     pid: str | None = None
-    if re.fullmatch(r"-?\d{1,2}", ref.strip()):
+    if ref.strip() not in ("it", "") and not re.fullmatch(r"-?\d{1,2}", ref.strip()):
+        pid = _described(engine, shown, ref)  # "the samsung one": the first shown product holding these words
+        pos = offset + shown.index(pid) + 1 if pid else None
+    elif re.fullmatch(r"-?\d{1,2}", ref.strip()):
         n = int(ref)
         if offset < n <= offset + len(shown):
             n -= offset
@@ -152,7 +176,32 @@ def referenced(engine: SearchEngine, state: dict[str, Any], ref: str) -> tuple[P
         if pid in shown:
             pos = offset + shown.index(pid) + 1
     p = engine.product(pid) if pid else None
+    phone = _fitted(engine, state, p)
+    if phone is not None:
+        return phone
     return (p, pos) if p is not None else None
+
+
+def _fitted(engine: SearchEngine, state: dict[str, Any], p: Product | None) -> tuple[Product, int | None] | None:
+    """ "tempered glass for it" while cases for a phone are shown: an accessory for an accessory makes no
+    sense, so "it" is the phone those accessories were for (None when no such phone is in the state)."""
+    fitted = dict(state.get("fits") or {})
+    if p is None or not fitted.get("product") or p.id == fitted["product"]:
+        return None
+    row = engine.row_of.get(p.id)
+    if row is None or not engine.table.role_mask(None, "accessory")[row]:
+        return None
+    phone = engine.product(str(fitted["product"]))
+    return (phone, fitted.get("pos")) if phone is not None else None
+
+
+def _described(engine: SearchEngine, shown: list[str], words: str) -> str | None:
+    wanted = text_words(words)
+    for pid in shown:
+        p = engine.product(pid)
+        if p is not None and set(wanted) <= set(text_words(" ".join([p.title or "", p.brand or "", p.color or ""]))):
+            return pid
+    return None
 
 
 def accessory_base(before: Filters, levels: Any) -> tuple[Filters, list[str]]:
@@ -171,8 +220,11 @@ def accessory_kind(utterance: str) -> str | None:
                     utterance.lower(), maxsplit=1)[0]
     words = load("models").maps["accessory_words"]
     named = [words[w] for w in re.findall(r"[a-z]+", head) if w in words]
-    kind = named[-1] if named else kind_of(head)
-    return kind if kind and kind in known_types() and type_table().info(kind).accessory else None
+    # "screen guard", "back cover", "earbuds": the shoppers' words (lexicon/data/product_words.toml) first
+    kind = named[-1] if named else kind_of(rewrite(head))
+    if not kind or kind not in known_types():
+        return None
+    return kind if type_table().info(kind).accessory or kind in load("product_words").sets["companions"] else None
 
 
 def next_fits(old: dict[str, Any] | None, new: dict[str, Any] | None, after: Filters,

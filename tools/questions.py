@@ -8,9 +8,6 @@ mentions it, so the answer quotes its evidence, and terms the listing never ment
 unknown rather than answered "no".
 
     >>> from retrieval.catalog import Product
-
-from .listing import Hit, ListingReader
-from .verdicts import is_open, verdict
     >>> p = Product(id="1", title="Pixel 7a 5G, Unlocked", features=["IP67 water resistance", "Fast charging"])
     >>> a = answer(p, "is it waterproof and does it have 5g?")
     >>> [(f["term"], f["evidence"]) for f in a["found"]], a["unknown"]
@@ -22,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lexicon.load import load
 from retrieval.catalog import Product
 
 from .describe import money
@@ -39,6 +37,9 @@ _STOP = {
     "hmm", "ok", "okay", "so", "but", "just", "still", "number", "option", "item", "good", "well", "at", "all",
     "use", "able", "like", "about", "i", "my", "we", "our", "your", "not", "yet", "enough", "kind", "easy",
     "hard", "nice", "great", "decent", "what's", "whats", "how's", "hows", "let", "lets",
+    "pair", "pairs", "idea", "wonder", "wondering", "whether", "right", "correct", "no", "either", "each",
+    "set", "product", "unit", "version", "curious", "sure", "check", "confirm", "phone", "phones", "device",
+    "specs", "spec", "details", "detail", "info", "information", "more", "else",
 }
 # A term and the words a listing uses for it.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -157,9 +158,15 @@ def keyword_answer(p: Product, question: str, skip: str = "") -> dict[str, Any]:
 
 
 # "is the second one waterproof" -> "is it waterproof": the reference says which product, not what is asked.
-_REFERENCE = re.compile(r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|other|black|"
-                        r"white)\s+(?:one|phone|option|model)\b|\b(?:that|this)\s+(?:one|phone|model)\b"
-                        r"|#\s*\d{1,2}\b|\b(?:number|option|no\.)\s*\d{1,2}\b")
+_NOUNS = r"(?:one|ones|phone|option|model|pair|set|item|product|unit|version|device|handset)"
+_REFERENCE = re.compile(r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|top|1st|2nd|3rd|4th|5th|other|black|"
+                        r"white|cheaper|cheapest|pricier|priciest|more expensive|most expensive|less expensive|"
+                        r"(?:better|best|higher|highest|top)[ -]?rated|most reviewed)\s+" + _NOUNS + r"\b"
+                        r"|\b(?:that|this)\s+" + _NOUNS + r"\b"
+                        r"|#\s*\d{1,2}\b|\b(?:number|option|no\.|no|item|pair|model)\s*#?\s*(?:\d{1,2}|one|two|three|four|five|six|"
+                        r"seven|eight|nine|ten)\b(?!\s*(?:gb|mp|mah))"
+                        r"|\b(?:any|either|each|all|none|both|which)(?:\s+one)?\s+of\s+(?:them|these|those|the\s+ones)\b"
+                        r"|\b(?:these|those|they|them)(?:\s+ones)?\b")
 # A sentence below this score (cosine plus the keyword bonus) does not answer the question: "not stated".
 # Tuned on the dev half of evals/devsets/listing_questions.csv (python -m evals.listing_eval --sweep).
 MIN_SCORE = 0.4
@@ -167,10 +174,23 @@ KEYWORD_BONUS = 0.15
 
 
 def _asked(question: str, skip: str) -> str:
-    q = _REFERENCE.sub("it", question.lower().replace("’", "'"))
+    """The question as a plain one about "it": the reference, an embedding ("any idea if ...") and a tag
+    ("..., right?") left out: "any idea if no. 2 is waterproof?" -> "it is waterproof?"."""
+    rx = load("questions").rx
+    q = question.lower().replace("’", "'")
+    q = rx["tag"].sub("?", rx["embedded"].sub("", q, count=1))
+    q = _REFERENCE.sub("it", q)
+    # "which ones have 5g?" asks the same of each product: "have 5g?", a yes or no for each
+    q = re.sub(r"^\W*which(?:\s+ones?)?\s+(?=(?:is|are|has|have|does|do|can|will|supports?|comes?|includes?|got)\b)",
+               "", q)
     if skip:
         q = re.sub(r"\bthe " + re.escape(skip.lower()) + r" one\b", "it", q)
     return re.sub(r"\s+", " ", q).strip()
+
+
+def plain_question(question: str, skip: str = "") -> str:
+    """The question with its reference read as "it": "any idea if no. 2 is waterproof?" -> "it is waterproof?"."""
+    return _asked(question, skip)
 
 
 def _claims(evidence: str, term: str) -> bool:
@@ -206,9 +226,9 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
 
     With a `reader` (a sentence encoder) the evidence is the sentence nearest in meaning; without one,
     the first sentence the keywords found (the hashing embedder reads no meaning)."""
-    out = keyword_answer(p, question, skip)
-    terms = out["terms"]
     asked = _asked(question, skip)
+    out = keyword_answer(p, asked, skip)
+    terms = out["terms"]
     evidence: str | None = None
     source: str | None = None
     score: float | None = None
@@ -219,8 +239,11 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
         hit = best_evidence(reader, p, asked, terms, min_score=min_score)
         evidence, source, score = (hit.piece.quote, hit.piece.source, round(hit.score, 3)) if hit else (None, None, None)
     claims = [f for f in out["found"] if _claims(f["evidence"], f["term"])]
-    if evidence is None and claims:  # no sentence close in meaning, but one names the asked word
-        evidence, source, score = claims[0]["evidence"], "keywords", None
+    # No sentence close in meaning, but one names the asked words: all of them ("Fast charging" does not
+    # answer "wireless charging?"), unless only one word was asked.
+    whole = [f for f in claims if _bonus(f["evidence"], terms) >= 1.0]
+    if evidence is None and (whole or (claims and len(terms) == 1)):
+        evidence, source, score = (whole or claims)[0]["evidence"], "keywords", None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out

@@ -23,10 +23,11 @@ class ExtractFiltersArgs(BaseModel):
         description="The shopper's latest message, copied verbatim (typos included). The tool combines it with "
                     "the constraints already in force, so pass only this message, never a summary of the chat.")
     accessory_for: str | None = Field(
-        None, max_length=8,
+        None, max_length=40,
         description="Only when the shopper asks for an accessory for a product already shown ('a case for the "
                     "first one', 'a charger that fits it'): its position in the last list ('1', '2', '-1' for the "
-                    "last) or 'it' for the product discussed last. The search then keeps to accessories that "
+                    "last), 'it' for the product discussed last, or the words that describe it ('a case for the "
+                    "samsung one' -> 'samsung'). The search then keeps to accessories that "
                     "name that product's model, and drops the constraints that were about the phone.")
 
 
@@ -82,6 +83,9 @@ class ProductDetailsArgs(BaseModel):
         description="Rank the referenced products (all shown ones when none are referenced) on one measurable "
                     "aspect: camera, battery, storage, ram, screen, light (lightest), heavy, refresh; a trailing '-' "
                     "asks for the small end ('the smallest screen' -> 'screen-').")
+    all_shown: bool = Field(
+        False, description="True for a question about every product shown ('do any of these have a mic?', 'which of "
+                           "them is waterproof?'): each gets its own answer (the two discussed, when 'them' means those).")
 
     @field_validator("question", "describe")
     @classmethod

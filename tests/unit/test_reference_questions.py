@@ -1,0 +1,244 @@
+"""Questions about a shown product, however the shopper names it, get a verdict from its listing; accessory
+requests for a shown product search the accessories that fit it.
+
+"does the first pair have a mic?", "is no. 1 a 5g phone?", "any idea if #2 is waterproof", "the second one
+is waterproof, right?", "is the cheaper one unlocked?", "do any of these have a mic?"; "screen guard for the
+second one", "tempered glass for it".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.assistant import Assistant
+from agent.intents import classify
+from agent.references import is_question
+from evals.conversation_eval import open_demo_engine, rule_extractor
+from tools.fits import accessory_kind
+
+VERDICT = re.compile(r"#\d+ [^\n]*: (?:yes|no|partly)\. The listing says|#\d+ [^\n]*: the listing (?:says|doesn't)")
+
+
+@pytest.mark.parametrize("text, positions", [
+    ("does the first pair have a mic?", [1]),
+    ("is no. 1 a 5g phone?", [1]),
+    ("is number 2 waterproof?", [2]),
+    ("does #3 have a headphone jack?", [3]),
+    ("is option 2 dual sim?", [2]),
+    ("does pair 2 have a mic", [2]),
+    ("does the 1st one come with a charger?", [1]),
+    ("would the top one work on verizon?", [1]),
+    ("does the last one have 5g?", [-1]),
+    ("has the third one got a headphone jack?", [3]),
+    ("can the second one take a memory card?", [2]),
+    ("any idea if the second one is waterproof?", [2]),
+    ("I wonder whether the first one has noise cancellation", [1]),
+    ("do you know if no. 2 comes with a case?", [2]),
+    ("the second one is waterproof, right?", [2]),
+    ("the first pair has a mic, correct?", [1]),
+    ("what's the battery life of the first pair?", [1]),
+    ("how long does the battery last on #2?", [2]),
+    ("is option two waterproof?", [2]),
+    ("does number three have a mic", [3]),
+    ("is a charger included for the second one?", [2]),
+    ("does a case come with the first one?", [1]),
+])
+def test_a_question_naming_a_shown_product_by_place_or_number_carries_the_question(text, positions):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.positions == positions
+    assert intent.question == text and not intent.compare
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("is the cheaper one waterproof?", {"pick": "cheapest"}),
+    ("does the best rated one have a mic?", {"pick": "best_rated", "all_shown": True}),
+    ("is the pricier one unlocked?", {"pick": "priciest"}),
+    ("is the samsung one 5g?", {"describe": "samsung"}),
+    ("does that one have a mic?", {"use_focus": True}),
+    ("does it come with a charger?", {"use_focus": True}),
+    ("any idea if it's waterproof", {"use_focus": True}),
+])
+def test_a_question_naming_a_shown_product_by_ranking_description_or_it(text, expect):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.question == text
+    for key, value in {"all_shown": False, **expect}.items():
+        assert getattr(intent, key) == value
+
+
+@pytest.mark.parametrize("text", [
+    "do any of these have a mic?", "which of them is waterproof?", "are any of them waterproof?",
+    "do either of these support wireless charging?", "which ones have 5g?", "are all of them unlocked?",
+    "do they have noise cancellation?",
+])
+def test_a_question_about_all_shown_products_answers_each(text):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.all_shown and intent.question == text
+
+
+@pytest.mark.parametrize("text", [
+    "can you show me the second one", "what about the second one", "the first one", "tell me more about the last one",
+])
+def test_asking_to_see_a_product_is_details_without_a_question(text):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.question is None
+
+
+@pytest.mark.parametrize("text", [
+    "do they come in blue?", "is there a cheaper one?", "do you have it in black", "which is the best samsung phone",
+    "which phones have wireless charging", "are there any waterproof ones under 300?",
+])
+def test_questions_that_ask_for_other_products_still_search(text):
+    assert classify(text).kind == "search"
+
+
+def test_rankings_stay_rankings():
+    assert classify("which is cheapest?").kind == "sort"
+    assert classify("which of those two is cheaper?").pick == "cheapest"
+    assert classify("which one has the most storage").compare_on == "storage"
+    assert not is_question("can you show me the first one") and is_question("any idea if it has a mic")
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("screen guard for the second one", "2"), ("tempered glass for that phone", "it"),
+    ("got any back covers for the first one?", "1"), ("a strap for the second one", "2"),
+    ("cable for no. 2", "2"), ("a charger that fits it", "it"), ("earbuds for it", "it"),
+    ("any screen protectors for the top one?", "1"), ("back cover for option 3", "3"),
+    ("a case for the first pair", "1"), ("phone cover for the last one", "-1"),
+])
+def test_accessory_words_with_a_reference_search_accessories_for_it(text, ref):
+    intent = classify(text)
+    assert intent.kind == "accessory_for" and intent.ref == ref
+
+
+@pytest.mark.parametrize("text", ["what's the price for the second one", "is it good for the first one",
+                                  "thanks for that", "more info for the second one"])
+def test_words_before_for_that_name_no_accessory_are_not_accessory_requests(text):
+    assert classify(text).kind != "accessory_for"
+
+
+def test_accessory_kinds_come_from_the_lexicon():
+    assert accessory_kind("screen guard") == "screen_protector"
+    assert accessory_kind("a back cover") == "case"
+    assert accessory_kind("tempered glass") == "screen_protector"
+    assert accessory_kind("some earbuds") == "headphones"
+    assert accessory_kind("the price") is None
+
+
+# ------------------------------------------------------------------------------ through the agent
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    engine = open_demo_engine(tmp_path_factory.mktemp("refqa"))
+    return Assistant(engine, rule_extractor(engine))
+
+
+@pytest.mark.parametrize("question, pos", [
+    ("is no. 1 a 5g phone?", 1), ("does the first one have a headphone jack?", 1),
+    ("any idea if the second one is waterproof?", 2), ("the second one is waterproof, right?", 2),
+    ("does #3 have fast charging?", 3), ("is option 2 dual sim?", 2),
+])
+def test_the_agent_answers_a_referenced_question_with_a_verdict(assistant, question, pos):
+    first = assistant.turn(f"v{question}", "phones on verizon")
+    r = assistant.turn(f"v{question}", question)
+    assert r.filters == first.filters and r.matched == first.matched  # nothing searched or changed
+    head = r.answer.splitlines()[0]
+    assert head.startswith(f"#{pos} ") and VERDICT.search(head), r.answer
+
+
+def test_the_agent_reads_a_listing_sentence_for_its_verdict(assistant):
+    assistant.turn("w", "phones on verizon")
+    r = assistant.turn("w", "any idea if the second one is waterproof?")
+    assert r.answer.startswith("#2 ") and ": partly." in r.answer.splitlines()[0] and "Water-repellent" in r.answer
+
+
+def test_the_agent_answers_a_question_about_all_shown_products_one_line_each(assistant):
+    first = assistant.turn("all", "phones on verizon")
+    r = assistant.turn("all", "which of them is waterproof?")
+    tally, *lines = r.answer.splitlines()
+    assert tally.startswith(f"Of the {len(first.shown)} shown") and "yes for #" in tally
+    assert len(lines) == len(first.shown)
+    assert [ln.split(" ", 1)[0] for ln in lines] == [f"#{i}" for i in range(1, len(first.shown) + 1)]
+    assert all(VERDICT.search(ln) for ln in lines) and any(": yes." in ln for ln in lines)
+    assert r.filters == first.filters
+
+
+def test_the_agent_answers_about_the_cheaper_one(assistant):
+    assistant.turn("pick", "phones on verizon")
+    r = assistant.turn("pick", "is the cheaper one unlocked?")
+    assert "cheaper" in r.answer.splitlines()[0].lower() and VERDICT.search(r.answer)
+
+
+def test_a_screen_guard_for_a_shown_phone_searches_its_screen_protectors(assistant):
+    first = assistant.turn("guard", "samsung phones")
+    assert first.filters.brand == ["Samsung"]
+    r = assistant.turn("guard", "a screen guard for the first one")
+    assert r.filters.subcategory == "Cell Phone Accessories" and not r.filters.brand  # the brand was the phone's
+    assert "dropped" in r.answer.lower() or "names the" in r.answer
+    assert "- price:" not in r.answer  # not the details of the phone
+
+
+@pytest.mark.parametrize("text, ref", [("a case for the samsung one", "samsung"),
+                                       ("tempered glass for the xiaomi one", "xiaomi"),
+                                       ("any chargers that fit the black one?", "black")])
+def test_accessories_for_a_shown_product_named_by_what_it_is(text, ref):
+    intent = classify(text)
+    assert intent.kind == "accessory_for" and intent.ref == ref
+
+
+def test_the_agent_finds_cases_for_the_product_named_by_its_brand(assistant):
+    assistant.turn("brand", "phones on verizon")
+    r = assistant.turn("brand", "a case for the samsung one")
+    assert r.filters.subcategory == "Cell Phone Accessories" and not r.filters.carrier
+    assert r.answer.startswith("Cases for #1 Samsung")
+
+
+@pytest.mark.parametrize("module", ["agent.references", "agent.intents", "agent.verdict_answers", "tools.questions",
+                                    "tools.fits"])
+def test_docstring_examples(module):
+    import doctest  # lazy: only this test reads docstrings
+    import importlib  # lazy: only this test imports by name
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed
+
+
+def test_after_a_question_about_all_it_still_means_one_product(assistant):
+    assistant.turn("it", "phones on verizon")
+    assistant.turn("it", "tell me about the second one")
+    assistant.turn("it", "do any of these have a headphone jack?")
+    r = assistant.turn("it", "is it unlocked?")
+    assert r.answer.startswith("#2 ") and "\n#1 " not in r.answer
+
+
+def test_an_accessory_for_it_while_accessories_are_shown_is_for_the_phone(assistant):
+    assistant.turn("chain", "samsung phones")
+    first = assistant.turn("chain", "a case for the first one")
+    assert first.answer.startswith("Cases for #1 Samsung Galaxy A03s")
+    r = assistant.turn("chain", "tempered glass for it")  # "it" is the phone, not the case on screen
+    assert "Galaxy A03s" in r.answer.splitlines()[0] and "Case" not in r.answer.splitlines()[0]
+
+
+def test_a_follow_up_naming_another_product_asks_the_same_question(assistant):
+    assistant.turn("follow", "phones on verizon")
+    assistant.turn("follow", "any idea if the second one is waterproof?")
+    r = assistant.turn("follow", "and the third one?")
+    assert r.answer.startswith("#3 ") and VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "what about #1?")  # still the same question, two follow-ups on
+    assert r.answer.startswith("#1 ") and VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "the last one")  # no follow-up word: the details, as before
+    assert r.answer.startswith("#5 ") and not VERDICT.search(r.answer.splitlines()[0])
+    r = assistant.turn("follow", "and the second one?")  # the chain was broken by a plain details request
+    assert not VERDICT.search(r.answer.splitlines()[0])
+
+
+def test_the_cheapest_one_is_picked_among_all_shown_the_cheaper_one_among_two(assistant):
+    first = assistant.turn("cheapest", "phones on verizon")
+    r = assistant.turn("cheapest", "is the most expensive one unlocked?")
+    assert classify("is the most expensive one unlocked?").all_shown
+    head = r.answer.splitlines()[0]
+    assert "Of the" not in head and VERDICT.search(r.answer)
+    prices = {p.id: p.price for p in (assistant.engine.product(i) for i in first.shown)}
+    priciest = max(prices, key=lambda i: prices[i] or 0)
+    assert r.answer.splitlines()[1].startswith(f"#{first.shown.index(priciest) + 1} ")
+    assert not classify("is the pricier one unlocked?").all_shown
