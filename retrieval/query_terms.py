@@ -16,6 +16,8 @@ nothing about which to show.
     'laptop for college -bag -"mouse pad"'
     >>> merge_topic("earphones", "-wired")
     'earphones -wired'
+    >>> merge_topic("gaming laptop", "nvidia rtx card", adds=adds_feature("with an nvidia rtx card"))
+    'gaming laptop with nvidia rtx card'
 """
 
 from __future__ import annotations
@@ -46,13 +48,26 @@ def join_query(text: str, excluded: Sequence[str]) -> str:
     return " ".join([text.strip(), *terms]).strip()
 
 
-def merge_topic(old: str, new: str) -> str:
-    """The topic after a turn: `new`, or where it only rules words out ("nothing wired" -> `-wired`), the old
-    topic with those words ruled out as well ("earphones" -> `earphones -wired`)."""
+# An utterance that adds a feature to what is being looked at: "with an nvidia rtx card", "and with a mic".
+_ADDS = re.compile(r"^\W*(?:(?:and|also|ok|okay|now|then|maybe|preferably|ideally|but)\W+)*(?:(?:one|ones|something|"
+                   r"those|them)\s+)?(?:with|having|featuring|(?:that|which)\s+(?:has|have|comes?\s+with))\b")
+
+
+def adds_feature(utterance: str) -> bool:
+    """True for an utterance that refines the product in view with a feature ("with an rtx card")."""
+    return bool(_ADDS.match(utterance.lower()))
+
+
+def merge_topic(old: str, new: str, adds: bool = False) -> str:
+    """The topic after a turn: `new`; where it only rules words out ("nothing wired" -> `-wired`), the old
+    topic with those words ruled out as well ("earphones" -> `earphones -wired`); where the turn `adds` a
+    feature ("with an rtx card"), the old topic with it ("gaming laptop with rtx card")."""
     text, out = split_query(new)
+    old_text, old_out = split_query(old)
+    if adds and text.strip() and old_text.strip() and text.strip() not in old_text:
+        return join_query(f"{old_text.strip()} with {text.strip()}", old_out + out)
     if text.strip() or not out:
         return new
-    old_text, old_out = split_query(old)
     return join_query(old_text, old_out + out)
 
 

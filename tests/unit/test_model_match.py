@@ -11,7 +11,7 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.index import VectorIndex
 from retrieval.model_match import model_phrases, model_rows, title_pattern
-from retrieval.query_terms import excluded_rows, join_query, merge_topic, split_query
+from retrieval.query_terms import adds_feature, excluded_rows, join_query, merge_topic, split_query
 from retrieval.search import SearchEngine
 from tests.fakes import HashingEmbedder
 from tools.results import shape_page
@@ -100,6 +100,16 @@ def test_split_and_join_minus_terms():
     assert merge_topic("earphones", "-wired") == "earphones -wired"
     assert merge_topic("earphones -wired", "-neckband") == "earphones -wired -neckband"
     assert merge_topic("earphones -wired", "laptops") == "laptops"  # a new topic starts afresh
+
+
+@pytest.mark.parametrize("utterance, adds", [
+    ("with an nvidia rtx card", True), ("and with a mic", True), ("ones that have a backlit keyboard", True),
+    ("without a cable", False), ("wireless ones", False), ("show me something with a mic", False),
+])
+def test_a_feature_said_alone_refines_the_topic(utterance, adds):
+    assert adds_feature(utterance) is adds
+    merged = merge_topic("gaming laptop -bag", "rtx card", adds=adds_feature(utterance))
+    assert merged == ("gaming laptop with rtx card -bag" if adds else "rtx card")
 
 
 def test_ruled_out_words_leave_their_titles_out(engine):
