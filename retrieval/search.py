@@ -21,6 +21,7 @@ from .catalog import Product
 from .embedder import Embedder
 from .filters import Filters
 from .index import VectorIndex
+from .lexical import TitleWords
 from .model_match import model_rows
 from .query_terms import excluded_rows, split_query
 from .ranking import MODEL_BOOST, RankingOptions, boosted, prior, with_prior
@@ -87,6 +88,7 @@ class SearchEngine:
         self._prior: tuple[RankingOptions, np.ndarray] | None = None
         self._variants: VariantIndex | None = None
         self._titles: list[str] | None = None
+        self._words: TitleWords | None = None
 
     @property
     def prior(self) -> np.ndarray:
@@ -108,6 +110,13 @@ class SearchEngine:
         if self._titles is None:
             self._titles = [p.title.lower() for p in self.products]
         return self._titles
+
+    @property
+    def title_words(self) -> TitleWords:
+        """The title-word index for the lexical signal (`retrieval.lexical`), built on first use."""
+        if self._words is None:
+            self._words = TitleWords(self.titles)
+        return self._words
 
     @property
     def size(self) -> int:
@@ -196,8 +205,13 @@ class SearchEngine:
                 models = self._model_rows(q, allow)
                 if models is not None:  # the listings carrying the named model, wherever the embedder put them
                     ids, sims = self._with_rows(vec, ids, sims, models, depth)
+                bonus = self.prior
+                if self.ranking.lexical_weight > 0:  # titles that say what the query says
+                    cover = self.title_words.coverage(q)
+                    ids, sims = self._with_rows(vec, ids, sims, self._best_covered(cover, allow), depth)
+                    bonus = self.prior + self.ranking.lexical_weight * cover
                 sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
-                ids, scores = with_prior(ids, sims, self.prior)
+                ids, scores = with_prior(ids, sims, bonus)
                 if models is not None:
                     model_of = set(models.tolist())
                     ids, scores = boosted(ids, scores, model_of, MODEL_BOOST)
@@ -219,6 +233,13 @@ class SearchEngine:
         """The allowed rows whose titles carry none of the ruled-out phrases (`retrieval.query_terms`)."""
         rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
         return excluded_rows(self.titles, rows, phrases)
+
+    def _best_covered(self, cover: np.ndarray, allowed: np.ndarray | None, n: int = 20) -> np.ndarray:
+        """Up to `n` allowed rows whose titles carry the most of the query's words (at least half of them)."""
+        rows = np.flatnonzero(cover >= 0.5) if allowed is None else allowed[cover[allowed] >= 0.5]
+        if rows.size > n:
+            rows = rows[np.argsort(-cover[rows], kind="stable")[:n]]
+        return rows.astype(np.int64)
 
     def _model_rows(self, query: str, allowed: np.ndarray | None) -> np.ndarray | None:
         """Allowed rows whose titles carry the model the query names; None when it names none the shop sells."""

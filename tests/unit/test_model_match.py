@@ -124,3 +124,16 @@ def test_ruled_out_words_leave_their_titles_out(engine):
 def test_an_exclusion_that_empties_the_list_is_not_applied(engine):
     rows = np.array([10, 13], dtype=np.int64)  # both wired
     assert excluded_rows(engine.titles, rows, ["wired"]).tolist() == [10, 13]
+
+
+def test_titles_that_say_what_the_query_says_rank_higher(engine):
+    from dataclasses import replace
+
+    engine.ranking = replace(engine.ranking, lexical_weight=0.0)
+    plain = [h.row for h in engine.search("truly wireless earbuds sony", Filters(), k=15).hits]
+    engine.ranking = replace(engine.ranking, lexical_weight=0.5)
+    try:
+        lexical = [h.row for h in engine.search("truly wireless earbuds sony", Filters(), k=15).hits]
+    finally:
+        engine.ranking = replace(engine.ranking, lexical_weight=0.05)
+    assert lexical[0] == 14 and lexical.index(14) <= plain.index(14)  # "Sony ... Truly Wireless Earbuds"
