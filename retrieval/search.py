@@ -25,6 +25,7 @@ from .lexical import TitleWords
 from .model_match import model_rows
 from .query_terms import excluded_rows, split_query
 from .ranking import MODEL_BOOST, RankingOptions, boosted, prior, with_prior
+from .roles import kind_of
 from .variants import VariantIndex
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,8 @@ class SearchEngine:
         split = [split_query(q.strip()) for q in queries]
         texts = [text for text, _ in split]
         # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out.
-        allowed = [self._without(allow, out) if out else allow
-                   for allow, (_, out) in zip(allowed, split, strict=True)]
+        allowed = [self._without(allow, out, f) if out else allow
+                   for allow, (_, out), f in zip(allowed, split, filters, strict=True)]
         t1 = time.perf_counter()
         need_embed = [i for i, q in enumerate(texts) if q]
         qvecs = None
@@ -198,24 +199,7 @@ class SearchEngine:
                 ids, scores, exhaustive = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True
             elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
-                # The prior moves a hit by at most w, so a few more candidates than shown are enough.
-                depth = want + min(want, 20)
-                out = self.index.search(vec, depth, allow, filters=f)
-                ids, sims, exhaustive = out.ids[0], out.scores[0], out.exhaustive
-                models = self._model_rows(q, allow)
-                if models is not None:  # the listings carrying the named model, wherever the embedder put them
-                    ids, sims = self._with_rows(vec, ids, sims, models, depth)
-                bonus = self.prior
-                if self.ranking.lexical_weight > 0:  # titles that say what the query says
-                    cover = self.title_words.coverage(q)
-                    ids, sims = self._with_rows(vec, ids, sims, self._best_covered(cover, allow), depth)
-                    bonus = self.prior + self.ranking.lexical_weight * cover
-                sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
-                ids, scores = with_prior(ids, sims, bonus)
-                if models is not None:
-                    model_of = set(models.tolist())
-                    ids, scores = boosted(ids, scores, model_of, MODEL_BOOST)
-                ids, scores = ids[:want], scores[:want]
+                ids, scores, sim_of, model_of, exhaustive = self._ranked(q, vec, allow, f, want)
             else:
                 ids, scores = self._by_popularity(allow, want)
                 sim_of, exhaustive = {}, True
@@ -229,17 +213,39 @@ class SearchEngine:
                             "total": (t3 - t0) * 1e3}
         return results
 
-    def _without(self, allowed: np.ndarray | None, phrases: list[str]) -> np.ndarray:
-        """The allowed rows whose titles carry none of the ruled-out phrases (`retrieval.query_terms`)."""
+    def _ranked(self, q: str, vec: np.ndarray, allow: np.ndarray | None, f: Filters, want: int,
+                ) -> tuple[np.ndarray, np.ndarray, dict[int, float], set[int], bool]:
+        """(rows, scores, similarity per row, rows carrying the named model, exhaustive) for one query text:
+        similarity + the quality prior + the lexical signal, the named model first."""
+        # The prior moves a hit by at most w, so a few more candidates than shown are enough; the lexical
+        # signal moves one further, so it reorders a deeper list (the same depth on every backend).
+        depth = want + min(want, 20) if self.ranking.lexical_weight <= 0 else 2 * want + 20
+        out = self.index.search(vec, depth, allow, filters=f)
+        ids, sims = out.ids[0], out.scores[0]
+        models = self._model_rows(q, allow)
+        if models is not None:  # the listings carrying the named model, wherever the embedder put them
+            ids, sims = self._with_rows(vec, ids, sims, models, depth)
+        bonus = self.prior
+        if self.ranking.lexical_weight > 0:  # titles that say what the query says
+            bonus = self.prior + self.ranking.lexical_weight * self.title_words.coverage(q)
+        sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
+        ids, scores = with_prior(ids, sims, bonus)
+        model_of: set[int] = set()
+        if models is not None:
+            model_of = set(models.tolist())
+            ids, scores = boosted(ids, scores, model_of, MODEL_BOOST)
+        return ids[:want], scores[:want], sim_of, model_of, out.exhaustive
+
+    def _without(self, allowed: np.ndarray | None, phrases: list[str], f: Filters) -> np.ndarray | None:
+        """The allowed rows whose titles carry none of the ruled-out phrases (`retrieval.query_terms`). A
+        phrase naming another product type than the one filtered on is left to that filter: "earbuds, not a
+        case" must not lose the earbuds that come "with charging case"."""
+        if f.product_type:
+            phrases = [p for p in phrases if kind_of(p) in (None, f.product_type)]
+        if not phrases:
+            return allowed
         rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
         return excluded_rows(self.titles, rows, phrases)
-
-    def _best_covered(self, cover: np.ndarray, allowed: np.ndarray | None, n: int = 20) -> np.ndarray:
-        """Up to `n` allowed rows whose titles carry the most of the query's words (at least half of them)."""
-        rows = np.flatnonzero(cover >= 0.5) if allowed is None else allowed[cover[allowed] >= 0.5]
-        if rows.size > n:
-            rows = rows[np.argsort(-cover[rows], kind="stable")[:n]]
-        return rows.astype(np.int64)
 
     def _model_rows(self, query: str, allowed: np.ndarray | None) -> np.ndarray | None:
         """Allowed rows whose titles carry the model the query names; None when it names none the shop sells."""

@@ -32,6 +32,7 @@ TITLES = [
     "Noise Buds VS104 Truly Wireless Earbuds",
     "JBL Wired In-Ear Headphones",
     "Sony WF-C500 Truly Wireless Earbuds",
+    "Realme Buds Air Earbuds with Charging Case",
 ]
 
 
@@ -137,3 +138,13 @@ def test_titles_that_say_what_the_query_says_rank_higher(engine):
     finally:
         engine.ranking = replace(engine.ranking, lexical_weight=0.05)
     assert lexical[0] == 14 and lexical.index(14) <= plain.index(14)  # "Sony ... Truly Wireless Earbuds"
+
+
+def test_a_ruled_out_type_is_left_to_the_type_filter(engine):
+    # "earbuds, not a case": the type filter keeps cases out; earbuds "with charging case" stay
+    typed = engine.search("earbuds -case", Filters(product_type="headphones"), k=20)
+    assert 15 in {h.row for h in typed.hits}
+    untyped = engine.search("earbuds -case", Filters(), k=20)  # no type to lean on: titles decide
+    assert 15 not in {h.row for h in untyped.hits}
+    wired = engine.search("earbuds -wired", Filters(product_type="headphones"), k=20)  # an attribute word
+    assert not any("Wired" in h.product.title for h in wired.hits)
