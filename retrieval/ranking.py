@@ -39,7 +39,7 @@ class RankingOptions:
     pool: int = 60  # hits ranked and grouped per page shown (more pages ask for more)
     poor_rating: float = 3.0  # a product rated under this many stars ...
     poor_penalty: float = 0.03  # ... loses this much score: it needs a clearly better match to come first
-    lexical_weight: float = 0.20  # + this x the share of the query's words a title carries (retrieval/lexical.py)
+    lexical_weight: float = 0.15  # + this x the share of the query's words a title carries (retrieval/lexical.py)
 
 
 def prior(rating: np.ndarray, reviews: np.ndarray, options: RankingOptions) -> np.ndarray:
