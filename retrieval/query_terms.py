@@ -14,6 +14,8 @@ nothing about which to show.
     ('wireless mouse', ['mouse pad', 'wired'])
     >>> join_query("laptop for college", ["bag", "mouse pad"])
     'laptop for college -bag -"mouse pad"'
+    >>> readable('laptop for college -bag -"mouse pad"')
+    'laptop for college, not bag or mouse pad'
     >>> merge_topic("earphones", "-wired")
     'earphones -wired'
     >>> merge_topic("gaming laptop", "nvidia rtx card", adds=adds_feature("with an nvidia rtx card"))
@@ -51,6 +53,15 @@ def join_query(text: str, excluded: Sequence[str]) -> str:
 # An utterance that adds a feature to what is being looked at: "with an nvidia rtx card", "and with a mic".
 _ADDS = re.compile(r"^\W*(?:(?:and|also|ok|okay|now|then|maybe|preferably|ideally|but)\W+)*(?:(?:one|ones|something|"
                    r"those|them)\s+)?(?:with|having|featuring|(?:that|which)\s+(?:has|have|comes?\s+with))\b")
+
+
+def readable(query: str) -> str:
+    """A query with minus terms as a shopper would say it: 'earphones -wired -"neck band"' -> "earphones, not
+    wired or neck band"."""
+    text, out = split_query(query)
+    if not out:
+        return query
+    return f"{text}, not {' or '.join(out)}" if text else f"not {' or '.join(out)}"
 
 
 def adds_feature(utterance: str) -> bool:

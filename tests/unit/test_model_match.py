@@ -148,3 +148,10 @@ def test_a_ruled_out_type_is_left_to_the_type_filter(engine):
     assert 15 not in {h.row for h in untyped.hits}
     wired = engine.search("earbuds -wired", Filters(product_type="headphones"), k=20)  # an attribute word
     assert not any("Wired" in h.product.title for h in wired.hits)
+
+
+def test_the_answer_says_what_is_ruled_out():
+    from agent.answers import what
+
+    assert what({"query": 'earphones -wired -"neck band"', "chips": ["under ₹1,000"]}) == \
+        '"earphones, not wired or neck band", under ₹1,000'
