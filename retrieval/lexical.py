@@ -27,6 +27,7 @@ import numpy as np
 from lexicon.load import load
 
 _WORD = re.compile(r"[a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
 
 
 def _norm(word: str) -> str:
@@ -50,6 +51,15 @@ class TitleWords:
                 postings.setdefault(w, []).append(row)
         self._rows = {w: np.asarray(r, dtype=np.int64) for w, r in postings.items()}
         self._idf = {w: math.log(1.0 + self.size / len(r)) for w, r in postings.items()}
+        numbers: dict[str, set[int]] = {}  # digit run -> rows whose title has a word with it ("11" in "note11")
+        for w, r in postings.items():
+            for run in _DIGITS.findall(w):
+                numbers.setdefault(run, set()).update(r)
+        self._numbers = {n: np.fromiter(sorted(r), dtype=np.int64) for n, r in numbers.items()}
+
+    def with_number(self, number: str) -> np.ndarray:
+        """Rows (sorted) whose title has a word carrying the digit run `number` ("23" in "S23", "s-23")."""
+        return self._numbers.get(number, np.zeros(0, dtype=np.int64))
 
     def coverage(self, query: str) -> np.ndarray:
         """Per row, the idf-weighted share of the query's content words its title carries (zeros: none)."""

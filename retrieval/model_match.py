@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,13 +80,18 @@ def matching_rows(titles: Sequence[str], rows: np.ndarray, words: tuple[str, ...
     return np.array([r for r in rows.tolist() if rx.search(titles[r])], dtype=np.int64)
 
 
-def model_rows(query: str, titles: Sequence[str], rows: np.ndarray) -> np.ndarray | None:
-    """Rows whose titles carry every model the query names, each grown by the query's next words while
-    some title still carries it; None when the query names no model or no title carries one."""
+def model_rows(query: str, titles: Sequence[str], rows: np.ndarray,
+               with_number: Callable[[str], np.ndarray] | None = None) -> np.ndarray | None:
+    """Rows whose titles carry a model the query names, each grown by the query's next words while some
+    title still carries it; None when the query names no model or no title carries one. `with_number`
+    (a title index: digit run -> sorted rows) narrows the titles scanned to those with the model's number."""
     found: np.ndarray | None = None
     for phrase in model_phrases(query):
         words = phrase.words
-        hit = matching_rows(titles, rows, words)
+        scan = rows
+        if with_number is not None:
+            scan = np.intersect1d(rows, with_number(re.findall(r"\d+", words[-1])[-1]), assume_unique=True)
+        hit = matching_rows(titles, scan, words)
         if hit.size == 0:
             continue  # a model the shop does not sell ("note 99"): no boost rather than an empty page
         for w in phrase.after:  # "nord ce 2 lite": the longest phrase some title still carries

@@ -250,7 +250,7 @@ class SearchEngine:
     def _model_rows(self, query: str, allowed: np.ndarray | None) -> np.ndarray | None:
         """Allowed rows whose titles carry the model the query names; None when it names none the shop sells."""
         rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
-        return model_rows(query, self.titles, rows)
+        return model_rows(query, self.titles, rows, self.title_words.with_number)
 
     def _with_rows(self, vec: np.ndarray, ids: np.ndarray, sims: np.ndarray,
                    rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
