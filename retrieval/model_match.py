@@ -57,7 +57,14 @@ def model_phrases(query: str) -> list[ModelPhrase]:
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if tok.replace(".", "").isdigit():
             prev = toks[i - 1] if i > 0 else ""
-            if nxt in unit_after or not prev.isalpha() or prev in not_before or i - 1 <= taken:
+            if nxt in unit_after:
+                continue
+            if prev in ("or", "and") and out and taken == i - 2 and len(out[-1].words) == 2:
+                # "iphone 13 or 14": the second number names a model of the same line
+                out.append(ModelPhrase((out[-1].words[0], tok), tuple(toks[i + 1:i + 4])))
+                taken = i
+                continue
+            if not prev.isalpha() or prev in not_before or i - 1 <= taken:
                 continue
             start = i - 1
         else:

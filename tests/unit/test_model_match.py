@@ -51,6 +51,7 @@ def engine() -> SearchEngine:
     ("oneplus nord ce 2 lite", [("ce", "2")]),
     ("iphone 15 pro", [("iphone", "15")]),
     ("redmi note11", [("note11",)]),
+    ("iphone 13 or 14", [("iphone", "13"), ("iphone", "14")]), ("galaxy s22 or s23", [("s22",), ("s23",)]),
     # quantities, prices and counts are no models
     ("laptop 15.6 inch", []), ("phones under 20000", []), ("2 in 1 laptop", []), ("4k tv", []),
     ("a 128gb phone", []), ("top 5 earbuds", []), ("5g phone", []),
