@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from prompts import load_prompt
+from retrieval.query_terms import readable
 from tools.catalog_tools import content_words
 from tools.describe import money
 
@@ -72,7 +73,7 @@ def what(payload: dict[str, Any]) -> str:
     topic = topic if content_words(topic) else ""
     if not chips and not topic:
         return t("anything")
-    head = quote(topic) if topic else ""
+    head = quote(readable(topic)) if topic else ""  # "earphones -wired" -> "earphones, not wired"
     return ", ".join(x for x in [head, *chips] if x)
 
 
@@ -88,7 +89,7 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
         changes.append("starting over")
     topic = (search.get("query") or "").strip()
     if content_words(topic) and topic != (extraction.get("previous_topic") or ""):
-        changes.append(quote(topic))
+        changes.append(quote(readable(topic)))
     chips_by_field = dict(zip(search.get("filters", {}), search.get("chips", []), strict=False))
     changed = set(extraction.get("changed", {}))
     changes += [chips_by_field[f] for f in chips_by_field if f in changed]

@@ -36,6 +36,7 @@ import numpy as np
 
 from lexicon.load import load
 from retrieval.catalog import Product
+from retrieval.facets import brand_key
 from retrieval.filters import ACCESSORIES, PHONES
 from retrieval.roles import classify, clean_title, type_table
 
@@ -98,7 +99,10 @@ def catalog_types(products: Sequence[Product]) -> dict[str, Any]:
                 for k, v in kept.items()}
     shares = {k: {s: n / len(v) for s, n in Counter(p.subcategory for p in v if p.subcategory).items()}
               for k, v in kept.items()}
-    return {"product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
+    counts = {k: dict(Counter(brand_key(p.brand) for p in v if p.brand)) for k, v in kept.items()}
+    prices = {k: _median_price([p.price for p in v]) for k, v in kept.items()}
+    return {"type_brand_counts": counts, "type_prices": {k: m for k, m in prices.items() if m},
+            "product_types": sorted(kept), "type_examples": examples, "type_subcategories": shares,
             "categories": sorted(paths),
             "type_brands": {k: sorted({p.brand for p in v if p.brand}) for k, v in kept.items()}, "specs": sorted(a for a, n in specs.items() if n >= _MIN_TYPE_PRODUCTS)}
 
@@ -144,6 +148,13 @@ def shopper_type(text: str) -> TypeRead | None:
         return None  # "not a case", "no cover needed": the type is ruled out, not asked for
     words = low[mention.start:mention.end] if mention else role.kind.replace("_", " ")
     return TypeRead(role.kind, None, words, "words")
+
+
+def _median_price(prices: Sequence[float | None]) -> float | None:
+    """The median of the known prices (robust to the misfiled cheap listings a type collects: laptop stands
+    read as laptops), or None with fewer than `_MIN_TYPE_PRODUCTS`."""
+    known = [float(x) for x in prices if x is not None and x > 0]
+    return float(np.median(known)) if len(known) >= _MIN_TYPE_PRODUCTS else None
 
 
 _NEGATED = re.compile(r"\b(?:not|no|without|don'?t want|do not want|never|except|other than|instead of)"

@@ -23,6 +23,14 @@ TYPE_SPECIFIC = tuple(f for attr, pair in NUMERIC_PAIRS.items()
                       if attr not in ("price", "rating", "review_count") for f in pair) + ("carrier",)
 # The subcategory a new type keeps when at least this share of its products is filed there.
 LIVES_THERE = 0.8
+# A brand makes a type in this catalog when it has at least this many products of it, or when the type is
+# small enough that one is this share of it: one "boAt laptop" among 300 laptops is a misfiled laptop bag.
+MAKER_PRODUCTS = 2
+MAKER_SHARE = 0.05
+# A price limit under the new type's median / FAR (or a minimum over median * FAR) leaves only odd listings
+# of it (a laptop stand read as a laptop): on a switch such a bound goes. Medians, not low percentiles, because
+# a type's cheapest listings are often misfiled accessories.
+FAR = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,18 @@ class TypeFacts:
 
     brands: dict[str, frozenset[str]] = field(default_factory=dict)
     subcategories: dict[str, dict[str, float]] = field(default_factory=dict)
+    # type -> brand key -> its products of that type (when known, it decides who makes a type)
+    brand_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # type -> its median price: a budget far from it empties a new type
+    prices: dict[str, float] = field(default_factory=dict)
+
+    def makers(self, kind: str) -> frozenset[str] | None:
+        """Brand keys that make `kind` here (None: unknown)."""
+        counts = self.brand_counts.get(kind)
+        if not counts:
+            return self.brands.get(kind)
+        total = sum(counts.values())
+        return frozenset(b for b, n in counts.items() if n >= MAKER_PRODUCTS or n >= MAKER_SHARE * total)
 
 
 def switch_type(data: dict[str, Any], sets: dict[str, Any], facts: TypeFacts) -> list[str]:
@@ -49,9 +69,9 @@ def switch_type(data: dict[str, Any], sets: dict[str, Any], facts: TypeFacts) ->
     for f in ("subcategory", "category"):
         if f in data and f not in sets and (old or facts.subcategories.get(new, {}).get(data[f], 0.0) < LIVES_THERE):
             data.pop(f)
-    lines = []
-    if "brand" in data and "brand" not in sets and new in facts.brands:
-        makers = facts.brands[new]
+    lines = _budget(data, sets, facts.prices.get(new), new) if old else []
+    makers = facts.makers(new)
+    if "brand" in data and "brand" not in sets and makers is not None:
         gone = [b for b in data["brand"] if brand_key(b) not in makers]
         if gone:
             kept = [b for b in data["brand"] if brand_key(b) in makers]
@@ -62,6 +82,22 @@ def switch_type(data: dict[str, Any], sets: dict[str, Any], facts: TypeFacts) ->
             lines.append(f"no {' or '.join(gone)} {_plural(new)} in this shop: dropped the brand")
     if dropped:
         lines.insert(0, f"switched from {_plural(old)} to {_plural(new)}: cleared {', '.join(dict.fromkeys(dropped))}")
+    return lines
+
+
+def _budget(data: dict[str, Any], sets: dict[str, Any], median: float | None, new: str) -> list[str]:
+    """Drop a price bound (not said now) far from what the new type costs: "under 1500" said for earbuds
+    means nothing for laptops (a median of 37,000 here)."""
+    if median is None or "price_min" in sets or "price_max" in sets:
+        return []
+    lines = []
+    cap, floor = data.get("price_max"), data.get("price_min")
+    if isinstance(cap, int | float) and not isinstance(cap, bool) and cap * FAR < median:
+        data.pop("price_max")
+        lines.append(f"{_plural(new)} here cost around {median:,.0f}: dropped the price limit of {cap:,.0f}")
+    if isinstance(floor, int | float) and not isinstance(floor, bool) and floor > median * FAR:
+        data.pop("price_min")
+        lines.append(f"{_plural(new)} here cost around {median:,.0f}: dropped the minimum price of {floor:,.0f}")
     return lines
 
 

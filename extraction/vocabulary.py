@@ -104,6 +104,8 @@ class Vocabulary:
     categories: list[str] = field(default_factory=list)
     specs: list[str] = field(default_factory=list)  # attributes with units the catalog states (ram_gb...)
     type_brands: dict[str, list[str]] = field(default_factory=dict)  # type -> brands that make it here
+    type_brand_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # type -> brand key -> products
+    type_prices: dict[str, float] = field(default_factory=dict)  # type -> median price
     encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
@@ -193,7 +195,8 @@ class Vocabulary:
         cached = self.__dict__.get("_type_facts")
         if cached is None:
             cached = TypeFacts(brands={t: frozenset(brand_key(b) for b in bs) for t, bs in self.type_brands.items()},
-                               subcategories=self.type_subcategories)
+                               subcategories=self.type_subcategories, brand_counts=self.type_brand_counts,
+                               prices=self.type_prices)
             self.__dict__["_type_facts"] = cached
         return cached
 

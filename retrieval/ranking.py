@@ -39,6 +39,7 @@ class RankingOptions:
     pool: int = 60  # hits ranked and grouped per page shown (more pages ask for more)
     poor_rating: float = 3.0  # a product rated under this many stars ...
     poor_penalty: float = 0.03  # ... loses this much score: it needs a clearly better match to come first
+    lexical_weight: float = 0.15  # + this x the share of the query's words a title carries (retrieval/lexical.py)
 
 
 def prior(rating: np.ndarray, reviews: np.ndarray, options: RankingOptions) -> np.ndarray:
@@ -68,6 +69,26 @@ def with_prior(rows: np.ndarray, similarity: np.ndarray, bonus: np.ndarray) -> t
     final = similarity + bonus[rows]
     order = np.argsort(-final, kind="stable")
     return rows[order], final[order].astype(np.float32)
+
+
+# What a listing carrying the model a query names ("redmi note 11") adds to its score: more than any similarity
+# difference, so the named model ranks above its neighbours in the line ("Note 12", "Note 10").
+MODEL_BOOST = 1.0
+
+
+def boosted(rows: np.ndarray, scores: np.ndarray, favoured: set[int], boost: float) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) with `boost` added to the `favoured` rows, reordered (stable: the old order breaks ties)."""
+    if not favoured:
+        return rows, scores
+    final = scores + boost * np.array([int(r) in favoured for r in rows.tolist()], dtype=np.float32)
+    order = np.argsort(-final, kind="stable")
+    return rows[order], final[order].astype(np.float32)
+
+
+def model_prefix(flags: Sequence[bool]) -> int:
+    """How many of a ranked page's hits carry the named model before the first that does not (0: the first
+    does not); a first page that starts with the named model shows only it."""
+    return next((i for i, f in enumerate(flags) if not f), len(flags))
 
 
 def group(hits: Sequence[H], key: Callable[[H], str], options: RankingOptions) -> list[H]:

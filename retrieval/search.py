@@ -21,7 +21,11 @@ from .catalog import Product
 from .embedder import Embedder
 from .filters import Filters
 from .index import VectorIndex
-from .ranking import RankingOptions, prior, with_prior
+from .lexical import TitleWords
+from .model_match import model_rows
+from .query_terms import excluded_rows, split_query
+from .ranking import MODEL_BOOST, RankingOptions, boosted, prior, with_prior
+from .roles import kind_of
 from .variants import VariantIndex
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,7 @@ class Hit:
     score: float  # what the list is ordered by: similarity + the quality prior for a query
     product: Product
     similarity: float | None = None  # the query-product similarity alone (None: no query)
+    model_match: bool = False  # the title carries the model the query names ("note 11"; retrieval/model_match.py)
 
     def to_json(self) -> dict[str, Any]:
         p = self.product
@@ -83,6 +88,8 @@ class SearchEngine:
         self._popularity = (rating * np.log1p(reviews)).astype(np.float32)
         self._prior: tuple[RankingOptions, np.ndarray] | None = None
         self._variants: VariantIndex | None = None
+        self._titles: list[str] | None = None
+        self._words: TitleWords | None = None
 
     @property
     def prior(self) -> np.ndarray:
@@ -97,6 +104,20 @@ class SearchEngine:
         if self._variants is None:
             self._variants = VariantIndex(self.products)
         return self._variants
+
+    @property
+    def titles(self) -> list[str]:
+        """Lower-cased titles, for matching the model names a query carries."""
+        if self._titles is None:
+            self._titles = [p.title.lower() for p in self.products]
+        return self._titles
+
+    @property
+    def title_words(self) -> TitleWords:
+        """The title-word index for the lexical signal (`retrieval.lexical`), built on first use."""
+        if self._words is None:
+            self._words = TitleWords(self.titles)
+        return self._words
 
     @property
     def size(self) -> int:
@@ -156,8 +177,12 @@ class SearchEngine:
             raise ValueError("queries and filters must have the same length")
         t0 = time.perf_counter()
         allowed = [self.table.allowed_ids(f) if self.table.restricts(f) else None for f in filters]
+        split = [split_query(q.strip()) for q in queries]
+        texts = [text for text, _ in split]
+        # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out.
+        allowed = [self._without(allow, out, f) if out else allow
+                   for allow, (_, out), f in zip(allowed, split, filters, strict=True)]
         t1 = time.perf_counter()
-        texts = [q.strip() for q in queries]
         need_embed = [i for i, q in enumerate(texts) if q]
         qvecs = None
         if need_embed:
@@ -168,22 +193,17 @@ class SearchEngine:
         results: list[SearchResult] = []
         want = k + offset
         for i, (q, f, allow) in enumerate(zip(texts, filters, allowed, strict=True)):
+            model_of: set[int] = set()
             matched = self.size if allow is None else int(allow.size)
             if matched == 0:
                 ids, scores, exhaustive = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True
             elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
-                # The prior moves a hit by at most w, so a few more candidates than shown are enough.
-                depth = want + min(want, 20)
-                out = self.index.search(vec, depth, allow, filters=f)
-                ids, sims, exhaustive = out.ids[0], out.scores[0], out.exhaustive
-                sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
-                ids, scores = with_prior(ids, sims, self.prior)
-                ids, scores = ids[:want], scores[:want]
+                ids, scores, sim_of, model_of, exhaustive = self._ranked(q, vec, allow, f, want)
             else:
                 ids, scores = self._by_popularity(allow, want)
                 sim_of, exhaustive = {}, True
-            hits = [Hit(int(r), float(s), self.products[int(r)], sim_of.get(int(r)))
+            hits = [Hit(int(r), float(s), self.products[int(r)], sim_of.get(int(r)), int(r) in model_of)
                     for r, s in zip(ids, scores, strict=True) if r >= 0]
             hits = hits[offset:]
             results.append(SearchResult(q, f, matched, exhaustive, hits, offset=offset))
@@ -192,6 +212,59 @@ class SearchEngine:
             r.timings_ms = {"filter": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "search": (t3 - t2) * 1e3,
                             "total": (t3 - t0) * 1e3}
         return results
+
+    def _ranked(self, q: str, vec: np.ndarray, allow: np.ndarray | None, f: Filters, want: int,
+                ) -> tuple[np.ndarray, np.ndarray, dict[int, float], set[int], bool]:
+        """(rows, scores, similarity per row, rows carrying the named model, exhaustive) for one query text:
+        similarity + the quality prior + the lexical signal, the named model first."""
+        # The prior moves a hit by at most w, so a few more candidates than shown are enough; the lexical
+        # signal moves one further, so it reorders a deeper list (the same depth on every backend).
+        depth = want + min(want, 20) if self.ranking.lexical_weight <= 0 else 2 * want + 20
+        out = self.index.search(vec, depth, allow, filters=f)
+        ids, sims = out.ids[0], out.scores[0]
+        models = self._model_rows(q, allow)
+        if models is not None:  # the listings carrying the named model, wherever the embedder put them
+            ids, sims = self._with_rows(vec, ids, sims, models, depth)
+        bonus = self.prior
+        if self.ranking.lexical_weight > 0:  # titles that say what the query says
+            bonus = self.prior + self.ranking.lexical_weight * self.title_words.coverage(q)
+        sim_of = {int(r): float(s) for r, s in zip(ids, sims, strict=True) if r >= 0}
+        ids, scores = with_prior(ids, sims, bonus)
+        model_of: set[int] = set()
+        if models is not None:
+            model_of = set(models.tolist())
+            ids, scores = boosted(ids, scores, model_of, MODEL_BOOST)
+        return ids[:want], scores[:want], sim_of, model_of, out.exhaustive
+
+    def _without(self, allowed: np.ndarray | None, phrases: list[str], f: Filters) -> np.ndarray | None:
+        """The allowed rows whose titles carry none of the ruled-out phrases (`retrieval.query_terms`). A
+        phrase naming another product type than the one filtered on is left to that filter: "earbuds, not a
+        case" must not lose the earbuds that come "with charging case"."""
+        if f.product_type:
+            phrases = [p for p in phrases if kind_of(p) in (None, f.product_type)]
+        if not phrases:
+            return allowed
+        rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
+        return excluded_rows(self.titles, rows, phrases)
+
+    def _model_rows(self, query: str, allowed: np.ndarray | None) -> np.ndarray | None:
+        """Allowed rows whose titles carry the model the query names; None when it names none the shop sells."""
+        rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed
+        return model_rows(query, self.titles, rows, self.title_words.with_number)
+
+    def _with_rows(self, vec: np.ndarray, ids: np.ndarray, sims: np.ndarray,
+                   rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates plus the `k` of `rows` most similar to the query (exact, over just those rows)."""
+        if not isinstance(self.index, VectorIndex) or rows.size == 0:
+            return ids, sims  # a payload-filtering backend ignores a row subset: boost what it returned
+        extra = self.index.exact_subset(vec, min(k, int(rows.size)), np.sort(rows))
+        seen = set(ids.tolist())
+        new = [(int(r), float(s)) for r, s in zip(extra.ids[0], extra.scores[0], strict=True)
+               if r >= 0 and int(r) not in seen]
+        if not new:
+            return ids, sims
+        return (np.concatenate([ids, np.array([r for r, _ in new], dtype=ids.dtype)]),
+                np.concatenate([sims, np.array([s for _, s in new], dtype=sims.dtype)]))
 
     def _by_popularity(self, allowed: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
         rows = np.arange(self.size, dtype=np.int64) if allowed is None else allowed

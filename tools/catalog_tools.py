@@ -27,6 +27,7 @@ from langgraph.types import Command
 from extraction.base import Extractor
 from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
+from retrieval.query_terms import adds_feature, merge_topic
 from retrieval.search import SearchEngine
 
 from . import compare, fits, history, soft
@@ -135,6 +136,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         new_topic = result.topic if result and result.topic else None
         if new_topic and is_filler_topic(new_topic):
             new_topic = None  # "does it come in blue": the blue filter is the news, not a topic "does it come"
+        if new_topic:  # "nothing wired" after "earphones": the earphones, less the wired ones
+            new_topic = merge_topic(old_topic, new_topic, adds=adds_feature(utterance))
         topic = new_topic or old_topic
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}

@@ -37,6 +37,10 @@ def shape_page(engine: SearchEngine, hits: list[Hit], used: Filters, start: int,
         n = max(1, ranking.close_prefix([h.similarity or 0.0 for h in page], engine.ranking, max(sims)))
         if n < len(page):
             page, close = page[:n], n
+    if close_only and page and page[0].model_match:  # "redmi note 11": the named model, not its neighbours
+        n = ranking.model_prefix([h.model_match for h in page])
+        if n < len(page):
+            page, close = page[:n], n
     return Page(page, start + len(page) < len(grouped), close)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.filters import NUMERIC_FIELDS, Filters
+from retrieval.query_terms import excluded_rows, split_query
 from retrieval.search import Hit, SearchEngine, SearchResult
 
 from .describe import constraint_label
@@ -86,7 +87,9 @@ def within(engine: SearchEngine, query: str, filters: Filters, extra: np.ndarray
     """The search restricted to `extra` rows as well: by similarity to `query` when there is one, else the
     well-rated products with many ratings first."""
     allowed = np.flatnonzero(engine.table.mask(filters) & extra).astype(np.int64)
-    q = query.strip()
+    q, ruled_out = split_query(query.strip())  # "case -leather": the ruled-out words are left out of titles
+    if ruled_out:
+        allowed = excluded_rows(engine.titles, allowed, ruled_out)
     if allowed.size and q and engine.embedder is not None:
         out = engine.index.search(engine.embedder.encode_queries([q]), k + offset, allowed, filters=filters)
         rows, scores = out.ids[0], out.scores[0]

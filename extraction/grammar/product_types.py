@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..categories import TypeRead, reads_types, resolve
 from .context import Turn
+from .topic import ruled_out_words
 
 # The subcategory read from the same words stays when at least this share of the type's products is in it.
 SUBCATEGORY_SHARE = 0.8
@@ -27,7 +28,13 @@ def parse(t: Turn) -> None:
     # into a product type by similarity.
     first = t.state is None or (not t.state.product_type and not t.state.category)
     rest = _text(t)
-    read = resolve(t.doc.low, vocab, meaning_text=rest if first and _names_something(rest) else None)
+    # "a point and shoot camera, not a case": the ruled-out words name no type (the camera is the head)
+    low, _ = ruled_out_words(t.doc.low)
+    said = t.spans.get("subcategory")
+    if said and said in t.doc.low and said not in low:  # "not a case please": no accessories asked for
+        t.update.set.pop("subcategory", None)
+        t.spans.pop("subcategory")
+    read = resolve(low, vocab, meaning_text=rest if first and _names_something(rest) else None)
     if read is None:
         return
     if read.absent:

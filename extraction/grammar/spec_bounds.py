@@ -100,10 +100,29 @@ def _bound(t: Turn, name: str, direction: str, value: float, span: str) -> None:
     tol = float(load("spec_phrases").maps["tolerance"].get(name, 0.0))
     if direction == "around":
         tol = max(tol, 0.1)
-    if direction in ("exact", "around"):
+    if direction == "exact" and name == "screen_in":
+        t.update.set[lo_f], t.update.set[hi_f] = screen_range(value)
+        t.spans[lo_f] = t.spans[hi_f] = span
+    elif direction in ("exact", "around"):
         t.update.set[lo_f], t.update.set[hi_f] = round(value * (1 - tol), 2), round(value * (1 + tol), 2)
         t.spans[lo_f] = t.spans[hi_f] = span
     else:
         field = lo_f if direction == "min" else hi_f
         t.update.set[field] = value
         t.spans[field] = span
+
+
+def screen_range(inches: float) -> tuple[float, float]:
+    """The sizes a stated screen size admits: its rounding (lexicon/data/spec_phrases.toml `screen_rounding`).
+
+    >>> screen_range(15.6), screen_range(15.0), screen_range(55.0)
+    ((15.5, 15.7), (14.9, 15.9), (54.5, 55.5))
+    """
+    r = load("spec_phrases").maps["screen_rounding"]
+    if inches >= float(r["large_from"]):
+        below = above = float(r["large"])
+    elif inches != int(inches):
+        below = above = float(r["stated_digit"])
+    else:
+        below, above = float(r["whole_below"]), float(r["whole_above"])
+    return round(inches - below, 2), round(inches + above, 2)

@@ -17,6 +17,7 @@ import re
 
 from lexicon.load import load
 from lexicon.tokens import Doc
+from retrieval.query_terms import join_query
 
 _CONNECTORS = r"(?:with|and|or|in|of|for|that|which)"
 
@@ -28,6 +29,7 @@ def topic(doc: Doc) -> str | None:
         for k in range(max(0, a), min(len(low), b)):
             keep[k] = False
     text = "".join(ch if k else " " for ch, k in zip(low, keep, strict=True))
+    text, ruled_out = ruled_out_words(text)
     lex = load("fillers")
     text = lex.rx["never_topic_phrases"].sub(" ", text)
     text = re.sub(r"[?!;]+|\.(?!\d)", " , ", text)  # sentence ends become commas, so dangling words show
@@ -44,7 +46,35 @@ def topic(doc: Doc) -> str | None:
     out = re.sub(r"\s*\b(?:(?:that|which)(?:\s+(?:is|are|has|have)(?:\s+a)?)?|with(?:\s+a)?|in|of|has(?:\s+a)?)"
                  r"(?:\s+(?=(?:and|or)\b)|\s*(?=,))", " ", out)
     out = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", out)).strip(" ,")
-    return out or None
+    return join_query(out, ruled_out) or None
+
+
+# A negated item of more words than this is no product word or attribute ("not a bag for my old laptop").
+_MAX_RULED_OUT_WORDS = 2
+
+
+def ruled_out_words(text: str) -> tuple[str, list[str]]:
+    """(`text` less its negated clauses, the words they rule out): "laptop, not a bag or a sleeve" ->
+    ("laptop, ", ["bag", "sleeve"]). An embedder reads "not a bag" as "bag", so negated words never stay in
+    the semantic query; idioms that rule nothing out ("nothing fancy", "not sure") are left as they are."""
+    lex = load("negations")
+    out: list[str] = []
+    pieces: list[str] = []
+    at = 0
+    for m in lex.rx["cue"].finditer(text):
+        if m.start() < at or lex.rx["idiom"].match(text, m.start()):
+            continue
+        end = lex.rx["clause_end"].search(text, m.end())
+        stop = end.start() if end else len(text)
+        items = [[w for w in re.findall(r"[a-z0-9][\w'-]*", item) if w not in lex.sets["skip"]]
+                 for item in re.split(r"\b(?:or|nor|and)\b|/", text[m.end():stop])]
+        named = [" ".join(words) for words in items if words]
+        if not named or any(len(words) > _MAX_RULED_OUT_WORDS for words in items):
+            continue  # nothing named, or more than a word or two: no exclusion, the words stay
+        out += named
+        pieces.append(text[at:m.start()] + " " * (stop - m.start()))
+        at = stop
+    return "".join(pieces) + text[at:], list(dict.fromkeys(out))
 
 
 def _trim(clause: str) -> str:

@@ -22,7 +22,7 @@ def ex() -> RuleExtractor:
 @pytest.mark.parametrize("text, expect", [
     ("laptop with at least 8gb of ram", {"ram_gb_min": 8.0, "product_type": "laptop"}),
     ("16 gb ram please", {"ram_gb_min": 16.0, "ram_gb_max": 16.0}),
-    ("a 65 inch one", {"screen_in_min": 63.05, "screen_in_max": 66.95}),
+    ("a 65 inch one", {"screen_in_min": 64.5, "screen_in_max": 65.5}),
     ("10000mah or more", {"battery_mah_min": 10000.0}),
     ("a 30w charger", {"power_w_min": 30.0}),
     ("4k tv", {"resolution_p_min": 2160.0, "product_type": "tv"}),
@@ -30,7 +30,10 @@ def ex() -> RuleExtractor:
     ("120hz", {"refresh_hz_min": 120.0}),
     ("under 200 grams", {"weight_g_max": 200.0}),
     ("no more than 1.5 kg", {"weight_g_max": 1500.0}),
-    ('a 55" tv', {"screen_in_min": 53.35, "screen_in_max": 56.65}),
+    ('a 55" tv', {"screen_in_min": 54.5, "screen_in_max": 55.5}),
+    ("laptop with a 15.6 inch screen", {"screen_in_min": 15.5, "screen_in_max": 15.7}),  # not 15.0 or 16.0
+    ("a 14 inch laptop", {"screen_in_min": 13.9, "screen_in_max": 14.9}),  # a whole size names its class
+    ("a 20000 mah power bank", {"battery_mah_min": 19000.0, "battery_mah_max": 21000.0}),  # not a 30000 one
     ("8gb ram 128gb storage", {"ram_gb_min": 8.0, "ram_gb_max": 8.0, "storage_gb_min": 128.0, "storage_gb_max": 128.0}),
 ])
 def test_attribute_phrases(ex, text, expect):

@@ -6,6 +6,7 @@ from extraction.rules import RuleExtractor
 from extraction.state import StateUpdate, apply_update
 from extraction.type_switch import TypeFacts, switch_type
 from extraction.vocabulary import Vocabulary
+from retrieval.catalog import Product
 from retrieval.filters import Filters
 
 from .test_product_types import _products
@@ -51,3 +52,42 @@ def test_rules_switch_in_a_conversation():
     f = second.filters
     assert f.product_type == "tv" and f.price_max == 60000 and f.ram_gb_min is None and f.brand == []
     assert any("no HP tvs" in w for w in second.warnings)
+
+
+COUNTED = TypeFacts(brands={"laptop": frozenset({"dell", "hp", "boat"})},
+                    brand_counts={"laptop": {"dell": 30, "hp": 25, "boat": 1}, "headphones": {"boat": 40}},
+                    prices={"laptop": 40000.0, "headphones": 1200.0})
+
+
+def test_a_brand_with_a_stray_listing_of_the_new_type_is_dropped():
+    # one "boAt laptop" among 56 laptops is a misfiled cable or bag: boAt makes no laptops here
+    data = {"product_type": "headphones", "brand": ["boAt"], "price_max": 1500.0}
+    lines = switch_type(data, {"product_type": "laptop"}, COUNTED)
+    assert "brand" not in data and any("no boAt laptops" in w for w in lines)
+
+
+def test_a_budget_far_below_the_new_type_is_dropped_and_said():
+    data = {"product_type": "headphones", "price_max": 1500.0, "average_rating_min": 4.0}
+    lines = switch_type(data, {"product_type": "laptop"}, COUNTED)
+    assert "price_max" not in data and data["average_rating_min"] == 4.0
+    assert any("dropped the price limit of 1,500" in w for w in lines)
+
+
+def test_a_budget_that_fits_the_new_type_stays():
+    data = {"product_type": "laptop", "price_max": 900.0}  # plenty of headphones under 900
+    assert switch_type(data, {"product_type": "headphones"}, COUNTED) == [] and data["price_max"] == 900.0
+    said = {"product_type": "headphones", "price_max": 1500.0}  # a budget said with the new type is kept
+    assert switch_type(said, {"product_type": "laptop", "price_max": 1500.0}, COUNTED) == []
+
+
+def test_switch_to_an_irregular_plural_in_a_conversation():
+    ex = RuleExtractor(Vocabulary.from_products(_products()))
+    first = ex.extract("boat earbuds").filters
+    assert first.product_type == "headphones"
+    second = ex.extract("hmm, let's look at laptops instead", first).filters
+    assert second.product_type == "laptop" and second.brand == []
+    mice = Vocabulary.from_products(_products() + [
+        Product(id=f"m{i}", title=f"Logitech M{i}0 Wireless Mouse", brand="Logitech", price=900.0)
+        for i in range(3)])
+    after = RuleExtractor(mice).extract("wait, show mice instead", Filters(product_type="laptop")).filters
+    assert after.product_type == "mouse"
