@@ -88,7 +88,7 @@ class ParsedUtterance:
     spans: dict[str, str]
     topic: str | None
     warnings: list[str]
-    off_topic: str | None = None  # "injection" | "chitchat" | "language": no shopping content at all
+    off_topic: str | None = None  # "injection" | "chitchat" | "thanks" | "language": no shopping content
     compatible: str | None = None  # the phone an accessory is asked for by name ("galaxy s21")
 
 
@@ -131,8 +131,8 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
     for step in PARSERS:
         step.run(turn)
     top = topic(doc)
-    if chatter and update.is_empty() and not top:
-        kind = "injection" if any(k == "injection" for k, _, _ in chatter) else "chitchat"
+    if chatter and update.is_empty() and offtopic.says_nothing(top):
+        kind = offtopic.kind_of(chatter)
         doc.warnings.append(f"no shopping content ({kind}): nothing changed")
         return ParsedUtterance(StateUpdate(), {}, None, doc.warnings, off_topic=kind)
     return ParsedUtterance(update, spans, top, doc.warnings, compatible=spans.pop("_compatible", None))
