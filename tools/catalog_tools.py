@@ -30,6 +30,7 @@ from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
 from . import compare, fits, history, soft
+from .catalog_words import CatalogWords
 from .describe import constraint_labels, product_record, why_it_fits
 from .listing import ListingReader, is_semantic
 from .questions import answer as answer_question
@@ -97,6 +98,15 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     # Listing sentences are read by meaning when the engine has a sentence encoder (vectors cached per product).
     reader = ListingReader(engine.embedder) if is_semantic(engine.embedder) else None
 
+    known: list[CatalogWords] = []  # the catalog's words, read on the first turn that needs them
+
+    def unknown_topic(topic: str | None) -> bool:
+        if not topic:
+            return False
+        if not known:
+            known.append(CatalogWords.from_products(engine.products))
+        return bool(known[0].unknown(topic))
+
     def products(ids: list[str]) -> list[Product]:
         return [p for p in (engine.product(i) for i in ids) if p is not None]
 
@@ -139,6 +149,10 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
+        if not (undone or reset or changed or removed or accessory_for) and result is not None \
+                and not result.compatible and unknown_topic(new_topic):
+            # nothing asked for and no word the catalog uses ("what do you make of delhi today"): not a search
+            return _unchanged(runtime, before, engine, "unclear", warnings)
         update: dict[str, Any] = {"filters": after_active, "topic": topic}
         if undone:  # one step back: the entry is used up, the next "undo" goes further back
             update["page"] = 0
