@@ -30,9 +30,9 @@ from retrieval.filters import ACCESSORIES, Filters
 from retrieval.search import SearchEngine
 
 from . import compare, fits, history, soft
-from .catalog_words import CatalogWords
 from .describe import constraint_labels, product_record, why_it_fits
 from .listing import ListingReader, is_semantic
+from .not_a_search import NotASearch
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .results import card, shape_page
@@ -98,14 +98,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     # Listing sentences are read by meaning when the engine has a sentence encoder (vectors cached per product).
     reader = ListingReader(engine.embedder) if is_semantic(engine.embedder) else None
 
-    known: list[CatalogWords] = []  # the catalog's words, read on the first turn that needs them
-
-    def unknown_topic(topic: str | None) -> bool:
-        if not topic:
-            return False
-        if not known:
-            known.append(CatalogWords.from_products(engine.products))
-        return bool(known[0].unknown(topic))
+    not_a_search = NotASearch(engine, semantic=reader is not None)  # built on the first turn that needs it
 
     def products(ids: list[str]) -> list[Product]:
         return [p for p in (engine.product(i) for i in ids) if p is not None]
@@ -150,9 +143,11 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
         if not (undone or reset or changed or removed or accessory_for) and result is not None \
-                and not result.compatible and unknown_topic(new_topic):
-            # nothing asked for and no word the catalog uses ("what do you make of delhi today"): not a search
-            return _unchanged(runtime, before, engine, "unclear", warnings)
+                and not result.compatible and new_topic:
+            # nothing asked for and no word the catalog uses ("what do you make of delhi today"), or small talk
+            # by meaning ("any news on the election"): not a search
+            if kind := not_a_search.kind(new_topic, utterance):
+                return _unchanged(runtime, before, engine, kind, warnings)
         update: dict[str, Any] = {"filters": after_active, "topic": topic}
         if undone:  # one step back: the entry is used up, the next "undo" goes further back
             update["page"] = 0

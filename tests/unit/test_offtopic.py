@@ -85,3 +85,31 @@ def test_real_shopping_requests_are_not_read_as_chatter():
     whole = [line for line in lines if (found := spans(line.lower())) and all(
         says_nothing(line.lower()[:a] + line.lower()[b:]) for _, a, b in found[:1])]
     assert len(whole) <= len(lines) // 200, whole[:5]  # under 0.5%
+
+
+class _Axes:
+    """A fake sentence encoder: a text about the weather or the news points one way, anything else the other."""
+
+    def encode_queries(self, texts):
+        import numpy as np
+
+        return np.array([[1.0, 0.0] if any(w in t for w in ("weather", "news", "joke", "hello", "who", "thank",
+                                                            "stupid", "ignore", "movie", "science"))
+                         else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def test_small_talk_by_meaning_needs_a_clear_margin():
+    from tools.small_talk import SmallTalk
+
+    talk = SmallTalk.load(_Axes())
+    assert talk.is_small_talk("any news on the election")
+    assert not talk.is_small_talk("a phone with a big battery")
+
+
+def test_the_meaning_check_runs_only_with_a_sentence_encoder(demo_engine):
+    from tools.not_a_search import NotASearch
+
+    check = NotASearch(demo_engine, semantic=False)
+    assert check.kind("samsung phone", "any news on the samsung phone") is None
+    assert check.kind(None, "hello") is None
+    assert check.kind("delhi weather", "how is the delhi weather") == "unclear"
