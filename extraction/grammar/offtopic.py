@@ -121,3 +121,9 @@ def says_nothing(topic: str | None) -> bool:
     """True when the words left around chit-chat or an instruction carry no product ("confirm", "going")."""
     words = _LETTERS.findall((topic or "").lower())
     return all(w in load("offtopic").sets["leftover"] for w in words)
+
+
+def shopping_frame(text: str) -> bool:
+    """True for a message shaped as a request to buy ("i need a soy wax candle", "do you sell candles"): a
+    search even when the catalog has none of its words."""
+    return bool(load("offtopic").rx["shopping_frame"].search(text.lower().replace("’", "'")))

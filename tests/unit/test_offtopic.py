@@ -113,3 +113,14 @@ def test_the_meaning_check_runs_only_with_a_sentence_encoder(demo_engine):
     assert check.kind("samsung phone", "any news on the samsung phone") is None
     assert check.kind(None, "hello") is None
     assert check.kind("delhi weather", "how is the delhi weather") == "unclear"
+
+
+@pytest.mark.parametrize("text, frame", [
+    ("i need a french vanilla soy wax candle", True), ("do you sell garden hoses", True),
+    ("i would like some wild caught crab", True), ("what do you reckon about the lakers", False),
+    ("any news on the election", False),
+])
+def test_a_request_to_buy_is_a_search_even_when_the_catalog_lacks_it(text, frame):
+    from extraction.grammar.offtopic import shopping_frame
+
+    assert shopping_frame(text) is frame
