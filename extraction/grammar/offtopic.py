@@ -127,3 +127,16 @@ def shopping_frame(text: str) -> bool:
     """True for a message shaped as a request to buy ("i need a soy wax candle", "do you sell candles"): a
     search even when the catalog has none of its words."""
     return bool(load("offtopic").rx["shopping_frame"].search(text.lower().replace("’", "'")))
+
+
+def chatter_only(text: str) -> bool:
+    """True when chit-chat or an instruction to the assistant is all a message holds ("is it going to rain
+    tomorrow?"), so that no question about a shown product is read into it."""
+    low = text.lower().replace("\u2019", "'")
+    found = spans(low)
+    if not found:
+        return False
+    keep = [True] * len(low)
+    for _, a, b in found:
+        keep[a:b] = [False] * (b - a)
+    return says_nothing("".join(c if k else " " for c, k in zip(low, keep, strict=True)))
