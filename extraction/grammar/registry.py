@@ -120,6 +120,10 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
     chatter = offtopic.spans(low)  # instructions to the assistant and small talk: never a constraint or topic
+    if chatter and offtopic.chatter_only(low):  # nothing else in it ("how tall is mount everest"): no parser runs
+        kind = offtopic.kind_of(chatter)
+        doc.warnings.append(f"no shopping content ({kind}): nothing changed")
+        return ParsedUtterance(StateUpdate(), {}, None, doc.warnings, off_topic=kind)
     for _, a, b in chatter:
         doc.take(a, b)
     if not chatter and asks_about_words(low):
