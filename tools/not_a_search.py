@@ -4,8 +4,9 @@ A turn that set no constraint, made no move and named no phone to fit, but left 
 that topic unless it is no request to buy ("i need ...", "do you sell ...": those are searched, whatever the
 catalog holds) and either the topic has no word the serving catalog uses (`catalog_words`: answer
 "unclear") or, with a sentence encoder, the message reads as small talk (`small_talk`: answer "chitchat").
-Both are built on the first turn that needs them, once per engine. On the 11,562 WebShop requests against
-the phone catalog, 6 are answered so (5 "unclear", about products no phone catalog has; 1 in Portuguese).
+Both are built on the first turn that needs them, once per engine (0.4 s for 22k products). Of the 11,562
+WebShop requests, 5 are answered "unclear" against the US phone catalog (products no phone catalog has:
+"earthy fragrance for women") and 1 against the India electronics catalog; none is called small talk.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ A message that changed nothing and named no product may still be small talk in w
 news on the election", "is it sunny in london right now"). When the engine's embedder reads meaning (not the
 hashing embedder), the message is compared with short prototypes of shopping and of chatter
 (small_talk.toml); it is small talk when its best chatter similarity beats its best shopping similarity by
-the file's `threshold`. Measured on dev: no line of 600 WebShop shopping requests nor of the 80 dev turns of
-the catalog conversation sets is flagged at that margin.
+the file's `threshold`. At that margin it flags, on its own, 1 of the 11,562 WebShop shopping requests and
+none of the 80 dev turns of the catalog conversation sets; it runs only after the rules and the catalog-words
+check found nothing and the message is no request to buy.
 
     >>> SmallTalk.load(embedder).is_small_talk("any news on the election")        # doctest: +SKIP
     True
