@@ -125,3 +125,21 @@ def test_a_request_to_buy_is_a_search_even_when_the_catalog_lacks_it(text, frame
     from extraction.grammar.offtopic import shopping_frame
 
     assert shopping_frame(text) is frame
+
+
+@pytest.fixture(scope="module")
+def minilm_talk():
+    from retrieval.embedder import Embedder  # lazy: torch loads only for the slow test
+    from tools.small_talk import SmallTalk
+
+    return SmallTalk.load(Embedder.load(dtype="float32"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, talk", [
+    ("any news on the election", True), ("is it sunny in london right now", True),
+    ("something lighter", False), ("which is best for gaming", False), ("a good one for photos", False),
+    ("what about sony", False), ("i need it for travel", False),
+])
+def test_the_packaged_encoder_tells_small_talk_from_shopping(minilm_talk, text, talk):
+    assert minilm_talk.is_small_talk(text) is talk, minilm_talk.margin(text)
