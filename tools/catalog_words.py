@@ -19,6 +19,7 @@ typo that the repair missed still searches.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,7 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.cache
 def _ignored() -> frozenset[str]:
     """Words that never make a topic about something (fillers, question words, leftovers of chit-chat)."""
     fill = load("fillers")
