@@ -338,7 +338,7 @@ def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind
     payload = {"off_topic": kind, "filters": before.active(), "chips": constraint_labels(before, engine.table.levels),
                "changed": {}, "removed": [], "warnings": warnings}
     matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
-    return Command(update={"matched": matched,
+    return Command(update={"matched": matched, "filters": before.active(),  # the same filters, always stated
                            "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})
 
 
