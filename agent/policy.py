@@ -32,6 +32,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
+from extraction.grammar.offtopic import chatter_only
 from tools.catalog_tools import DETAILS, EXTRACT, SEARCH
 
 from . import answers
@@ -88,6 +89,8 @@ class OfflinePolicy(BaseChatModel):
                 return _call(SEARCH, {"k": self.page_size, "sort": intent.sort})
             if intent.kind == "accessory_for":  # "a case for the first one": accessories fitting a shown product
                 return _call(EXTRACT, {"utterance": text, "accessory_for": intent.ref})
+            if intent.kind == "details" and chatter_only(text):  # "is it going to rain tomorrow?": no product
+                return _call(EXTRACT, {"utterance": text})         # question; extraction answers off-topic
             if intent.kind == "details":
                 intent.question = intent.question or carried_question(text, messages[:start])
                 args: dict[str, Any] = {"positions": intent.positions, "use_focus": intent.use_focus}

@@ -33,6 +33,7 @@ from retrieval.search import SearchEngine
 from . import compare, fits, history, soft
 from .describe import constraint_labels, product_record, why_it_fits
 from .listing import ListingReader, is_semantic
+from .not_a_search import NotASearch
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .results import card, shape_page
@@ -98,6 +99,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     # Listing sentences are read by meaning when the engine has a sentence encoder (vectors cached per product).
     reader = ListingReader(engine.embedder) if is_semantic(engine.embedder) else None
 
+    not_a_search = NotASearch(engine, semantic=reader is not None)  # built on the first turn that needs it
+
     def products(ids: list[str]) -> list[Product]:
         return [p for p in (engine.product(i) for i in ids) if p is not None]
 
@@ -142,6 +145,12 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
+        if not (undone or reset or changed or removed or accessory_for) and result is not None \
+                and not result.compatible and new_topic:
+            # nothing asked for and no word the catalog uses ("what do you make of delhi today"), or small talk
+            # by meaning ("any news on the election"): not a search
+            if kind := not_a_search.kind(new_topic, utterance):
+                return _unchanged(runtime, before, engine, kind, warnings)
         update: dict[str, Any] = {"filters": after_active, "topic": topic}
         if undone:  # one step back: the entry is used up, the next "undo" goes further back
             update["page"] = 0
@@ -338,7 +347,7 @@ def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind
     payload = {"off_topic": kind, "filters": before.active(), "chips": constraint_labels(before, engine.table.levels),
                "changed": {}, "removed": [], "warnings": warnings}
     matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
-    return Command(update={"matched": matched,
+    return Command(update={"matched": matched, "filters": before.active(),  # the same filters, always stated
                            "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})
 
 

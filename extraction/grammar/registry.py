@@ -88,7 +88,7 @@ class ParsedUtterance:
     spans: dict[str, str]
     topic: str | None
     warnings: list[str]
-    off_topic: str | None = None  # "injection" | "chitchat" | "language": no shopping content at all
+    off_topic: str | None = None  # "injection" | "chitchat" | "thanks" | "language": no shopping content
     compatible: str | None = None  # the phone an accessory is asked for by name ("galaxy s21")
 
 
@@ -120,6 +120,10 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
     if not low:
         return ParsedUtterance(update, spans, None, doc.warnings)
     chatter = offtopic.spans(low)  # instructions to the assistant and small talk: never a constraint or topic
+    if chatter and offtopic.chatter_only(low):  # nothing else in it ("how tall is mount everest"): no parser runs
+        kind = offtopic.kind_of(chatter)
+        doc.warnings.append(f"no shopping content ({kind}): nothing changed")
+        return ParsedUtterance(StateUpdate(), {}, None, doc.warnings, off_topic=kind)
     for _, a, b in chatter:
         doc.take(a, b)
     if not chatter and asks_about_words(low):
@@ -131,8 +135,8 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
     for step in PARSERS:
         step.run(turn)
     top = topic(doc)
-    if chatter and update.is_empty() and not top:
-        kind = "injection" if any(k == "injection" for k, _, _ in chatter) else "chitchat"
+    if chatter and update.is_empty() and offtopic.says_nothing(top):
+        kind = offtopic.kind_of(chatter)
         doc.warnings.append(f"no shopping content ({kind}): nothing changed")
         return ParsedUtterance(StateUpdate(), {}, None, doc.warnings, off_topic=kind)
     return ParsedUtterance(update, spans, top, doc.warnings, compatible=spans.pop("_compatible", None))
