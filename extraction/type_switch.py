@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lexicon.words import plural
 from retrieval.facets import brand_key
 from retrieval.filters import NUMERIC_FIELDS, NUMERIC_PAIRS
 
@@ -109,5 +110,4 @@ def _label(name: str) -> str:
 
 
 def _plural(kind: str | None) -> str:
-    words = (kind or "products").replace("_", " ")
-    return words if words.endswith("s") else words + ("es" if words.endswith(("ch", "sh", "x")) else "s")
+    return plural((kind or "products").replace("_", " "))

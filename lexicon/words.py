@@ -108,3 +108,23 @@ def repair_keywords() -> tuple[str, ...]:
     for name in REPAIR_FIRST + tuple(f for f in files() if f not in REPAIR_FIRST):
         out.update(dict.fromkeys(load(name).repair))
     return tuple(out)
+
+
+_IRREGULAR_PLURALS = {"mouse": "mice", "tv": "TVs", "memory": "memories", "battery": "batteries"}
+
+
+def plural(noun: str) -> str:
+    """A product-type noun in the plural, as labels print it: "laptop" -> "laptops", "smartwatch" ->
+    "smartwatches", "mouse" -> "mice"; the last word of a phrase ("power bank" -> "power banks")."""
+    head, _, last = noun.rpartition(" ")
+    if last.endswith("s") and not last.endswith(("ss", "us")):
+        return noun
+    if last in _IRREGULAR_PLURALS:
+        out = _IRREGULAR_PLURALS[last]
+    elif last.endswith(("ch", "sh", "x", "z", "ss", "us")):
+        out = last + "es"
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        out = last[:-1] + "ies"
+    else:
+        out = last + "s"
+    return f"{head} {out}" if head else out

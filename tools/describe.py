@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lexicon.words import plural
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import Product
 from retrieval.filters import (
@@ -105,9 +106,7 @@ def _spec_level(field: str, level: str) -> str | None:
 
 def type_label(product_type: str) -> str:
     """"laptop" -> "laptops only": a type, without the accessories made for it."""
-    words = product_type.replace("_", " ")
-    plural = words if words.endswith("s") else words[:-1] + "ies" if words.endswith("y") else words + "s"
-    return f"{'TVs' if words == 'tv' else plural} only"
+    return f"{plural(product_type.replace('_', ' '))} only"
 
 
 def constraint_label(field: str, value: Any, filters: Filters | None = None,

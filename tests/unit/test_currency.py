@@ -45,3 +45,12 @@ def test_questions_answer_in_the_catalog_currency():
     set_currency("INR")
     p = Product(id="1", title="Redmi 10 Power", price=10999.0)
     assert "\u20b910,999" in str(answer(p, "how much is it?"))
+
+
+def test_type_labels_are_plural_english():
+    from lexicon.words import plural
+    from tools.describe import type_label
+
+    assert [plural(w) for w in ("smartwatch", "mouse", "power bank", "battery", "stylus", "headphones")] == [
+        "smartwatches", "mice", "power banks", "batteries", "styluses", "headphones"]
+    assert type_label("smartwatch") == "smartwatches only" and type_label("tv") == "TVs only"

@@ -51,7 +51,7 @@ def test_rules_switch_in_a_conversation():
     second = ex.extract("let's look at tvs instead", first)
     f = second.filters
     assert f.product_type == "tv" and f.price_max == 60000 and f.ram_gb_min is None and f.brand == []
-    assert any("no HP tvs" in w for w in second.warnings)
+    assert any("no HP TVs" in w for w in second.warnings)
 
 
 COUNTED = TypeFacts(brands={"laptop": frozenset({"dell", "hp", "boat"})},
