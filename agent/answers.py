@@ -100,7 +100,10 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
         return t("understood", what=what(search))
     kept = [chips_by_field[f] for f in chips_by_field if f not in changed]
     still = t("still", labels=", ".join(kept)) if kept else ""
-    return t("understood_changed", changes=", ".join(changes), still=still)
+    line = t("understood_changed", changes=", ".join(changes), still=still)
+    # A price said in another currency was converted (extraction/currency.py): say what it became.
+    money = [w for w in extraction.get("warnings") or [] if w.startswith("prices here are in")]
+    return line + (f" ({money[0][0].upper()}{money[0][1:]}.)" if money else "")
 
 
 def short_title(title: str, limit: int = 90) -> str:

@@ -35,6 +35,7 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters
 
 from .base import ExtractionResult, Extractor
+from .currency import to_catalog_currency
 from .grammar.context import AROUND_TOLERANCE, NUMERIC_GROUP
 from .grammar.gazetteer import gazetteer
 from .grammar.registry import ParsedUtterance, parse
@@ -65,12 +66,13 @@ class RuleExtractor(Extractor):
                 shown: Sequence[Product] = ()) -> ExtractionResult:
         before = state if isinstance(state, Filters) else Filters()
         parsed = _parse(utterance, self.vocab, before)
+        w_money = to_catalog_currency(utterance, parsed.update, self.vocab.currency)  # "$150" on a rupee shop
         new, w_update = apply_update(before, parsed.update, shown, self.vocab.type_facts())
         snapped, w_snap = self.vocab.snap(new)
         changed = [f for f in Filters.model_fields if getattr(snapped, f) != getattr(before, f)]
         spans = {f: _span_for(f, parsed.spans) for f in changed}
         soft = [f for f in parsed.update.soft if f in changed]
-        return ExtractionResult(filters=snapped, spans=spans, warnings=parsed.warnings + w_update + w_snap,
+        return ExtractionResult(filters=snapped, spans=spans, warnings=parsed.warnings + w_money + w_update + w_snap,
                                 reset=parsed.update.reset, topic=parsed.topic, soft=soft,
                                 off_topic=parsed.off_topic, compatible=parsed.compatible)
 

@@ -33,7 +33,7 @@ from typing import Any
 from lexicon.load import load
 from lexicon.numbers import parse_number, parse_storage, words_to_number
 from lexicon.words import common_words, default_brands
-from retrieval.catalog import Product
+from retrieval.catalog import Product, price_currency
 from retrieval.facets import (
     BASE_COLORS,
     BRAND_PARENTS,
@@ -106,6 +106,7 @@ class Vocabulary:
     type_brands: dict[str, list[str]] = field(default_factory=dict)  # type -> brands that make it here
     type_brand_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # type -> brand key -> products
     type_prices: dict[str, float] = field(default_factory=dict)  # type -> median price
+    currency: str = "USD"  # the catalog's price currency: a price said in another one is converted (rules.py)
     encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
@@ -180,7 +181,7 @@ class Vocabulary:
                                               title_words.get(brand_key(b), 0), n)]
         types = catalog_types(products) if beyond_phones(subcats) else {}
         return cls(brands=brands, colors=sorted(colors), carriers=sorted(carriers), subcategories=sorted(subcats),
-                   storage_gb=sorted(sizes), weak_brands=weak, **types)
+                   storage_gb=sorted(sizes), weak_brands=weak, currency=price_currency(products), **types)
 
     @classmethod
     def default(cls) -> Vocabulary:

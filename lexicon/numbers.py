@@ -93,6 +93,25 @@ def _quantity(m: re.Match[str]) -> Quantity:
                     kind=kind)
 
 
+def currency_code(q: Quantity) -> str | None:
+    """The ISO code a price quantity names by sign, code or word ("$", "rs", "rupees"), else None."""
+    lex = load("numbers").maps["currency_code"]
+    for mark in (q.currency, q.unit):
+        code = lex.get((mark or "").strip()) if mark else None
+        if code:
+            return str(code)
+    return None
+
+
+def convert(amount: float, source: str, target: str) -> float | None:
+    """`amount` in `source` currency in `target` currency at the reference rates (numbers.toml); None when
+    a rate is unknown. Approximate by nature: callers say "about"."""
+    rates = load("numbers").maps["per_usd"]
+    if source not in rates or target not in rates:
+        return None
+    return round(amount / float(rates[source]) * float(rates[target]), 2)
+
+
 def g_storage_sizes() -> frozenset[float]:
     """Sizes that "64g" may mean in GB ("5g", "4g" are networks)."""
     return frozenset(load("numbers").words["g_sizes"])
