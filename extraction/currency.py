@@ -23,7 +23,7 @@ _SIGN = {"USD": "$", "EUR": "€", "INR": "₹"}
 
 def to_catalog_currency(text: str, update: StateUpdate, currency: str) -> list[str]:
     """Convert the update's numeric price bounds in place when `text` names one other currency; notes."""
-    if not any(isinstance(update.set.get(f), int | float) for f in _PRICE_FIELDS):
+    if not currency or not any(isinstance(update.set.get(f), int | float) for f in _PRICE_FIELDS):
         return []
     named = [(q, code) for q in quantities(text.lower()) if q.kind == "price" and (code := currency_code(q))]
     codes = {code for _, code in named}

@@ -106,7 +106,9 @@ class Vocabulary:
     type_brands: dict[str, list[str]] = field(default_factory=dict)  # type -> brands that make it here
     type_brand_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # type -> brand key -> products
     type_prices: dict[str, float] = field(default_factory=dict)  # type -> median price
-    currency: str = "USD"  # the catalog's price currency: a price said in another one is converted (rules.py)
+    # The catalog's price currency: a price said in another one is converted (extraction/currency.py);
+    # "" (no catalog) reads amounts as said.
+    currency: str = ""
     encoder: Callable[[list[str]], Any] | None = field(default=None, repr=False, compare=False)
     _brand_by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _fuzzy_keys: list[str] = field(default_factory=list, init=False, repr=False)
