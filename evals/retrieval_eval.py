@@ -42,6 +42,7 @@ import numpy as np
 from evals.metrics import KS, macro_average, query_metrics
 from extraction.rules import RuleExtractor
 from extraction.vocabulary import Vocabulary
+from lexicon.numbers import convert
 from retrieval.embedder import DEFAULT_MAX_SEQ_LENGTH, product_text
 from retrieval.filters import FIELD_ORDER, Filters
 from retrieval.rerank import CrossEncoderReranker
@@ -242,7 +243,7 @@ def evaluate(cfg: EvalConfig, open_fn: Callable[[str, str, str, int], Any] | Non
     else:
         source = "csv"
         used = [q.filters or Filters() for q in queries]
-    gold = [q.filters for q in queries]
+    gold = [_in_currency(q.filters, getattr(table, "currency", QRELS_CURRENCY)) for q in queries]
     # Constraints to check in CP@k: the gold ones when the CSV has them, else the ones used.
     constraints = [g if g is not None else u for g, u in zip(gold, used, strict=True)]
     cmasks = [table.mask(c) for c in constraints]
@@ -391,3 +392,22 @@ def plot(result: dict[str, Any], path: str | Path) -> Path:
 
 __all__ = ["BM25Ranker", "EvalConfig", "QrelError", "QrelQuery", "evaluate", "filters_as_text", "markdown",
            "parse_qrels", "plot", "rrf"]
+
+
+# The committed qrels state prices in US dollars (written when the Amazon India catalog's price was its dollar
+# conversion); a catalog priced in another currency gets them converted at the same reference rates the
+# shopper's "$150" goes through (extraction/currency.py).
+QRELS_CURRENCY = "USD"
+
+
+def _in_currency(filters: Filters | None, currency: str) -> Filters | None:
+    if filters is None or not currency or currency == QRELS_CURRENCY:
+        return filters
+    changes = {}
+    for name in ("price_min", "price_max"):
+        value = getattr(filters, name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            converted = convert(float(value), QRELS_CURRENCY, currency)
+            if converted is not None:
+                changes[name] = float(round(converted, -2 if converted >= 1000 else 0 if converted >= 20 else 2))
+    return filters.model_copy(update=changes) if changes else filters

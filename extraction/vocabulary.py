@@ -148,7 +148,8 @@ class Vocabulary:
             pass
         return cls(brands=brands, colors=list(v.get("color", [])),
                    carriers=list(v.get("carrier", [])), subcategories=list(v.get("subcategory", [])),
-                   storage_gb=[float(s) for s in v.get("storage_gb", [])], weak_brands=weak)
+                   storage_gb=[float(s) for s in v.get("storage_gb", [])], weak_brands=weak,
+                   currency=str(getattr(table, "currency", "") or ""))
 
     @classmethod
     def from_products(cls, products: Sequence[Product]) -> Vocabulary:
