@@ -137,6 +137,7 @@ def test_meaning_finds_the_sentence_that_answers(minilm_reader):
     ("which has the biggest battery?", "battery"), ("which of these has the most storage", "storage"),
     ("which one is the lightest?", "light"), ("ok which has the best camera", "camera"),
     ("which has the smallest screen", "screen-"), ("which of them has the largest display?", "screen"),
+    ("which one has the most power?", "power"), ("which of these is the most powerful", "power"),
 ])
 def test_a_superlative_about_the_shown_products_ranks_them(text, aspect):
     intent = classify(text)
@@ -209,3 +210,11 @@ def test_the_search_answer_says_it_ranked_by_an_unfilterable_comparative(tmp_pat
     moved = any(f.startswith("battery_mah") for f in r.filters.active())
     assert moved or "I can't filter on battery" in r.answer
     assert r.filters.brand == first.filters.brand
+
+
+def test_power_ranks_by_the_wattage_in_the_title():
+    a = Product(id="a", title="Soundbar 2.1 Channel, 100W RMS, Bluetooth")
+    b = Product(id="b", title="Party Speaker 160W with Subwoofer")
+    c = Product(id="c", title="Compact speaker")
+    r = rank([a, b, c], "power")
+    assert r["winner"] == "b" and r["missing"] == ["c"]
