@@ -105,7 +105,7 @@ _SUPERLATIVE = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|then)[,\s]+)*(?:which|what)(?: one| ones| of (?:them|these|those|the \w+))?"
     r"(?:'s| is| has| have| got| does| comes with)(?: got| the| a)?\s+(?:the\s+)?"
     r"(?:best|better|biggest|bigger|largest|larger|most|more|longest|longer|lightest|lighter|heaviest|heavier|"
-    r"smallest|smaller|highest|higher|greatest|least|lowest|fastest)\b[\w\s]{0,30}[?!.\s]*$")
+    r"smallest|smaller|highest|higher|greatest|least|lowest|fastest|loudest|louder|sharpest|sharper)\b[\w\s]{0,30}[?!.\s]*$")
 
 
 # "which one would you recommend?", "which should i buy", "what's your pick": the best pick among those shown.

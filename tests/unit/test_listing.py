@@ -138,6 +138,7 @@ def test_meaning_finds_the_sentence_that_answers(minilm_reader):
     ("which one is the lightest?", "light"), ("ok which has the best camera", "camera"),
     ("which has the smallest screen", "screen-"), ("which of them has the largest display?", "screen"),
     ("which one has the most power?", "power"), ("which of these is the most powerful", "power"),
+    ("which is the loudest?", "power"), ("which one is the sharpest", "resolution"),
 ])
 def test_a_superlative_about_the_shown_products_ranks_them(text, aspect):
     intent = classify(text)
