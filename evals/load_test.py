@@ -113,6 +113,19 @@ class AppServer:
         return self.proc.pid if self.proc else None
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> AppServer:
+        chosen = bool(self.port)
+        try:
+            return self._start(timeout_s)
+        except RuntimeError as exc:
+            # free_port() only finds a port that was free a moment ago: another process may take it before the
+            # app binds. An app that exited at start on a port we picked is tried once more on a new port.
+            if chosen or "address already in use" not in str(exc).lower():
+                raise
+            print(f"app could not bind {self.url}; retrying on another port", file=sys.stderr)
+            self.port, self.log_path = free_port(), None
+            return self._start(timeout_s)
+
+    def _start(self, timeout_s: float) -> AppServer:
         self.port = self.port or free_port()
         if self.log_path is None:
             self.log_path = Path(self.env["SIFT_HOME"]) / f"server-{self.port}.log"
