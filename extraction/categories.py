@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lexicon.load import load
+from lexicon.words import singular
 from retrieval.catalog import Product
 from retrieval.facets import brand_key
 from retrieval.filters import ACCESSORIES, PHONES
@@ -185,13 +186,13 @@ def resolve(text: str, vocab: Vocabulary, meaning_text: str | None = None) -> Ty
 
 def category_named(text: str, vocab: Vocabulary) -> str | None:
     """The category path whose leaf the text names word for word ("tablets" -> "Electronics > Tablet")."""
-    toks = [_singular(t) for t in re.findall(r"[a-z0-9]+", clean_title(text))]
+    toks = [singular(t) for t in re.findall(r"[a-z0-9]+", clean_title(text))]
     if not toks:
         return None
     joined = " " + " ".join(toks) + " "
     best: str | None = None
     for path in vocab.categories:
-        leaf = [_singular(t) for t in re.findall(r"[a-z0-9]+", path.split(">")[-1].lower())]
+        leaf = [singular(t) for t in re.findall(r"[a-z0-9]+", path.split(">")[-1].lower())]
         if leaf and f" {' '.join(leaf)} " in joined and (best is None or path.count(">") > best.count(">")):
             best = path
     return best
@@ -243,10 +244,6 @@ def _label_vectors(vocab: Vocabulary) -> tuple[list[tuple[str, str]], np.ndarray
         out = (labels, vecs)
     vocab.__dict__["_category_vectors"] = out
     return out
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _squash(text: str) -> str:

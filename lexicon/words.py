@@ -128,3 +128,9 @@ def plural(noun: str) -> str:
     else:
         out = last + "s"
     return f"{head} {out}" if head else out
+
+
+def singular(word: str) -> str:
+    """A crude singular for matching words, not for printing: a trailing "s" off words of 4+ letters
+    ("chargers" -> "charger", "cases" -> "case"), but not off "-ss" ("glass")."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word

@@ -25,13 +25,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from lexicon.load import load
+from lexicon.words import singular
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
-
-
-def _norm(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 @functools.cache
@@ -47,7 +44,7 @@ class TitleWords:
         self.size = len(titles)
         postings: dict[str, list[int]] = {}
         for row, title in enumerate(titles):
-            for w in {_norm(w) for w in _WORD.findall(title.lower())}:
+            for w in {singular(w) for w in _WORD.findall(title.lower())}:
                 postings.setdefault(w, []).append(row)
         self._rows = {w: np.asarray(r, dtype=np.int64) for w, r in postings.items()}
         self._idf = {w: math.log(1.0 + self.size / len(r)) for w, r in postings.items()}
@@ -63,7 +60,7 @@ class TitleWords:
 
     def coverage(self, query: str) -> np.ndarray:
         """Per row, the idf-weighted share of the query's content words its title carries (zeros: none)."""
-        words = [w for w in dict.fromkeys(_norm(w) for w in _WORD.findall(query.lower())) if w not in _stop()]
+        words = [w for w in dict.fromkeys(singular(w) for w in _WORD.findall(query.lower())) if w not in _stop()]
         out = np.zeros(self.size, dtype=np.float32)
         # A word no title has still counts in the total: "rtx" unknown here makes no title a full match.
         total = sum(self._idf.get(w, math.log(1.0 + self.size)) for w in words)
