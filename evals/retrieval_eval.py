@@ -407,7 +407,7 @@ def _in_currency(filters: Filters | None, currency: str) -> Filters | None:
     for name in ("price_min", "price_max"):
         value = getattr(filters, name)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            converted = convert(float(value), QRELS_CURRENCY, currency)
+            converted = convert(float(value), QRELS_CURRENCY, currency)  # rounded as the shopper's "$150" is
             if converted is not None:
-                changes[name] = float(round(converted, -2 if converted >= 1000 else 0 if converted >= 20 else 2))
+                changes[name] = converted
     return filters.model_copy(update=changes) if changes else filters

@@ -13,12 +13,11 @@ message that names two different currencies is left as written, with a note.
 
 from __future__ import annotations
 
-from lexicon.numbers import convert, currency_code, quantities
+from lexicon.numbers import convert, currency_code, format_money, quantities
 
 from .state import StateUpdate
 
 _PRICE_FIELDS = ("price_min", "price_max")
-_SIGN = {"USD": "$", "EUR": "€", "INR": "₹"}
 
 
 def to_catalog_currency(text: str, update: StateUpdate, currency: str) -> list[str]:
@@ -40,7 +39,6 @@ def to_catalog_currency(text: str, update: StateUpdate, currency: str) -> list[s
         converted = convert(float(value), code, currency)
         if converted is None:
             return [f"prices here are in {currency}; no rate for {code}, so the amount was read as {currency}"]
-        converted = float(round(converted, -2 if converted >= 1000 else 0 if converted >= 20 else 2))
         update.set[name] = converted
-        notes.append(f"{_SIGN.get(code, code + ' ')}{value:,.0f} is about {converted:,.0f} {currency}")
+        notes.append(f"{format_money(float(value), code)} is about {converted:,.0f} {currency}")
     return [f"prices here are in {currency}: " + "; ".join(notes)] if notes else []

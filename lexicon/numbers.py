@@ -104,12 +104,26 @@ def currency_code(q: Quantity) -> str | None:
 
 
 def convert(amount: float, source: str, target: str) -> float | None:
-    """`amount` in `source` currency in `target` currency at the reference rates (numbers.toml); None when
-    a rate is unknown. Approximate by nature: callers say "about"."""
+    """`amount` in `source` currency in `target` currency at the reference rates (numbers.toml), rounded as
+    a shopper would say it (to hundreds from 1,000, whole units from 20); None when a rate is unknown.
+    Approximate by nature: callers say "about"."""
     rates = load("numbers").maps["per_usd"]
     if source not in rates or target not in rates:
         return None
-    return round(amount / float(rates[source]) * float(rates[target]), 2)
+    x = amount / float(rates[source]) * float(rates[target])
+    return float(round(x, -2 if x >= 1000 else 0 if x >= 20 else 2))
+
+
+def format_money(amount: float, currency: str, exact: bool = False) -> str:
+    """A price as a shopper reads it: "$1,299", "₹1,299", "$19.99", "12.50 CHF"; `exact` keeps the cents
+    of large prices ("$1,299.99")."""
+    code = currency.upper()
+    if exact:
+        number = f"{amount:,.2f}".replace(".00", "")
+    else:
+        number = f"{amount:,.0f}" if amount >= 100 or float(amount).is_integer() else f"{amount:,.2f}"
+    symbol = load("numbers").maps["currency_sign"].get(code)
+    return f"{symbol}{number}" if symbol else f"{number} {code}"
 
 
 def g_storage_sizes() -> frozenset[float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lexicon.numbers import format_money
 from lexicon.words import plural
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import Product
@@ -46,9 +47,6 @@ _SUBCATEGORY_WORDS = {PHONES: "phones", ACCESSORIES: "accessories"}
 _STOP = {"for", "and", "the", "with", "that", "this", "from", "any", "some", "one", "ones", "need", "want"}
 
 
-# Symbols shoppers read; other currencies print their ISO code ("1,299 CHF").
-CURRENCY_SYMBOLS = {"USD": "$", "INR": "\u20b9", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5",
-                    "CNY": "\u00a5", "KRW": "\u20a9", "CAD": "C$", "AUD": "A$"}
 _DISPLAY = {"currency": "USD"}  # the serving catalog's currency; the shell sets it once (`set_currency`)
 
 
@@ -67,13 +65,7 @@ def money(x: float | None, currency: str | None = None, exact: bool = False) -> 
     unless `currency` names another); `exact` keeps the cents of large prices ("$1,299.99")."""
     if x is None:
         return "no price"
-    code = (currency or _DISPLAY["currency"]).upper()
-    if exact:
-        number = f"{x:,.2f}".replace(".00", "")
-    else:
-        number = f"{x:,.0f}" if x >= 100 or float(x).is_integer() else f"{x:,.2f}"
-    symbol = CURRENCY_SYMBOLS.get(code)
-    return f"{symbol}{number}" if symbol else f"{number} {code}"
+    return format_money(x, currency or _DISPLAY["currency"], exact)
 
 
 def _num(field: str, v: float) -> str:
