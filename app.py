@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -24,6 +24,7 @@ from chainlit.data import get_data_layer
 from chainlit.server import app as server
 
 from sift import present, staff, ui, wiring
+from sift.background_build import BackgroundBuild
 from sift.http_api import make_router, mount
 from sift.settings import Settings
 from tools.describe import product_record
@@ -51,10 +52,6 @@ class Runtime(NamedTuple):  # not a dataclass: chainlit loads this file outside 
     extractor: Any = None  # the `sift.extractor_choice.Choice` (which extractor serves, and why)
 
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sift-build")
-_runtime: Future | None = None
-
-
 def _build_runtime() -> Runtime:
     engine = wiring.build_engine(SETTINGS, show_progress=False)
     # SQLite in SIFT_HOME, or PostgreSQL when SIFT_DATABASE_URL names one (replicas then share conversations).
@@ -64,12 +61,12 @@ def _build_runtime() -> Runtime:
     return Runtime(engine, assistant, choice)
 
 
+# Built once in a worker thread (index build or load takes seconds); a failed build is logged and retried.
+_build = BackgroundBuild(_build_runtime, name="runtime")
+
+
 def _start_runtime() -> Future:
-    """Build the engine and agent once, in a worker thread (index build or load takes seconds)."""
-    global _runtime
-    if _runtime is None:
-        _runtime = _executor.submit(_build_runtime)
-    return _runtime
+    return _build.start()
 
 
 async def runtime() -> Runtime:
@@ -80,9 +77,8 @@ _start_runtime()  # warm up while the server starts, not on the first message
 
 
 def _runtime_ready() -> Runtime | None:
-    """The runtime if built (None while building; raises if the build failed), for GET /api/health."""
-    future = _start_runtime()
-    return future.result() if future.done() else None
+    """The runtime if built (None while building; raises if the last build failed), for GET /api/health."""
+    return _build.ready()
 
 
 def _mount_http_api() -> None:

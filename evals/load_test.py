@@ -157,7 +157,15 @@ class AppServer:
             except (OSError, ValueError) as exc:
                 last = exc
             time.sleep(0.5)
-        raise TimeoutError(f"{self.url}/api/health not ok within {timeout_s:.0f} s (last: {last})\n{self.log_tail()}")
+        raise TimeoutError(f"{self.url}/api/health not ok within {timeout_s:.0f} s (last: {last})\n"
+                           f"{self.first_failure()}{self.log_tail()}")
+
+    def first_failure(self, chars: int = 4000) -> str:
+        """The log from the first failed runtime build on (its traceback says why), or "" if none failed:
+        the tail alone may hold only the health checks that followed it."""
+        text = self.log_tail(chars=10**7)
+        at = text.find("failed to build")
+        return f"first build failure:\n{text[at:at + chars]}\n...\n" if at >= 0 else ""
 
     def log_tail(self, chars: int = 3000) -> str:
         try:

@@ -77,8 +77,9 @@ class ChatRequest(BaseModel):
     message: str
 
 
-def error(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any):
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+def error(code: int, message: str, headers: dict[str, str] | None = None, **extra: Any):
+    """A JSON error body; `extra` fields join it (`status="error"` for /health, which is why the code is `code`)."""
+    return JSONResponse({"error": message, **extra}, status_code=code, headers=headers)
 
 
 def _utc_now() -> str:

@@ -116,6 +116,21 @@ def test_health_while_starting(runtime, tmp_path):
     assert TestClient(app).get("/api/health").json() == {"status": "starting", "products": 0}
 
 
+def test_health_after_a_failed_build_is_503_with_a_reason(runtime, tmp_path):
+    """The build raised: /health answers 503 {"status": "error"} at once instead of "starting" forever."""
+    async def get_runtime():
+        return runtime
+
+    def failed():
+        raise OSError("disk went away")
+
+    app = FastAPI()
+    app.include_router(make_router(get_runtime, Settings(home=tmp_path), HTTPSettings(), runtime_ready=failed))
+    r = TestClient(app).get("/api/health")
+    assert r.status_code == 503
+    assert r.json() == {"error": "the assistant failed to start; see the server log", "status": "error"}
+
+
 @pytest.mark.parametrize("body", [{}, {"message": ""}, {"message": "   \x00\x07  "}, {"message": 42},
                                   {"message": "hi", "conversation_id": "../../etc/passwd"},
                                   {"message": "hi", "conversation_id": "x" * 129},
