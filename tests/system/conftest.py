@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from evals.load_test import AppServer, app_env, prebuild_index
+from evals.app_server import AppServer, app_env, prebuild_index
 
 DEMO_SIZE = 200
 
