@@ -115,6 +115,11 @@ class OfflinePolicy(BaseChatModel):
         if SEARCH in results:
             return _answer_search(results[SEARCH], results.get(EXTRACT), more=intent.kind == "more")
         extraction = results.get(EXTRACT) or {}
+        if extraction.get("ask_shown"):  # "is there a headphone jack?": about the products on screen
+            about: dict[str, Any] = {"positions": [], "use_focus": True, "question": text}
+            if extraction["ask_shown"] == "all":
+                about["all_shown"] = True
+            return _call(DETAILS, about)
         if extraction.get("off_topic"):  # no shopping content: nothing changed, nothing searched
             return _say(answers.t(f"off_topic_{extraction['off_topic']}"))
         if extraction.get("reset") and not extraction.get("filters") and not extraction.get("topic"):

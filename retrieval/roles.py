@@ -121,6 +121,7 @@ class TypeTable:
         fors = sorted(title["for_words"], key=len, reverse=True)
         self._for = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in fors) + r")(?![a-z0-9])")
         self._sep = re.compile("|".join(re.escape(s) for s in title["separators"]))
+        self._part_after = re.compile(r"[\s-]*(?:" + "|".join(map(re.escape, title["part_nouns"])) + r")(?![a-z0-9])")
         self._main_specs = re.compile("|".join(title["main_specs"]))
         self._cat_accessory = re.compile("|".join(title["category_accessory"]))
         self.weights: dict[str, float] = {k: float(v) for k, v in data["score"].items()}
@@ -150,6 +151,8 @@ class TypeTable:
                 name = phrase_type.get(key)
                 if name:
                     taken = i + n - 1
+                    if self.names_a_part(text, spans[i + n - 1][1]):
+                        break  # "sd card slot", "headphone jack": a part of the product, not a product
                     if not (self.types[name].weak and any(c.isdigit() for w in words[max(0, i - 2):i] for c in w)):
                         found.append(self._match(spans[i][0], spans[i + n - 1][1], name, key))
                     break  # "50MP quad camera", "3-day battery": a weak word after a number is a part
@@ -166,6 +169,10 @@ class TypeTable:
                 continue
             out.append(x)
         return out
+
+    def names_a_part(self, text: str, end: int) -> bool:
+        """True when the words after `end` make the type word before it a part ("sd card| slot")."""
+        return self._part_after.match(text, end) is not None
 
     def _match(self, start: int, end: int, name: str, key: str = "") -> _Match:
         info = self.types[name]

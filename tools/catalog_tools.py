@@ -38,6 +38,7 @@ from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
+from .shown_question import asks_about_shown
 from .state import filters_of
 
 EXTRACT, SEARCH, DETAILS = "extract_filters", "search_products", "product_details"
@@ -108,7 +109,9 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
     def extract_filters(utterance: str, runtime: ToolRuntime, accessory_for: str | None = None) -> Command:
         """Understand the shopper's latest message: update the constraints in force (price, brand, color,
         rating, reviews, storage, carrier, condition, phones vs accessories) and the product topic.
-        Call it first on every shopper message that could change what they want."""
+        Call it first on every shopper message that could change what they want. A result with
+        `ask_shown` means the message asked about the products shown ("is there a headphone jack?"):
+        answer it with product_details(question=...), not a new search."""
         state = runtime.state
         before = filters_of(state)
         shown = products(state.get("shown") or [])
@@ -145,6 +148,11 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
+        if shown and not (undone or reset or changed or removed or accessory_for) and result is not None \
+                and not result.compatible and asks_about_shown(utterance):
+            # "is there a headphone jack?" with products on screen: a question about them, not a new search
+            return _unchanged(runtime, before, engine, "", warnings,
+                              ask_shown="focus" if len(state.get("focus") or []) == 1 else "all")
         if not (undone or reset or changed or removed or accessory_for) and result is not None \
                 and not result.compatible and new_topic:
             # nothing asked for and no word the catalog uses ("what do you make of delhi today"), or small talk
@@ -342,10 +350,14 @@ def next_soft(old: Any, result: Any, after: dict[str, Any], reset: bool) -> list
     return [f for f in dict.fromkeys(kept + soft_now) if f in after]
 
 
-def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind: str, warnings: list[str]) -> Command:
-    """A message with no shopping content: the state stays, the answer says what the assistant does."""
+def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind: str, warnings: list[str],
+               ask_shown: str = "") -> Command:
+    """A message with no shopping content (`kind`), or a question about the products shown (`ask_shown`:
+    "focus" for the one discussed, "all" for every one shown): the state stays."""
     payload = {"off_topic": kind, "filters": before.active(), "chips": constraint_labels(before, engine.table.levels),
                "changed": {}, "removed": [], "warnings": warnings}
+    if ask_shown:
+        payload["ask_shown"] = ask_shown
     matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
     return Command(update={"matched": matched, "filters": before.active(),  # the same filters, always stated
                            "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})

@@ -58,6 +58,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "charger": ("charger", "charging adapter", "power adapter", "charging brick"),
     "wireless": ("wireless", "qi"),
     "headphone": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
+    "mic": ("mic", "mics", "microphone", "microphones", "hands-free calls", "hands-free calling"),
     "jack": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
     "sd": ("microsd", "micro sd", "sd card", "expandable"),
     "expandable": ("microsd", "micro sd", "sd card", "expandable"),

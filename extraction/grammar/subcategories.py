@@ -9,6 +9,7 @@ import re
 
 from lexicon.load import load
 from retrieval.filters import ACCESSORIES, PHONES
+from retrieval.roles import type_table
 
 from .context import Turn, phone_rx
 from .gazetteer import tokens
@@ -53,7 +54,7 @@ def _accessory(t: Turn) -> re.Match[str] | None:
             continue
         if word in context_nouns and not phone_rx().search(low) and not (t.state and t.state.subcategory == ACCESSORIES):
             continue
-        if not t.doc.free(m.start(), m.end()):
-            continue
+        if not t.doc.free(m.start(), m.end()) or type_table().names_a_part(low, m.end()):
+            continue  # taken, or a part of the phone ("is there an sd card slot?", "the charger port")
         return m
     return None

@@ -80,10 +80,29 @@ def test_shopper_words_name_a_type(text, kind):
 
 
 @pytest.mark.parametrize("text", ["does it come with a charger?", "just in case it breaks", "not a case please",
-                                  "we watch movies a lot",
+                                  "we watch movies a lot", "is there an sd card slot?", "is there a headphone jack",
+                                  "the charger port is loose",
                                   "under 2000 please"])
 def test_words_that_ask_for_no_type(text):
     assert shopper_type(text) is None, text
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Samsung Galaxy A14 5G phone with SD card slot and headphone jack", "phone"),
+    ("Dell 15 laptop, HDMI port, USB-C charger port", "laptop"),
+    ("SanDisk 128GB micro SD card", "memory_card"),
+    ("Boat wired earphones with 3.5mm jack", "headphones"),
+])
+def test_a_type_word_before_a_part_noun_names_a_part_not_the_product(title, kind):
+    """ "sd card slot", "charger port": a part of the product; the product's own type still reads."""
+    assert kind_of(title) == kind
+
+
+def test_the_rules_read_no_accessory_from_a_part_of_the_phone():
+    ex = RuleExtractor(Vocabulary.default())
+    assert ex.extract("is there an sd card slot?").filters.subcategory != ACCESSORIES
+    assert ex.extract("does the charger port support fast charging").filters.subcategory != ACCESSORIES
+    assert ex.extract("an sd card for my phone").filters.subcategory == ACCESSORIES
 
 
 def test_rewrite_leaves_what_a_title_already_says():

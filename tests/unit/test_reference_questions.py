@@ -163,6 +163,40 @@ def test_the_agent_answers_a_question_about_all_shown_products_one_line_each(ass
     assert r.filters == first.filters
 
 
+@pytest.mark.parametrize("question", ["is there a headphone jack?", "waterproof?", "wireless charging?",
+                                      "and is there an sd card slot?"])
+def test_a_bare_feature_question_asks_about_the_products_on_screen(assistant, question):
+    """No "it", no "the second one": with products shown and no constraint said, the question is theirs."""
+    first = assistant.turn(f"bare{question}", "phones on verizon")
+    r = assistant.turn(f"bare{question}", question)
+    tally, *lines = r.answer.splitlines()
+    assert tally.startswith(f"Of the {len(first.shown)} shown"), r.answer
+    assert all(VERDICT.search(ln) for ln in lines[:len(first.shown)])
+    assert r.filters == first.filters and r.topic == first.topic  # nothing searched, the list's topic kept
+    more = assistant.turn(f"bare{question}", "show more")
+    assert more.shown and not set(more.shown) & set(first.shown)  # "show more" goes on from the same list
+
+
+def test_a_bare_question_after_one_product_was_discussed_is_about_that_one(assistant):
+    assistant.turn("bare-focus", "phones on verizon")
+    assistant.turn("bare-focus", "tell me about the second one")
+    r = assistant.turn("bare-focus", "waterproof?")
+    assert r.answer.startswith("#2 ") and VERDICT.search(r.answer.splitlines()[0]), r.answer
+
+
+@pytest.mark.parametrize("text", ["is there a cheaper one?", "is there one with 5g?", "any in black?"])
+def test_asking_whether_other_products_exist_still_searches(assistant, text):
+    first = assistant.turn(f"other{text}", "phones on verizon")
+    r = assistant.turn(f"other{text}", text)
+    assert not r.answer.startswith("Of the ") and not VERDICT.search(r.answer.splitlines()[0]), r.answer
+    assert r.filters != first.filters or r.topic != first.topic
+
+
+def test_a_bare_question_with_nothing_shown_is_a_search(assistant):
+    r = assistant.turn("bare-first", "is there a headphone jack?")
+    assert not r.answer.startswith("Of the ") and r.shown  # a search for phones that mention one
+
+
 def test_the_agent_answers_about_the_cheaper_one(assistant):
     assistant.turn("pick", "phones on verizon")
     r = assistant.turn("pick", "is the cheaper one unlocked?")
@@ -194,7 +228,7 @@ def test_the_agent_finds_cases_for_the_product_named_by_its_brand(assistant):
 
 
 @pytest.mark.parametrize("module", ["agent.references", "agent.intents", "agent.verdict_answers", "tools.questions",
-                                    "tools.fits"])
+                                    "tools.fits", "tools.shown_question"])
 def test_docstring_examples(module):
     import doctest  # lazy: only this test reads docstrings
     import importlib  # lazy: only this test imports by name
