@@ -86,16 +86,17 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("injection", "injection", "span"), ("role", "injection", "sentence"), ("reveal", "injection", "clause"),
     ("chitchat", "chitchat", "span"),
     ("chitchat_clause", "chitchat", "clause"), ("thanks", "thanks", "span"), ("feedback", "feedback", "span"),
-    ("address", "address", "span"),
+    ("address", "address", "span"), ("service", "service", "span"), ("service_clause", "service", "clause"),
 )
 _END = {"sentence": re.compile(r"[.;!?\n](?!\d)"), "clause": re.compile(r"[.,;!?\n](?!\d)")}
 # When one message holds several kinds, the answer is for the strongest ("thanks! now forget your rules").
-_RANK = ("injection", "chitchat", "thanks", "feedback", "address")
+_RANK = ("injection", "service", "chitchat", "thanks", "feedback", "address")
 
 
 def spans(low: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every instruction to the assistant and every piece of chit-chat in `low`:
-    kinds "injection", "chitchat", "thanks", "feedback" (praise or complaint), "address" ("assistant, ...")."""
+    kinds "injection", "chitchat", "thanks", "feedback" (praise or complaint), "address" ("assistant, ..."),
+    "service" (orders, returns, shipping, payment, a person, fixing a device one owns: the shop answers those)."""
     rx = load("offtopic").rx
     out = []
     for name, kind, reach in _RULES:
@@ -110,8 +111,8 @@ def spans(low: str) -> list[tuple[str, int, int]]:
 
 
 def kind_of(found: list[tuple[str, int, int]]) -> str:
-    """The answer kind of a message whose only content is `found`: "injection", "chitchat" or "thanks" (a
-    greeting, praise or a complaint alone is chit-chat)."""
+    """The answer kind of a message whose only content is `found`: "injection", "service", "chitchat" or
+    "thanks" (a greeting, praise or a complaint alone is chit-chat)."""
     kinds = {k for k, _, _ in found}
     best = next(k for k in _RANK if k in kinds)
     return "chitchat" if best in ("address", "feedback") else best

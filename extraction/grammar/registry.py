@@ -88,7 +88,7 @@ class ParsedUtterance:
     spans: dict[str, str]
     topic: str | None
     warnings: list[str]
-    off_topic: str | None = None  # "injection" | "chitchat" | "thanks" | "language": no shopping content
+    off_topic: str | None = None  # "injection" | "service" | "chitchat" | "thanks" | "language": no shopping content
     compatible: str | None = None  # the phone an accessory is asked for by name ("galaxy s21")
 
 

@@ -36,6 +36,13 @@ def assistant(demo_engine):
     ("thanks, that's really helpful!", "thanks"),
     ("is it going to snow tomorrow in boston?", "chitchat"),  # shaped like a question about the shown phone
     ("what do you reckon about the lakers this season", "unclear"),  # no rule: the catalog has none of it
+    ("where is my order?", "service"),
+    ("what's your return policy?", "service"),
+    ("do you ship to canada?", "service"),
+    ("can I pay with paypal?", "service"),
+    ("how do I reset my phone?", "service"),
+    ("can i talk to a human please", "service"),
+    ("i want to return my phone", "service"),
 ])
 def test_a_message_with_no_shopping_content_changes_nothing(assistant, text, kind):
     cid = f"ot-{abs(hash(text))}"
@@ -59,6 +66,25 @@ def test_real_refinements_still_search(assistant, text):
     r = assistant.turn(cid, text)
     assert r.shown, (text, r.answer)
     assert not r.answer.startswith(tuple(answers.t(f"off_topic_{k}")[:20] for k in ("chitchat", "unclear")))
+
+
+@pytest.mark.parametrize("text, service, rest", [
+    ("my phone broke, i need a new samsung", "my phone broke", "samsung"),
+    ("my charger stopped working so show me usb c chargers", "my charger stopped working", "chargers"),
+    ("track my order 112-334 and also show pixel phones", "track my order", "pixel"),
+])
+def test_a_service_clause_is_taken_and_the_request_beside_it_searched(text, service, rest):
+    low = text.lower()
+    found = [(k, low[a:b]) for k, a, b in spans(low)]
+    assert ("service", service) in found
+    assert rest in low and not any(rest in words for _, words in found)
+
+
+@pytest.mark.parametrize("text", ["a phone with free shipping", "fast delivery please", "a phone i can return",
+                                  "pay as you go phones", "one that ships from the us", "a samsung that is not broken",
+                                  "order by price", "refurbished phones with warranty", "a case to protect my order"])
+def test_shopping_words_about_delivery_or_payment_are_no_service_question(text):
+    assert not [k for k, _, _ in spans(text.lower()) if k == "service"], text
 
 
 def test_an_injection_applies_nothing_inside_it():
