@@ -107,11 +107,27 @@ class QdrantBackend:
         return cls(client, collection, table, n, d, local=url is None)
 
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
-               filters: Filters | None = None) -> SearchOutput:
-        """`allowed` is ignored: the filter is evaluated by Qdrant from `filters`."""
+               filters: Filters | None = None, excluded: np.ndarray | None = None) -> SearchOutput:
+        """`allowed` is ignored: the filter is evaluated by Qdrant from `filters`. `excluded`: rows the
+        engine left out beyond the filters (titles carrying a ruled-out word, "earphones -wired"), sent as
+        a must-not id condition so the results are those of the FAISS path."""
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         k = max(1, int(k))
         qfilter = self.payload_filter(filters) if filters is not None and self.table.restricts(filters) else None
+        if excluded is not None and excluded.size:
+            without = models.HasIdCondition(has_id=[int(r) for r in excluded])
+            qfilter = (models.Filter(must_not=[without]) if qfilter is None
+                       else models.Filter(must=[qfilter], must_not=[without]))
+        return self._query(queries, k, qfilter)
+
+    def exact_subset(self, queries: np.ndarray, k: int, rows: np.ndarray) -> SearchOutput:
+        """Top-k among `rows` only (the listings carrying a model the query names, wherever the embedder put
+        them), like `VectorIndex.exact_subset`."""
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        only = models.Filter(must=[models.HasIdCondition(has_id=[int(r) for r in rows])])
+        return self._query(queries, max(1, int(k)), only)
+
+    def _query(self, queries: np.ndarray, k: int, qfilter: Any) -> SearchOutput:
         requests = [models.QueryRequest(query=q.tolist(), filter=qfilter, limit=k, with_payload=False)
                     for q in queries]
         responses = self.client.query_batch_points(self.collection, requests=requests)

@@ -179,9 +179,14 @@ class SearchEngine:
         allowed = [self.table.allowed_ids(f) if self.table.restricts(f) else None for f in filters]
         split = [split_query(q.strip()) for q in queries]
         texts = [text for text, _ in split]
-        # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out.
-        allowed = [self._without(allow, out, f) if out else allow
-                   for allow, (_, out), f in zip(allowed, split, filters, strict=True)]
+        # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out. A backend that
+        # filters on its own payload (Qdrant) is told which rows that took out.
+        narrowed = [self._without(allow, out, f) if out else allow
+                    for allow, (_, out), f in zip(allowed, split, filters, strict=True)]
+        excluded = [None if after is before else
+                    np.setdiff1d(np.arange(self.size, dtype=np.int64) if before is None else before, after)
+                    for before, after in zip(allowed, narrowed, strict=True)]
+        allowed = narrowed
         t1 = time.perf_counter()
         need_embed = [i for i, q in enumerate(texts) if q]
         qvecs = None
@@ -192,14 +197,14 @@ class SearchEngine:
         t2 = time.perf_counter()
         results: list[SearchResult] = []
         want = k + offset
-        for i, (q, f, allow) in enumerate(zip(texts, filters, allowed, strict=True)):
+        for i, (q, f, allow, out) in enumerate(zip(texts, filters, allowed, excluded, strict=True)):
             model_of: set[int] = set()
             matched = self.size if allow is None else int(allow.size)
             if matched == 0:
                 ids, scores, exhaustive = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True
             elif q:
                 vec = qvecs[need_embed.index(i)][None, :]  # type: ignore[index]
-                ids, scores, sim_of, model_of, exhaustive = self._ranked(q, vec, allow, f, want)
+                ids, scores, sim_of, model_of, exhaustive = self._ranked(q, vec, allow, f, want, out)
             else:
                 ids, scores = self._by_popularity(allow, want)
                 sim_of, exhaustive = {}, True
@@ -214,13 +219,16 @@ class SearchEngine:
         return results
 
     def _ranked(self, q: str, vec: np.ndarray, allow: np.ndarray | None, f: Filters, want: int,
-                ) -> tuple[np.ndarray, np.ndarray, dict[int, float], set[int], bool]:
+                excluded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, dict[int, float], set[int], bool]:
         """(rows, scores, similarity per row, rows carrying the named model, exhaustive) for one query text:
         similarity + the quality prior + the lexical signal, the named model first."""
         # The prior moves a hit by at most w, so a few more candidates than shown are enough; the lexical
         # signal moves one further, so it reorders a deeper list (the same depth on every backend).
         depth = want + min(want, 20) if self.ranking.lexical_weight <= 0 else 2 * want + 20
-        out = self.index.search(vec, depth, allow, filters=f)
+        if excluded is not None and not isinstance(self.index, VectorIndex):
+            out = self.index.search(vec, depth, allow, filters=f, excluded=excluded)
+        else:  # FAISS takes `allow`, which already leaves those rows out
+            out = self.index.search(vec, depth, allow, filters=f)
         ids, sims = out.ids[0], out.scores[0]
         models = self._model_rows(q, allow)
         if models is not None:  # the listings carrying the named model, wherever the embedder put them
@@ -255,8 +263,8 @@ class SearchEngine:
     def _with_rows(self, vec: np.ndarray, ids: np.ndarray, sims: np.ndarray,
                    rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The candidates plus the `k` of `rows` most similar to the query (exact, over just those rows)."""
-        if not isinstance(self.index, VectorIndex) or rows.size == 0:
-            return ids, sims  # a payload-filtering backend ignores a row subset: boost what it returned
+        if rows.size == 0 or not hasattr(self.index, "exact_subset"):
+            return ids, sims  # a backend that cannot search a row subset: boost what it returned
         extra = self.index.exact_subset(vec, min(k, int(rows.size)), np.sort(rows))
         seen = set(ids.tolist())
         new = [(int(r), float(s)) for r, s in zip(extra.ids[0], extra.scores[0], strict=True)

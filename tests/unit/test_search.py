@@ -100,12 +100,16 @@ def test_facet_counts_exclude_own_facet(engine):
     Filters(storage_gb_min=256, average_rating_max=4.4),
     Filters(),
 ])
-def test_backend_parity_with_exact_faiss(engine, demo_engine, filters):
+@pytest.mark.parametrize("query", [
+    "phone with long battery life",
+    "wireless earbuds -case -\"neck band\"",  # ruled-out words: Qdrant is sent the rows they leave out
+    "samsung galaxy a14 case",                # a named model: its listings join the candidates on every backend
+])
+def test_backend_parity_with_exact_faiss(engine, demo_engine, filters, query):
     """Same ranking as exact filtered search with FAISS (both backends are exact at this size).
 
     Equal scores may come back in either order, so ids are compared per score group (the last group may
     be cut differently at k)."""
-    query = "phone with long battery life"
     got = engine.search(query, filters, k=10)
     ref = demo_engine.search(query, filters, k=10)
     assert got.matched == ref.matched
@@ -120,6 +124,16 @@ def test_backend_parity_with_exact_faiss(engine, demo_engine, filters):
     g_got, g_ref = groups(got.hits), groups(ref.hits)
     last = min(g_ref) if g_ref else None
     assert {k: v for k, v in g_got.items() if k != last} == {k: v for k, v in g_ref.items() if k != last}
+
+
+def test_ruled_out_words_and_named_models_take_effect_on_every_backend(engine):
+    """The checks the parity test relies on: the minus term removes listings, the model is found."""
+    plain = engine.search("wireless earbuds", Filters(), k=20)
+    without = engine.search("wireless earbuds -case", Filters(), k=20)
+    assert any("case" in h.product.title.lower() for h in plain.hits)
+    assert not any("case" in h.product.title.lower() for h in without.hits) and without.matched < plain.matched
+    named = engine.search("galaxy a14", Filters(), k=5)
+    assert named.hits and "a14" in named.hits[0].product.title.lower() and named.hits[0].model_match
 
 
 def test_filter_admitting_three_products_returns_exactly_them(engine):
