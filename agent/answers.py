@@ -14,6 +14,7 @@ import tomllib
 from functools import lru_cache
 from typing import Any
 
+from lexicon.words import field_words
 from prompts import load_prompt
 from retrieval.query_terms import readable
 from tools.catalog_tools import content_words
@@ -22,18 +23,6 @@ from tools.describe import money
 from .verdict_answers import ranking_answer, tally_line, verdict_line
 
 _SUBCATEGORY_WORDS = {"Cell Phones": "phones", "Cell Phone Accessories": "accessories"}
-_FIELD_WORDS = {"price_min": "the minimum price", "price_max": "the price limit", "brand": "the brand",
-                "brand_exclude": "the excluded brands", "color": "the color", "carrier": "the carrier",
-                "condition": "the condition", "subcategory": "the department", "storage_gb_min": "the storage",
-                "storage_gb_max": "the storage limit", "average_rating_min": "the rating",
-                "average_rating_max": "the rating cap", "review_count_min": "the review count",
-                "review_count_max": "the review cap", "screen_in_min": "the screen size", "screen_in_max": "the screen size",
-                "ram_gb_min": "the RAM", "ram_gb_max": "the RAM limit", "battery_mah_min": "the battery size",
-                "battery_mah_max": "the battery limit", "power_w_min": "the wattage", "power_w_max": "the wattage limit",
-                "resolution_p_min": "the resolution", "resolution_p_max": "the resolution limit",
-                "refresh_hz_min": "the refresh rate", "refresh_hz_max": "the refresh rate limit",
-                "weight_g_min": "the weight", "weight_g_max": "the weight limit", "category": "the category",
-                "product_type": "the product type", "color_exclude": "the excluded colors"}
 _PICK_WORDS = {"cheapest": "cheaper", "priciest": "pricier", "best_rated": "better rated",
                "most_reviewed": "more reviewed", "recommended": "best pick"}
 
@@ -100,7 +89,7 @@ def understood(extraction: dict[str, Any] | None, search: dict[str, Any]) -> str
     changed = set(extraction.get("changed", {}))
     changes += [chips_by_field[f] for f in chips_by_field if f in changed]
     if extraction.get("removed"):
-        labels = [_FIELD_WORDS.get(f, f.replace("_", " ")) for f in extraction["removed"]]
+        labels = [field_words(f) for f in extraction["removed"]]
         changes.append(t("dropped", labels=_join(list(dict.fromkeys(labels)))))  # min and max: one label
     if not changes:
         return t("understood", what=what(search))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lexicon.words import plural
+from lexicon.words import attribute_name, plural
 from retrieval.facets import brand_key
 from retrieval.filters import NUMERIC_FIELDS, NUMERIC_PAIRS
 
@@ -104,9 +104,7 @@ def _budget(data: dict[str, Any], sets: dict[str, Any], median: float | None, ne
 
 def _label(name: str) -> str:
     attr = NUMERIC_FIELDS[name][0] if name in NUMERIC_FIELDS else name
-    return {"ram_gb": "RAM", "screen_in": "screen size", "storage_gb": "storage", "battery_mah": "battery",
-            "power_w": "wattage", "resolution_p": "resolution", "refresh_hz": "refresh rate",
-            "weight_g": "weight"}.get(attr, attr.replace("_", " "))
+    return attribute_name(attr)
 
 
 def _plural(kind: str | None) -> str:

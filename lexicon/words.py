@@ -94,6 +94,16 @@ def attributes() -> dict[str, str]:
     return dict(load("fields").maps["attributes"])
 
 
+def attribute_name(attribute: str) -> str:
+    """How an answer names an attribute: "ram_gb" -> "RAM", "screen_in" -> "screen size"."""
+    return load("fields").maps["attribute_names"].get(attribute, attribute.replace("_", " "))
+
+
+def field_words(field: str) -> str:
+    """How an answer names a constraint it dropped: "price_max" -> "the price limit"."""
+    return load("fields").maps["field_words"].get(field, field.replace("_", " "))
+
+
 # Typo repair snaps a misspelling to the nearest keyword; on a tie the earlier one wins. These files come
 # first, in this order, so that the shopper's word wins over a rarer one equally near: "pricer" is pricier
 # (moves) not price, "reviewe" reviews (fillers) not reviewed, "revewed" reviewed (levels) not renewed,

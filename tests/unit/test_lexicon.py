@@ -142,3 +142,15 @@ def test_shared_word_lists():
     assert "Metro by T-Mobile" in carriers() and moves()[0] == "cheaper"
     keywords = repair_keywords()
     assert len(keywords) == len(set(keywords)) and {"dollars", "brand", "storage", "nevermind"} <= set(keywords)
+
+
+def test_every_filter_field_has_the_words_an_answer_names_it_by():
+    """One table (lexicon/data/fields.toml) names every constraint in answers; a new Filters field must join it."""
+    from lexicon.words import attribute_name, field_words
+    from retrieval.filters import NUMERIC_FIELDS, Filters
+
+    fields = set(Filters.model_fields) - {"include_out_of_stock"}
+    named = set(load("fields").maps["field_words"])
+    assert fields <= named, sorted(fields - named)
+    assert field_words("price_max") == "the price limit" and field_words("brand_exclude") == "the excluded brands"
+    assert attribute_name("ram_gb") == "RAM" and attribute_name(NUMERIC_FIELDS["screen_in_min"][0]) == "screen size"
