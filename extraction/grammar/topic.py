@@ -29,8 +29,15 @@ def topic(doc: Doc) -> str | None:
         for k in range(max(0, a), min(len(low), b)):
             keep[k] = False
     text = "".join(ch if k else " " for ch, k in zip(low, keep, strict=True))
-    text, ruled_out = ruled_out_words(text)
     lex = load("fillers")
+    # "for my mom who is not tech savvy": the person's trait goes (an embedder reads "tech savvy"), and what
+    # it asks of the product comes instead ("easy to use").
+    # Read on the whole utterance: a parser may have taken its "not" already.
+    person_not = list(lex.rx["person_not"].finditer(low))
+    needs = [lex.maps["needs"]["easy_use"]] if person_not or lex.rx["easy_use_person"].search(low) else []
+    for m in person_not:
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    text, ruled_out = ruled_out_words(text)
     text = lex.rx["never_topic_phrases"].sub(" ", text)
     text = re.sub(r"[?!;]+|\.(?!\d)", " , ", text)  # sentence ends become commas, so dangling words show
     text = re.sub(r"\s*,[\s,]*", ", ", text)
@@ -46,6 +53,8 @@ def topic(doc: Doc) -> str | None:
     out = re.sub(r"\s*\b(?:(?:that|which)(?:\s+(?:is|are|has|have)(?:\s+a)?)?|with(?:\s+a)?|in|of|has(?:\s+a)?)"
                  r"(?:\s+(?=(?:and|or)\b)|\s*(?=,))", " ", out)
     out = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", out)).strip(" ,")
+    if needs and out and not all(n in out for n in needs):
+        out = f"{out}, {', '.join(n for n in needs if n not in out)}"
     return join_query(out, ruled_out) or None
 
 
