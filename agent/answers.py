@@ -240,6 +240,17 @@ _DETAIL_FIELDS = (("price", "price"), ("rating", "rating"), ("brand", "brand"), 
                   ("storage_gb", "storage"), ("carriers", "carriers"), ("condition", "condition"))
 
 
+def buy_line(payload: dict[str, Any]) -> str:
+    """ "To buy #2 Samsung Galaxy A03s, open its page: <url>": the chat places no order and fills no cart."""
+    products = payload.get("products") or []
+    if len(products) != 1:
+        return ""
+    p = products[0]
+    which = (f"#{p['pos']} " if p.get("pos") else "") + short_title(p.get("title") or "", 60)
+    link = f": {p['url']}" if p.get("url") else " (its card links to it)"
+    return t("buy", which=which, link=link)
+
+
 def render_details(payload: dict[str, Any], compare: bool = False) -> str:
     products = payload.get("products") or []
     stale = [t("details_stale", which=(f"#{s['pos']} " if s.get("pos") else "") + s["title"][:60],

@@ -78,6 +78,7 @@ class Intent:
     compare_on: str | None = None  # "which has the biggest battery?": an aspect of tools/compare.py to rank shown on
     fact: str | None = None  # "... she's on verizon": a fact about the shopper, for the extractor, beside a question
     all_shown: bool = False  # "do any of these have a mic?": the question is about every product shown
+    buy: bool = False  # "i'll take the second one", "add it to my cart": the shopper chose; say how to buy it
 
 
 _REF = r"(?:it|that|this|they|these|those|that one|this one|the (?:[a-z0-9+]+ ){1,2}one)"
@@ -293,9 +294,30 @@ def carried_question(text: str, earlier: Sequence[BaseMessage]) -> str | None:
     return None
 
 
+# "i'll take the second one", "add the first one to my cart", "let's go with that one", "i want to buy it".
+_BUY = re.compile(r"\b(?:(?:i'?ll|i will|i'?d like to|i want to|i wanna|let'?s|we'?ll|gonna)\s+(?:take|buy|get|order|"
+                  r"purchase|go with|go for)|add\b.*\bto (?:my |the )?(?:cart|basket|bag|order)|"
+                  r"(?:buy|order|purchase) (?:it|that|this|them|the))\b")
+_BUY_IT = re.compile(r"^(?:ok(?:ay)?\W+|great\W+|perfect\W+|nice\W+)*(?:i'?ll|i will|let'?s|i want to|i'?d like to)"
+                     r" (?:take|buy|get|order|go with|go for) (?:it|that|this|that one|this one)\W*$")
+
+
 def classify(text: str) -> Intent:
     """The conversational move in `text`; anything not recognised is "search" (goes to the extractor)."""
     t = _norm(text)
+    if _BUY_IT.match(t):  # "i'll take it": the product being discussed
+        return Intent("details", use_focus=True, buy=True)
+    intent = _classify(text, t)
+    if intent.kind == "details" and not intent.compare and not intent.question and _BUY.search(t):
+        intent.buy = True
+    elif intent.kind == "search" and _BUY.search(t):
+        pick, _ = references.pick_reference(t)
+        if pick:  # "i'll take the cheaper one": a choice among those shown, not a cheaper search
+            return Intent("details", use_focus=True, pick=pick, buy=True)
+    return intent
+
+
+def _classify(text: str, t: str) -> Intent:
     if not t:
         return Intent("help")
     if _GREETING.match(t):

@@ -110,6 +110,8 @@ class OfflinePolicy(BaseChatModel):
             if intent.fact and EXTRACT not in results:  # "... she's on verizon": the fact becomes a constraint
                 return _call(EXTRACT, {"utterance": intent.fact})
             text = answers.render_details(results[DETAILS], compare=intent.compare)
+            if intent.buy:  # "i'll take the second one": how to buy it, then its details
+                text = "\n".join(filter(None, [answers.buy_line(results[DETAILS]), text]))
             noted = fact_line(results[EXTRACT]) if intent.fact else ""
             return _say(f"{text}\n{noted}" if noted else text)
         if SEARCH in results:

@@ -197,6 +197,30 @@ def test_a_bare_question_with_nothing_shown_is_a_search(assistant):
     assert not r.answer.startswith("Of the ") and r.shown  # a search for phones that mention one
 
 
+@pytest.mark.parametrize("turns, pos", [
+    (["i'll take the second one"], 2), (["add the first one to my cart"], 1),
+    (["tell me about the third one", "ok i'll take it"], 3), (["compare the first two", "i'll take the cheaper one"], None),
+])
+def test_choosing_a_product_says_how_to_buy_it_and_keeps_the_search(assistant, turns, pos):
+    """The chat places no order: the shopper is told where to buy the product chosen, with its details."""
+    cid = f"buy{turns}"
+    first = assistant.turn(cid, "phones on verizon")
+    for text in turns:
+        r = assistant.turn(cid, text)
+    head, *rest = r.answer.splitlines()
+    assert head.startswith("Good choice. I can't place orders") and "open its page" in head, r.answer
+    if pos is not None:
+        assert f"to buy #{pos} " in head and rest[0].startswith(f"#{pos} ")
+    assert r.filters == first.filters and r.matched == first.matched  # nothing searched
+
+
+@pytest.mark.parametrize("text, kind", [("i'll take a cheaper one", "search"), ("which one should i buy?", "details"),
+                                        ("i want to buy a samsung phone", "search")])
+def test_buying_words_without_a_shown_product_are_no_choice(text, kind):
+    intent = classify(text)
+    assert intent.kind == kind and not intent.buy
+
+
 def test_the_agent_answers_about_the_cheaper_one(assistant):
     assistant.turn("pick", "phones on verizon")
     r = assistant.turn("pick", "is the cheaper one unlocked?")
