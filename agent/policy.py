@@ -112,6 +112,9 @@ class OfflinePolicy(BaseChatModel):
             text = answers.render_details(results[DETAILS], compare=intent.compare)
             if intent.buy:  # "i'll take the second one": how to buy it, then its details
                 text = "\n".join(filter(None, [answers.buy_line(results[DETAILS]), text]))
+            instead = (results.get(EXTRACT) or {}).get("instead")
+            if instead:  # "is there a backlit keyboard?" read as about the laptops: how to shop for keyboards
+                text = f"{text}\n{answers.t('shop_instead', say=instead)}"
             noted = fact_line(results[EXTRACT]) if intent.fact else ""
             return _say(f"{text}\n{noted}" if noted else text)
         if SEARCH in results:

@@ -38,7 +38,7 @@ from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
-from .shown_question import asks_about_shown
+from .shown_question import TYPE_FIELDS, asks_about_shown, names_a_part, part_of_shown, shop_instead
 from .state import filters_of
 
 EXTRACT, SEARCH, DETAILS = "extract_filters", "search_products", "product_details"
@@ -148,11 +148,17 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
-        if shown and not (undone or reset or changed or removed or accessory_for) and result is not None \
-                and not result.compatible and asks_about_shown(utterance):
-            # "is there a headphone jack?" with products on screen: a question about them, not a new search
+        # Only the product type changed (what a type switch drops with it, "under $300" for a phone, may go)
+        type_only = bool(changed) and set(changed) <= TYPE_FIELDS
+        part = type_only and names_a_part(utterance, after, before)
+        if shown and not (undone or reset or accessory_for) and result is not None and not result.compatible \
+                and (asks_about_shown(utterance) if not (changed or removed) else
+                     type_only and (part or part_of_shown(utterance, shown))):
+            # "is there a headphone jack?", "is there a backlit keyboard?" with products on screen: a question
+            # about them, not a new search (for an accessory type, the answer says how to shop for it)
             return _unchanged(runtime, before, engine, "", warnings,
-                              ask_shown="focus" if len(state.get("focus") or []) == 1 else "all")
+                              ask_shown="focus" if len(state.get("focus") or []) == 1 else "all",
+                              instead=shop_instead(utterance) if part else "")
         if not (undone or reset or changed or removed or accessory_for) and result is not None \
                 and not result.compatible and new_topic:
             # nothing asked for and no word the catalog uses ("what do you make of delhi today"), or small talk
@@ -351,13 +357,15 @@ def next_soft(old: Any, result: Any, after: dict[str, Any], reset: bool) -> list
 
 
 def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind: str, warnings: list[str],
-               ask_shown: str = "") -> Command:
+               ask_shown: str = "", instead: str = "") -> Command:
     """A message with no shopping content (`kind`), or a question about the products shown (`ask_shown`:
     "focus" for the one discussed, "all" for every one shown): the state stays."""
     payload = {"off_topic": kind, "filters": before.active(), "chips": constraint_labels(before, engine.table.levels),
                "changed": {}, "removed": [], "warnings": warnings}
     if ask_shown:
         payload["ask_shown"] = ask_shown
+    if instead:  # what to say to search for what the question named instead ("show me backlit keyboards")
+        payload["instead"] = instead
     matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
     return Command(update={"matched": matched, "filters": before.active(),  # the same filters, always stated
                            "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})

@@ -177,6 +177,29 @@ def test_a_bare_feature_question_asks_about_the_products_on_screen(assistant, qu
     assert more.shown and not set(more.shown) & set(first.shown)  # "show more" goes on from the same list
 
 
+def test_a_bare_question_naming_an_accessory_asks_about_the_shown_and_says_how_to_shop_for_it(assistant):
+    """ "is there a case?" with phones on screen: does one come with them (the listings say); the answer ends
+    with what to say to shop for cases, and saying it does."""
+    first = assistant.turn("bare-acc", "phones on verizon")
+    r = assistant.turn("bare-acc", "is there a case?")
+    assert r.answer.startswith(f"Of the {len(first.shown)} shown") and r.filters == first.filters, r.answer
+    assert r.answer.splitlines()[-1] == 'To shop for them instead, say "show me cases".'
+    cases = assistant.turn("bare-acc", "show me cases")
+    assert cases.filters.subcategory == "Cell Phone Accessories" and cases.shown
+
+
+def test_a_part_the_shown_listings_mention_is_about_them():
+    from retrieval.catalog import Product
+    from tools.shown_question import asked_feature, part_of_shown
+
+    laptops = [Product(id="l1", title="Vivobook 15 laptop", features=["Backlit keyboard, fingerprint reader"]),
+               Product(id="l2", title="IdeaPad 3 laptop")]
+    assert asked_feature("is there a backlit keyboard?") == "backlit keyboard"
+    assert part_of_shown("is there a backlit keyboard?", laptops)
+    assert not part_of_shown("is there a wireless mouse?", laptops)
+    assert not part_of_shown("is there one with a backlit keyboard?", laptops)  # asks for another product
+
+
 def test_a_bare_question_after_one_product_was_discussed_is_about_that_one(assistant):
     assistant.turn("bare-focus", "phones on verizon")
     assistant.turn("bare-focus", "tell me about the second one")
