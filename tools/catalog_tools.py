@@ -31,13 +31,14 @@ from retrieval.query_terms import adds_feature, merge_topic
 from retrieval.search import SearchEngine
 
 from . import compare, fits, history, soft
-from .describe import constraint_labels, product_record, why_it_fits
+from .describe import constraint_labels
 from .listing import ListingReader, is_semantic
 from .not_a_search import NotASearch
 from .questions import answer as answer_question
 from .relax import blockers, relaxations
 from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
+from .shown_products import compare_record, described, details, failed, pick_one
 from .shown_question import TYPE_FIELDS, asks_about_shown, names_a_part, part_of_shown, shop_instead
 from .state import filters_of
 
@@ -290,7 +291,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         ids += [i for i in product_ids or [] if engine.product(i) is not None]
         not_described = None
         if not ids and describe:
-            found = _described(products(shown), describe)
+            found = described(products(shown), describe)
             if found:
                 ids = [found.id]
             else:
@@ -314,8 +315,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         for p in products(ids):
             (items if mask[engine.row_of[p.id]] else stale).append(p)
         if pick and len(items) > 1:
-            items = [_pick(items, pick)]
-        payload: dict[str, Any] = {"products": [_details(p, filters, shown, offset) for p in items],
+            items = [pick_one(items, pick)]
+        payload: dict[str, Any] = {"products": [details(p, filters, shown, offset) for p in items],
                                    "shown_count": len(shown), "offset": offset}
         if question:
             payload["question"] = question
@@ -325,7 +326,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         if stale:
             payload["no_longer_match"] = [
                 {"pos": offset + shown.index(p.id) + 1 if p.id in shown else None, "title": p.title[:90],
-                 "fails": _failed(engine, p, filters)} for p in stale]
+                 "fails": failed(engine, p, filters)} for p in stale]
         if missing:
             payload["missing_positions"] = missing
         if not_described:
@@ -334,7 +335,7 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
             payload["pick"] = pick
             payload["picked_from"] = ids
         if len(items) > 1:
-            payload["comparison"] = _compare(items)
+            payload["comparison"] = compare_record(items)
         aspect = (compare_on or "").rstrip("-")
         if aspect in compare.aspects() and aspect != "flip" and items:
             payload["ranking"] = compare.rank(items, aspect, flip=(compare_on or "").endswith("-"))
@@ -369,63 +370,3 @@ def _unchanged(runtime: ToolRuntime, before: Filters, engine: SearchEngine, kind
     matched = engine.table.count(before) if before.active() else engine.size  # the same filters match the same
     return Command(update={"matched": matched, "filters": before.active(),  # the same filters, always stated
                            "messages": [ToolMessage(dumps(payload), tool_call_id=runtime.tool_call_id, name=EXTRACT)]})
-
-
-def _described(items: list[Product], describe: str) -> Product | None:
-    """The first product whose title, brand, color or storage holds every word of `describe`."""
-    words = re.findall(r"[a-z0-9+]+", describe.lower())
-    for p in items:
-        hay = " ".join(filter(None, [p.title, p.brand, p.color, f"{p.storage_gb:g}gb" if p.storage_gb else None,
-                                     f"{p.storage_gb:g} gb" if p.storage_gb else None])).lower()
-        tokens = set(re.findall(r"[a-z0-9+]+", hay))
-        if words and all(w in tokens or (w.endswith("gb") and w in hay.replace(" gb", "gb")) for w in words):
-            return p
-    return None
-
-
-_PICKERS = {
-    "cheapest": lambda p: (p.price is None, p.price or 0.0),
-    "priciest": lambda p: (p.price is None, -(p.price or 0.0)),
-    "best_rated": lambda p: (p.average_rating is None, -(p.average_rating or 0.0), -(p.rating_number or 0)),
-    "most_reviewed": lambda p: (p.rating_number is None, -(p.rating_number or 0)),
-    # "which one would you recommend?": the rating shrunk toward 4 stars by 20 pseudo-ratings, so 4.6 stars
-    # from 2,000 ratings beats 5.0 from 3.
-    "recommended": lambda p: (p.average_rating is None,
-                              -((p.average_rating or 0.0) * (p.rating_number or 0) + 4.0 * 20) / ((p.rating_number or 0) + 20)),
-}
-
-
-def _pick(items: list[Product], how: str) -> Product:
-    return min(items, key=_PICKERS.get(how, _PICKERS["cheapest"]))
-
-
-def _failed(engine: SearchEngine, p: Product, filters: Filters) -> list[str]:
-    """Labels of the active constraints that product `p` does not satisfy."""
-    row = engine.row_of[p.id]
-    return [label for (name, value), label in zip(filters.active().items(), constraint_labels(filters), strict=True)
-            if not engine.table.mask(Filters(**{name: value}))[row]]
-
-
-def _details(p: Product, filters: Filters, shown: list[str], offset: int = 0) -> dict[str, Any]:
-    rec = product_record(p, offset + shown.index(p.id) + 1 if p.id in shown else None)
-    rec["title"] = p.title
-    rec["features"] = [f[:200] for f in p.features[:5]]
-    if p.description:
-        rec["description"] = " ".join(p.description)[:300]
-    rec["details"] = dict(list(p.details.items())[:10])
-    rec["fits"] = why_it_fits(p, filters)
-    return rec
-
-
-def _compare(items: list[Product]) -> dict[str, Any]:
-    """Who wins on each attribute, by id; ties and unknowns are left out."""
-    out: dict[str, Any] = {}
-    for key, how in (("cheapest", "cheapest"), ("best_rated", "best_rated"), ("most_reviewed", "most_reviewed")):
-        attr = {"cheapest": "price", "best_rated": "average_rating", "most_reviewed": "rating_number"}[key]
-        known = [p for p in items if getattr(p, attr) is not None]
-        if len(known) >= 2 and len({getattr(p, attr) for p in known}) > 1:
-            out[key] = _pick(known, how).id
-    storages = [p for p in items if p.storage_gb]
-    if len(storages) >= 2 and len({p.storage_gb for p in storages}) > 1:
-        out["most_storage"] = max(storages, key=lambda p: p.storage_gb or 0).id
-    return out
