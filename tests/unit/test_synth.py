@@ -11,14 +11,13 @@ from training.synth import (
     LLMSynthesizer,
     SynthConfig,
     SynthVocab,
-    fmt_price,
     generate_dialogues,
     generate_examples,
-    number_words,
     read_jsonl,
     split_by_family,
     write_jsonl,
 )
+from training.synth_surface import fmt_price, number_words
 
 VOCAB = SynthVocab(phone_brands=["Samsung", "Apple", "Google", "Motorola", "OnePlus"],
                    accessory_brands=["Anker", "Spigen", "OtterBox"],
