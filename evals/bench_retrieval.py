@@ -37,38 +37,48 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from retrieval.attributes import AttributeTable
 from retrieval.catalog import Product, load_catalog
 from retrieval.demo_catalog import write_demo_catalog
-from retrieval.embedder import Embedder, product_text
+from retrieval.embedder import Embedder
 from retrieval.facets import brand_key
 from retrieval.filters import Filters
-from retrieval.index import IndexConfig, VectorIndex
+from retrieval.index import VectorIndex
 from retrieval.store import BuildOptions, open_engine
+
+from .bench_common import (
+    DEFAULT_OUT,
+    DEFAULT_PLOT,
+    REAL_CATALOG,
+    BenchConfig,
+    K,
+    exact_topk,
+    memory_bytes,
+    percentiles,
+    recall_at_k,
+)
+from .bench_langchain import build_langchain_store, langchain_admits, langchain_filter, product_metadata
+from .bench_report import (
+    SELECTIVITIES,
+    check_targets,
+    markdown,
+    plot_latency,
+)
+from .bench_scale import bench_scale
+
+# What `sift bench retrieval` and the tests use from here (parts live in the bench_* modules beside this one).
+__all__ = ["DEFAULT_OUT", "DEFAULT_PLOT", "BenchConfig", "exact_topk", "langchain_filter", "markdown",
+           "product_metadata", "recall_at_k", "run_benchmark"]
 
 log = logging.getLogger(__name__)
 
-REAL_CATALOG = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "catalogs" / \
-    "amazon_in_electronics.jsonl.gz"
-DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "bench_retrieval.json"
-DEFAULT_PLOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "latency_vs_size.png"
-SELECTIVITIES: tuple[float, ...] = (0.01, 0.10, 0.50)
-K = 10
-
-# Targets from the issue; reported as met or missed, never adjusted.
-TARGET_P50_MS_10K = 2.0
-TARGET_P50_MS_1M = 20.0
-TARGET_BF16_PRODUCTS_PER_S = 400.0
-TARGET_BF16_COSINE = 0.998
 
 # Short queries as shoppers type them into a search box for this kind of catalog (phones, accessories,
 # audio, computers, TVs, cameras). Written by hand, not generated from product titles.
@@ -89,77 +99,6 @@ SHOPPER_QUERIES: tuple[str, ...] = (
 )
 
 
-# ------------------------------------------------------------------------------------------ config
-@dataclass
-class BenchConfig:
-    """What to run. `quick=True` shrinks everything (300 demo products, 20k synthetic vectors)."""
-
-    catalog: Path | None = None  # None: the real catalog when present, else the demo catalog
-    quick: bool = False
-    out: Path | None = DEFAULT_OUT
-    plot: Path | None = DEFAULT_PLOT
-    cache_dir: Path | None = field(default_factory=lambda: Path.home() / ".cache" / "sift")
-    n_queries: int | None = None  # per selectivity; default 200 (quick: 40)
-    throughput_n: int | None = None  # products embedded by both embedders; default 96 (quick: 40)
-    bf16_query_n: int | None = None  # bf16 query embeddings timed; default 50 (quick: 10)
-    scale_sizes: tuple[int, ...] | None = None  # default (100_000, 1_000_000) (quick: (20_000,))
-    demo_products: int = 300
-    seed: int = 1234
-
-    def resolved(self) -> BenchConfig:
-        c = BenchConfig(**asdict(self))
-        c.n_queries = c.n_queries or (40 if c.quick else 200)
-        c.throughput_n = c.throughput_n or (40 if c.quick else 96)
-        c.bf16_query_n = c.bf16_query_n or (10 if c.quick else 50)
-        c.scale_sizes = c.scale_sizes or ((20_000,) if c.quick else (100_000, 1_000_000))
-        return c
-
-
-# ------------------------------------------------------------------------------------------ stats
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    a = np.asarray(samples_ms, dtype=np.float64)
-    if a.size == 0:
-        return {"p50_ms": float("nan"), "p95_ms": float("nan"), "n": 0}
-    return {"p50_ms": round(float(np.percentile(a, 50)), 4), "p95_ms": round(float(np.percentile(a, 95)), 4),
-            "n": int(a.size)}
-
-
-def exact_topk(vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray | None, k: int = K
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Brute-force filtered top-k (rows, scores): the reference every recall figure is measured against."""
-    sub = vectors if allowed is None else vectors[allowed]
-    sims = sub @ query
-    kk = min(k, sims.size)
-    if kk == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    top = np.argpartition(-sims, kk - 1)[:kk]
-    top = top[np.argsort(-sims[top], kind="stable")]
-    rows = top if allowed is None else allowed[top]
-    return rows.astype(np.int64), sims[top]
-
-
-def recall_at_k(returned: Sequence[int], vectors: np.ndarray, query: np.ndarray, allowed_mask: np.ndarray | None,
-                exact_scores: np.ndarray, k: int = K) -> float:
-    """Share of the exact top-k that `returned` recovers, tie-aware.
-
-    A returned row counts when it satisfies the filter and its true score is at least the exact k-th
-    score (minus float noise), so duplicate products with equal scores do not count as misses.
-    """
-    want = min(k, exact_scores.size)
-    if want == 0:
-        return 1.0
-    kth = float(exact_scores[want - 1]) - 1e-5
-    rows = [int(r) for r in returned[:k] if int(r) >= 0]
-    good = 0
-    for r in dict.fromkeys(rows):
-        if allowed_mask is not None and not allowed_mask[r]:
-            continue
-        if float(vectors[r] @ query) >= kth:
-            good += 1
-    return min(good, want) / want
-
-
-# ------------------------------------------------------------------------------------------ catalog
 def load_products(config: BenchConfig, workdir: Path) -> tuple[list[Product], Path, str]:
     """(products, catalog path, label). Quick mode and a missing real catalog use the demo catalog."""
     if config.catalog is not None:
@@ -248,70 +187,6 @@ def pick_filters(table: AttributeTable, candidates: Sequence[Filters], target: f
 
 
 # ------------------------------------------------------------------------------------------ LangChain
-def product_metadata(row: int, p: Product) -> dict[str, Any]:
-    """What a LangChain user would put in `Document.metadata`. Unknown numbers are NaN, not None:
-    LangChain's `$lte`/`$gte` raise TypeError on None, while NaN compares False (= Sift's rule that an
-    unknown value never satisfies a constraint)."""
-    def num(v: float | int | None) -> float:
-        return float("nan") if v is None else float(v)
-
-    return {"row": row, "id": p.id, "price": num(p.price), "average_rating": num(p.average_rating),
-            "rating_number": num(p.rating_number), "brand": brand_key(p.brand), "subcategory": p.subcategory,
-            "color": p.color}
-
-
-def langchain_filter(f: Filters) -> dict[str, Any]:
-    """The LangChain metadata filter (MongoDB-style operators) for the fields the benchmark uses."""
-    out: dict[str, Any] = {}
-
-    def bound(key: str, op: str, value: Any) -> None:
-        if value is not None:
-            out.setdefault(key, {})[op] = float(value)
-
-    bound("price", "$gte", f.price_min)
-    bound("price", "$lte", f.price_max)
-    bound("average_rating", "$gte", f.average_rating_min)
-    bound("rating_number", "$gte", f.review_count_min)
-    if f.subcategory:
-        out["subcategory"] = f.subcategory
-    if f.brand:
-        out["brand"] = {"$in": [brand_key(b) for b in f.brand]}
-    unsupported = set(f.active_fields()) - {"price_min", "price_max", "average_rating_min", "review_count_min",
-                                           "subcategory", "brand"}
-    if unsupported:
-        raise ValueError(f"no LangChain translation for {sorted(unsupported)}")
-    return out
-
-
-def _langchain_embeddings(embedder: Any):
-    class SiftEmbeddings(Embeddings):
-        """Our embedder behind LangChain's `Embeddings` interface."""
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.encode(texts).tolist()
-
-        def embed_query(self, text: str) -> list[float]:
-            return embedder.encode_queries([text])[0].tolist()
-
-    return SiftEmbeddings()
-
-
-def build_langchain_store(products: Sequence[Product], vectors: np.ndarray, embedder: Any):
-    """`FAISS.from_embeddings` with the defaults a LangChain user gets (flat L2 index, post-filtering)."""
-    from langchain_community.vectorstores import FAISS  # lazy: a dev extra, only for the LangChain baseline
-
-    texts = [product_text(p) for p in products]
-    metas = [product_metadata(i, p) for i, p in enumerate(products)]
-    return FAISS.from_embeddings(list(zip(texts, vectors.tolist(), strict=True)), _langchain_embeddings(embedder),
-                                 metadatas=metas, ids=[p.id for p in products])
-
-
-def langchain_admits(store: Any, metas: Sequence[dict[str, Any]], f: Filters) -> np.ndarray:
-    func = store._create_filter_func(langchain_filter(f))
-    return np.array([bool(func(m)) for m in metas], dtype=bool)
-
-
-# ------------------------------------------------------------------------------------------ sections
 def bench_build(products: Sequence[Product], fp32: Any, bf16: Any, n: int, config: BenchConfig) -> dict[str, Any]:
     """Embedding + index build on the same `n` products with both embedders."""
     rng = np.random.default_rng(config.seed)
@@ -358,30 +233,6 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     return {"min": round(float(cos.min()), 5), "mean": round(float(cos.mean()), 5),
             "norm_error_fp32": round(float(np.abs(na - 1).max()), 5),
             "norm_error_bf16": round(float(np.abs(nb - 1).max()), 5)}
-
-
-def memory_bytes(index: VectorIndex, table: AttributeTable | None) -> dict[str, Any]:
-    # A flat VectorIndex views FAISS's own storage: the vectors are counted once, as FAISS bytes.
-    shared = index.kind == "flat" and not index.vectors.flags["OWNDATA"] and index.vectors.base is not None
-    vec = 0 if shared else int(index.vectors.nbytes)
-    fi = index.faiss_index
-    if index.kind == "flat":
-        faiss_b = int(fi.ntotal) * index.dim * 4
-    else:
-        ivf = faiss.extract_index_ivf(fi)
-        # IVF-Flat: each vector's code (d floats) + its 8-byte id, plus the centroids.
-        faiss_b = int(ivf.ntotal) * (int(ivf.code_size) + 8) + int(ivf.nlist) * index.dim * 4
-    attr = 0
-    if table is not None:
-        for arr in (table.price, table.rating, table.review_count, table.storage_gb, table.subcategory_codes,
-                    table.condition):
-            attr += int(arr.nbytes)
-        attr += sum(int(a.nbytes) for d in table.postings.values() for a in d.values())
-    n = max(1, index.size)
-    return {"vectors_bytes": vec, "faiss_bytes": faiss_b, "attributes_bytes": attr,
-            "total_bytes": vec + faiss_b + attr, "bytes_per_product": round((vec + faiss_b + attr) / n, 1),
-            "note": "flat: the vectors are a view of FAISS's storage" if shared
-            else "IVF: a float32 copy of the vectors (for the exact path) next to FAISS's inverted lists"}
 
 
 def bench_catalog_search(products: list[Product], vectors: np.ndarray, embedder: Any, queries: Sequence[str],
@@ -480,275 +331,6 @@ def _measure_level(target: float | None, chosen: list[tuple[Filters | None, int]
 
 
 # ------------------------------------------------------------------------------------------ scale
-def random_unit_vectors(n: int, d: int, rng: np.random.Generator, chunk: int = 100_000) -> np.ndarray:
-    out = np.empty((n, d), dtype=np.float32)
-    for s in range(0, n, chunk):
-        block = rng.standard_normal((min(chunk, n - s), d), dtype=np.float32)
-        block /= np.linalg.norm(block, axis=1, keepdims=True)
-        out[s:s + block.shape[0]] = block
-    return out
-
-
-def synthetic_table(n: int, rng: np.random.Generator) -> AttributeTable:
-    """An attribute table with a random price column (no Product objects: 1M of those is ~1 GB of Python)."""
-    price = np.round(rng.lognormal(mean=3.5, sigma=1.2, size=n), 2)
-    nan = np.full(n, np.nan)
-    return AttributeTable(price=price, rating=nan.copy(), review_count=nan.copy(), storage_gb=nan.copy(),
-                          subcategory_codes=np.zeros(n, dtype=np.int32), subcategories=[None],
-                          condition=np.zeros(n, dtype=bool), postings={"brand": {}, "color": {}, "carrier": {}},
-                          display={"brand": {}, "color": {}, "carrier": {}})
-
-
-def bench_scale(n: int, d: int, n_queries: int, config: BenchConfig) -> dict[str, Any]:
-    rng = np.random.default_rng(config.seed + n)
-    t0 = time.perf_counter()
-    vectors = random_unit_vectors(n, d, rng)
-    gen_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    index = VectorIndex.build(vectors, IndexConfig())
-    build_s = time.perf_counter() - t0
-    table = synthetic_table(n, rng)
-    queries = random_unit_vectors(n_queries, d, rng)
-    levels = []
-    for target in (*SELECTIVITIES, None):
-        f = None if target is None else Filters(price_max=round(float(np.quantile(table.price, target)), 2))
-        mask = None if f is None else table.mask(f)
-        allowed_ref = None if mask is None else np.flatnonzero(mask).astype(np.int64)
-        # Exact reference in one matrix product per selectivity.
-        sub = vectors if allowed_ref is None else vectors[allowed_ref]
-        exact_scores = []
-        for s in range(0, n_queries, 50):
-            sims = queries[s:s + 50] @ sub.T
-            part = -np.partition(-sims, min(K, sims.shape[1]) - 1, axis=1)[:, :K]
-            exact_scores.extend(np.sort(part, axis=1)[:, ::-1])
-            del sims
-        del sub
-        total, filt, search, recall, exhaustive, nprobe = [], [], [], [], [], []
-        for i in range(n_queries):
-            q = queries[i]
-            t0 = time.perf_counter()
-            allowed = None if f is None else table.allowed_ids(f)
-            t1 = time.perf_counter()
-            out = index.search(q[None, :], K, allowed)
-            t2 = time.perf_counter()
-            filt.append((t1 - t0) * 1e3)
-            search.append((t2 - t1) * 1e3)
-            total.append((t2 - t0) * 1e3)
-            exhaustive.append(out.exhaustive)
-            recall.append(recall_at_k(out.ids[0], vectors, q, mask, exact_scores[i]))
-        if index.kind == "ivf" and _path(index, None if allowed_ref is None else int(allowed_ref.size)).startswith("faiss"):
-            params = index._params(None, None if allowed_ref is None else allowed_ref.size, K)
-            nprobe.append(int(params.nprobe))
-        matched = n if allowed_ref is None else int(allowed_ref.size)
-        level = {"target": target, "actual": round(matched / n, 4), "matched": matched,
-                 "filters": None if f is None else f.active(),
-                 "path": _path(index, None if allowed_ref is None else matched),
-                 "nprobe": nprobe[0] if nprobe else None,
-                 "sift": {**percentiles(total), "filter_p50_ms": percentiles(filt)["p50_ms"],
-                          "search_p50_ms": percentiles(search)["p50_ms"],
-                          "search_p95_ms": percentiles(search)["p95_ms"],
-                          "recall_at_10": round(float(np.mean(recall)), 4),
-                          "exhaustive_share": round(float(np.mean(exhaustive)), 4)}}
-        if allowed_ref is not None and matched >= 1000:
-            # FAISS path only (the planner answers sets <= exact_subset_max exactly, without FAISS).
-            level["selector_ablation"] = selector_ablation(index, allowed_ref, mask, queries[: min(50, n_queries)])
-        levels.append(level)
-    result = {"n": n, "d": d, "data": "random unit vectors (uniform on the sphere: worst case for IVF)",
-              "index_kind": index.kind, "nlist": index.nlist, "default_nprobe": index.config.nprobe,
-              "flat_threshold": index.config.flat_threshold, "generate_s": round(gen_s, 2),
-              "build_s": round(build_s, 2), "memory": memory_bytes(index, table), "selectivities": levels}
-    del index, vectors
-    gc.collect()
-    return result
-
-
-def _path(index: VectorIndex, matched: int | None) -> str:
-    if matched is None:
-        return f"faiss {index.kind} (no filter)"
-    if matched <= K or matched <= min(index.config.exact_subset_max, index.size // 4):
-        return "exact subset (numpy)"
-    return f"faiss {index.kind} + IDSelector{index.config.selector.capitalize()}"
-
-
-def selector_ablation(index: VectorIndex, allowed: np.ndarray, mask: np.ndarray, queries: np.ndarray
-                      ) -> dict[str, Any]:
-    """Same FAISS search and parameters with `IDSelectorBatch` (current) vs `IDSelectorBitmap`, per query,
-    selector construction included (VectorIndex builds one per call)."""
-    out: dict[str, Any] = {}
-    bits = None
-    for name in ("IDSelectorBatch", "IDSelectorBitmap"):
-        times, ids_all = [], []
-        for q in queries:
-            t0 = time.perf_counter()
-            if name == "IDSelectorBatch":
-                sel = faiss.IDSelectorBatch(allowed.size, faiss.swig_ptr(allowed))
-            else:
-                bits = np.packbits(mask, bitorder="little")
-                sel = faiss.IDSelectorBitmap(mask.size, faiss.swig_ptr(bits))
-            if index.kind == "ivf":
-                params = index._params(sel, int(allowed.size), K)
-            else:
-                params = faiss.SearchParameters(sel=sel)
-            _, ids = index.faiss_index.search(q[None, :], K, params=params)
-            times.append((time.perf_counter() - t0) * 1e3)
-            ids_all.append(ids[0])
-        out[name] = {**percentiles(times)}
-        out[name + "_ids"] = ids_all
-    same = all(np.array_equal(a, b) for a, b in zip(out.pop("IDSelectorBatch_ids"), out.pop("IDSelectorBitmap_ids"),
-                                                     strict=True))
-    out["same_results"] = bool(same)
-    out["speedup"] = round(out["IDSelectorBatch"]["p50_ms"] / max(out["IDSelectorBitmap"]["p50_ms"], 1e-9), 2)
-    return out
-
-
-# ------------------------------------------------------------------------------------------ plot
-def plot_latency(result: dict[str, Any], path: Path) -> Path:
-    import matplotlib  # lazy: an optional dev extra, only for the plot
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # lazy: after choosing the Agg backend above
-
-    points: list[tuple[int, str, dict[str, Any]]] = []
-    cat = result["catalog_search"]
-    points += [(cat["n_products"], "catalog", lv) for lv in cat["selectivities"]]
-    for s in result["scale"]:
-        points += [(s["n"], "synthetic", lv) for lv in s["selectivities"]]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for target, style in zip((*SELECTIVITIES, None), ("o-", "s-", "^-", "D--"), strict=True):
-        series = sorted((n, lv["sift"]["p50_ms"], lv["sift"]["p95_ms"]) for n, _, lv in points
-                        if lv["target"] == target and "sift" in lv)
-        if not series:
-            continue
-        xs, p50, p95 = zip(*series, strict=True)
-        label = "no filter" if target is None else f"{target:.0%} of products"
-        line = ax.plot(xs, p50, style, label=f"{label} (p50)")[0]
-        ax.plot(xs, p95, ":", color=line.get_color(), alpha=0.6)
-    ax.axhline(TARGET_P50_MS_1M, color="grey", lw=0.8, ls="--")
-    ax.text(min(p[0] for p in points), TARGET_P50_MS_1M * 1.05,
-            "target at 1M: 20 ms", fontsize=8, color="grey")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("products (first point: real catalog; others: synthetic random vectors, d=384)")
-    ax.set_ylabel("filtered search latency per query (ms)")
-    ax.set_title("Sift filtered search: p50 (solid), p95 (dotted), excluding query embedding")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
-# ------------------------------------------------------------------------------------------ targets + report
-def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    cat = result["catalog_search"]
-    for lv in cat["selectivities"]:
-        if "sift" not in lv:
-            continue
-        if lv["target"] is not None:
-            name = f"filtered p50 at {cat['n_products']:,} products, {lv['target']:.0%} filter"
-            out.append({"target": name, "want": f"<= {TARGET_P50_MS_10K} ms", "measured": lv["sift"]["p50_ms"],
-                        "met": lv["sift"]["p50_ms"] <= TARGET_P50_MS_10K})
-        out.append({"target": f"recall@10 vs exact, catalog, {_sel(lv['target'])}", "want": "= 1.0",
-                    "measured": lv["sift"]["recall_at_10"], "met": lv["sift"]["recall_at_10"] >= 1.0})
-    for s in result["scale"]:
-        if s["n"] < 1_000_000:
-            continue
-        for lv in s["selectivities"]:
-            if lv["target"] is not None:
-                out.append({"target": f"filtered p50 at {s['n']:,} products, {lv['target']:.0%} filter",
-                            "want": f"<= {TARGET_P50_MS_1M} ms", "measured": lv["sift"]["p50_ms"],
-                            "met": lv["sift"]["p50_ms"] <= TARGET_P50_MS_1M})
-    b = result["build"]
-    out.append({"target": "index build with bf16 (products/s)", "want": f">= {TARGET_BF16_PRODUCTS_PER_S:g}",
-                "measured": b["bfloat16"]["products_per_s"],
-                "met": b["bfloat16"]["products_per_s"] >= TARGET_BF16_PRODUCTS_PER_S})
-    out.append({"target": "cosine fp32 vs bf16 product vectors (min)", "want": f">= {TARGET_BF16_COSINE}",
-                "measured": b["cosine_fp32_bf16"]["min"], "met": b["cosine_fp32_bf16"]["min"] >= TARGET_BF16_COSINE})
-    return out
-
-
-def _sel(target: float | None) -> str:
-    return "no filter" if target is None else f"{target:.0%} filter"
-
-
-def _f(x: Any, digits: int = 2) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return str(x)
-
-
-def markdown(result: dict[str, Any]) -> str:
-    m = result["meta"]
-    lines = [f"## Retrieval benchmark: {m['catalog']} ({result['catalog_search']['n_products']:,} products)", "",
-             f"{m['cpu']}; torch threads {m['threads']}, FAISS threads {m['faiss_threads']}; "
-             f"catalog vectors: {m['catalog_vectors']}; total {m['total_s']:.0f} s; load average "
-             f"{m['load_average_start']} at start, {m['load_average_end']} at end (other jobs share these cores).", ""]
-    b = result["build"]
-    lines += ["### Index build (embedding + index), same products for both", "",
-              "| embedder | products | products/s | embed s | cosine to fp32 (min / mean) |", "|---|---:|---:|---:|---|"]
-    for label in ("float32", "bfloat16"):
-        cos = "-" if label == "float32" else f"{b['cosine_fp32_bf16']['min']:.4f} / {b['cosine_fp32_bf16']['mean']:.4f}"
-        lines.append(f"| {label} | {b['subset_products']} | {b[label]['products_per_s']:.1f} | "
-                     f"{b[label]['embed_s']:.2f} | {cos} |")
-    cb = b["cosine_fp32_bf16"]
-    lines += [f"\nbf16 / fp32 throughput: {b['bf16_speedup']:.2f}x. Largest distance of a vector norm from 1: "
-              f"fp32 {cb['norm_error_fp32']:.4f}, bf16 {cb['norm_error_bf16']:.4f}.", ""]
-    qe = result["query_embedding"]
-    lines += ["### Query embedding (one query, batch of one)", "", "| embedder | p50 ms | p95 ms | queries |",
-              "|---|---:|---:|---:|"]
-    for label in ("float32", "bfloat16"):
-        lines.append(f"| {label} | {qe[label]['p50_ms']:.2f} | {qe[label]['p95_ms']:.2f} | {qe[label]['n']} |")
-    qc = qe["cosine_fp32_bf16"]
-    lines.append(f"\nQuery vectors, cosine fp32 vs bf16: min {qc['min']:.4f}, mean {qc['mean']:.4f}.")
-    cat = result["catalog_search"]
-    lines += ["", f"### Filtered search on the catalog ({cat['index_kind']} index; times exclude query embedding)",
-              "", "| filter | matched | Sift p50 / p95 ms | Sift recall@10 | LangChain fetch_k=20: p50 ms, recall@10, "
-              "short lists | LangChain fetch_k=100: p50 ms, recall@10, short lists |", "|---|---:|---|---:|---|---|"]
-    for lv in cat["selectivities"]:
-        if "sift" not in lv:
-            lines.append(f"| {_sel(lv['target'])} | - | skipped: {lv.get('skipped')} | | | |")
-            continue
-        s = lv["sift"]
-        row = (f"| {_sel(lv['target'])} | {lv['actual']:.1%} | {s['p50_ms']:.3f} / {s['p95_ms']:.3f} | "
-               f"{s['recall_at_10']:.3f} |")
-        for key in ("langchain_fetch20", "langchain_fetch100") if lv["target"] is not None else ("langchain",):
-            x = lv[key]
-            row += f" {x['p50_ms']:.2f}, {x['recall_at_10']:.3f}, {x['short_list_share']:.0%} |"
-        if lv["target"] is None:
-            row += " (same) |"
-        lines.append(row)
-    lines += ["", "Filters used (LangChain gets the equivalent metadata filter, checked to admit the same products):", ""]
-    for lv in cat["selectivities"]:
-        if lv["target"] is not None and lv["filters"]:
-            fs = "; ".join(f"`{json.dumps(x['filters'])}` ({x['selectivity']:.1%})" for x in lv["filters"])
-            lines.append(f"- {_sel(lv['target'])}: {fs}")
-    mem = cat["memory"]
-    lines += ["", f"Memory per product: {mem['bytes_per_product']:.0f} bytes (vectors {mem['vectors_bytes'] / 1e6:.1f} MB, "
-              f"FAISS {mem['faiss_bytes'] / 1e6:.1f} MB, attributes {mem['attributes_bytes'] / 1e6:.2f} MB).", ""]
-    lines += ["### Scale (synthetic random unit vectors, d=384; filter = price range on a random price column)", "",
-              "| products | index | build s | filter | path (nprobe) | p50 / p95 ms | filter p50 ms | recall@10 | "
-              "IDSelectorBatch vs Bitmap p50 ms |", "|---:|---|---:|---|---|---|---:|---:|---|"]
-    for sc in result["scale"]:
-        for lv in sc["selectivities"]:
-            s = lv["sift"]
-            ab = lv.get("selector_ablation")
-            abl = f"{ab['IDSelectorBatch']['p50_ms']:.2f} vs {ab['IDSelectorBitmap']['p50_ms']:.2f}" if ab else "-"
-            nprobe = f" ({lv['nprobe']})" if lv.get("nprobe") else ""
-            lines.append(f"| {sc['n']:,} | {sc['index_kind']} ({sc['nlist']} cells) | {sc['build_s']:.1f} | "
-                         f"{_sel(lv['target'])} ({lv['actual']:.1%}) | {lv['path']}{nprobe} | "
-                         f"{s['p50_ms']:.2f} / {s['p95_ms']:.2f} | {s['filter_p50_ms']:.2f} | {s['recall_at_10']:.3f} | {abl} |")
-    lines += ["", "### Targets", "", "| target | want | measured | met |", "|---|---|---:|---|"]
-    for t in result["targets"]:
-        lines.append(f"| {t['target']} | {t['want']} | {_f(t['measured'], 3)} | {'yes' if t['met'] else 'NO'} |")
-    return "\n".join(lines) + "\n"
-
-
-# ------------------------------------------------------------------------------------------ run
 def _cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
