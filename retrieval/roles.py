@@ -121,6 +121,7 @@ class TypeTable:
         fors = sorted(title["for_words"], key=len, reverse=True)
         self._for = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in fors) + r")(?![a-z0-9])")
         self._sep = re.compile("|".join(re.escape(s) for s in title["separators"]))
+        self.part_nouns: frozenset[str] = frozenset(title["part_nouns"])
         self._part_after = re.compile(r"[\s-]*(?:" + "|".join(map(re.escape, title["part_nouns"])) + r")(?![a-z0-9])")
         self._main_specs = re.compile("|".join(title["main_specs"]))
         self._cat_accessory = re.compile("|".join(title["category_accessory"]))

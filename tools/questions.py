@@ -21,6 +21,7 @@ from typing import Any
 
 from lexicon.load import load
 from retrieval.catalog import Product
+from retrieval.roles import type_table
 
 from .describe import money
 from .listing import Hit, ListingReader
@@ -201,6 +202,19 @@ def _claims(evidence: str, term: str) -> bool:
     return any(n in said for n in _SYNONYMS.get(term, (term,))) or term in said
 
 
+def _names_the_part(evidence: str, terms: list[str]) -> bool:
+    """False when the question asks for a part ("jack", "slot", "port": `part_nouns` of the type table) that
+    `evidence` does not name, by itself or by a synonym of the word before it ("3.5mm" for a headphone jack)."""
+    parts = type_table().part_nouns
+    low = evidence.lower()
+    for i, term in enumerate(terms):
+        if term in parts and term.rstrip("s") not in low:
+            before = terms[i - 1] if i > 0 else ""
+            if not any(n in low for n in _SYNONYMS.get(before, ())):
+                return False
+    return True
+
+
 def _bonus(text: str, terms: list[str]) -> float:
     """The share of the question's terms (or their synonyms) that the sentence names."""
     if not terms:
@@ -245,6 +259,10 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
     whole = [f for f in claims if _bonus(f["evidence"], terms) >= 1.0]
     if evidence is None and (whole or (claims and len(terms) == 1)):
         evidence, source, score = (whole or claims)[0]["evidence"], "keywords", None
+    if evidence and source != "attributes" and not _names_the_part(evidence, terms):
+        # "is there a headphone jack?" answered by "Included Components: Headphones": a jack, port or slot
+        # exists only where the listing names it
+        evidence, source, score = None, None, None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out

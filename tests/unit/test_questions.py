@@ -148,3 +148,23 @@ def test_battery_question_quotes_the_battery_line():
     a = answer(p, "what's the battery like on the first one?")
     assert a["found"] == [{"term": "battery", "evidence": "Huge 5000mAh battery lasts two days"}]
     assert a["unknown"] == []
+
+
+class _NearestIsTheBox:
+    """A listing reader whose nearest sentence is always the first feature (here the box contents)."""
+
+    def nearest(self, p, question, k=8):
+        from tools.listing import Hit, Piece
+
+        return [Hit(Piece(p.features[0], "features", p.features[0]), 0.9)]
+
+
+@pytest.mark.parametrize("features, expect", [
+    (["Included Components: Headphones, User Guide, Wall Adapter"], "not stated"),
+    (["3.5mm audio jack for wired earphones"], "yes"),
+    (["Headphone jack: yes"], "yes"),
+])
+def test_a_part_is_there_only_where_the_listing_names_it(features, expect):
+    """Headphones in the box are no headphone jack: a jack, port or slot needs its own word (or a synonym)."""
+    p = Product(id="n1", title="Nokia 6.2 Unlocked Smartphone", features=features)
+    assert answer(p, "is there a headphone jack?", reader=_NearestIsTheBox())["verdict"] == expect
