@@ -69,7 +69,8 @@ _ADJECTIVES = {("camera", "max"): "Best camera", ("battery", "max"): "Biggest ba
                ("screen", "min"): "Smallest screen", ("storage", "min"): "Least storage",
                ("battery", "min"): "Smallest battery", ("camera", "min"): "Smallest camera figure",
                ("light", "max"): "Heaviest", ("heavy", "min"): "Lightest", ("ram", "min"): "Least RAM",
-               ("refresh", "min"): "Lowest refresh rate"}
+               ("refresh", "min"): "Lowest refresh rate", ("playtime", "max"): "Longest battery life",
+               ("playtime", "min"): "Shortest battery life"}
 
 
 def ranking_answer(ranking: dict[str, Any], titles: dict[str, str]) -> str:

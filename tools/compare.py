@@ -27,6 +27,12 @@ from retrieval.specs import format_value, parse_specs, product_value
 DATA = Path(__file__).with_name("compare.toml")
 _MP = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:mp|megapixels?|mega\s*pixels?)\b", re.IGNORECASE)
 _FRONT = re.compile(r"\b(?:front|selfie)(?:[\s-]+(?:facing|camera|cam))*\s*:?\s*(?:camera\s*)?", re.IGNORECASE)
+# Battery life in hours ("Playback: up to 30hr", "21H Playtime", "50 hours of music"), read where the words
+# around it speak of playing or the battery, never standby or charging time ("charges in 2 hours").
+_HOURS = re.compile(r"(\d{1,3}(?:\.\d)?)\s*\+?\s*(?:hrs?|hours?|h)\b", re.IGNORECASE)
+_PLAY = re.compile(r"play\s*(?:back|time)|battery|music|backup|talk\s*time|non[- ]?stop|listening", re.IGNORECASE)
+_NOT_PLAY = re.compile(r"stand\s*-?by|charg(?:e|es|ed|ing)\s+(?:in|within|time)|full(?:y)?\s+charg|minutes?\s+charg",
+                       re.IGNORECASE)
 
 
 @cache
@@ -71,9 +77,25 @@ def megapixels(p: Product) -> float | None:
     return best
 
 
+def playtime_hours(p: Product) -> float | None:
+    """The longest battery life in hours the title, features and details state ("up to 30hr playback")."""
+    best = None
+    for text in [p.title, *p.features, *(f"{k}: {v}" for k, v in p.details.items())]:
+        for m in _HOURS.finditer(text):
+            around = text[max(0, m.start() - 40):m.end() + 25]
+            if not _PLAY.search(around) or _NOT_PLAY.search(around):
+                continue
+            v = float(m.group(1))
+            if 1 <= v <= 200:
+                best = v if best is None else max(best, v)
+    return best
+
+
 def value(p: Product, attribute: str) -> float | None:
     if attribute == "megapixels":
         return megapixels(p)
+    if attribute == "playtime_hours":
+        return playtime_hours(p)
     v = product_value(p, attribute)
     if v is None:
         v = parse_specs(p.title, p.details).get(attribute)
@@ -83,6 +105,8 @@ def value(p: Product, attribute: str) -> float | None:
 
 
 def label(attribute: str, v: float) -> str:
+    if attribute == "playtime_hours":
+        return f"{v:g} hours"
     return f"{v:g} MP" if attribute == "megapixels" else format_value(attribute, v)
 
 
@@ -91,15 +115,24 @@ def rank(products: list[Product], aspect: str, flip: bool = False) -> dict[str, 
     "missing": [ids without a value]}; no winner on a tie for first or with fewer than one value."""
     entry = aspects()[aspect]
     best = entry["best"] if not flip else ("min" if entry["best"] == "max" else "max")
-    known, missing = [], []
-    for p in products:
-        v = value(p, entry["attribute"])
-        (known.append((p, v)) if v is not None else missing.append(p.id))
+    known, missing = _values(products, entry["attribute"])
+    if not known and entry.get("fallback"):  # earbuds state hours of playback, not mAh
+        aspect = entry["fallback"]
+        entry = aspects()[aspect]
+        known, missing = _values(products, entry["attribute"])
     known.sort(key=lambda pv: -pv[1] if best == "max" else pv[1])
     values = [{"id": p.id, "value": v, "label": label(entry["attribute"], v)} for p, v in known]
     tie = len(known) >= 2 and known[0][1] == known[1][1]
     return {"aspect": aspect, "noun": entry["noun"], "best": best, "values": values,
             "winner": known[0][0].id if known and not tie else None, "tie": tie, "missing": missing}
+
+
+def _values(products: list[Product], attribute: str) -> tuple[list[tuple[Product, float]], list[str]]:
+    known, missing = [], []
+    for p in products:
+        v = value(p, attribute)
+        (known.append((p, v)) if v is not None else missing.append(p.id))
+    return known, missing
 
 
 _COMPARATIVE = re.compile(r"\b(?:bigger|larger|longer|lighter|heavier|smaller|more|better|faster|higher|greater|"

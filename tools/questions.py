@@ -60,6 +60,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "wireless": ("wireless", "qi"),
     "headphone": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
     "mic": ("mic", "mics", "microphone", "microphones", "hands-free calls", "hands-free calling"),
+    "anc": ("anc", "active noise cancellation", "active noise cancelling", "active noise canceling",
+            "noise cancellation", "noise cancelling", "noise canceling", "hybrid anc"),
     "jack": ("headphone jack", "3.5mm", "3.5 mm", "audio jack"),
     "sd": ("microsd", "micro sd", "sd card", "expandable"),
     "expandable": ("microsd", "micro sd", "sd card", "expandable"),

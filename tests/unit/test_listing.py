@@ -219,3 +219,16 @@ def test_power_ranks_by_the_wattage_in_the_title():
     c = Product(id="c", title="Compact speaker")
     r = rank([a, b, c], "power")
     assert r["winner"] == "b" and r["missing"] == ["c"]
+
+
+def test_earbuds_rank_on_hours_of_playback_when_no_battery_is_in_mah():
+    """ "which one has the longest battery?" over earbuds: they state hours of playback, never mAh; standby
+    hours and charging time are not battery life."""
+    a = Product(id="a", title="Neckband Earphones", features=["Up to 25 Hours Playback", "Standby time 200 hours"])
+    b = Product(id="b", title="TWS Earbuds, 16 Hrs Playtime with Quick Charge")
+    c = Product(id="c", title="Wired earphones", features=["Fully charges in 2 hours"])
+    r = rank([a, b, c], "battery")
+    assert r["aspect"] == "playtime" and r["winner"] == "a" and r["missing"] == ["c"]
+    assert [v["label"] for v in r["values"]] == ["25 hours", "16 hours"]
+    phones = [Product(id="p", title="Phone, 6000mAh"), Product(id="q", title="Phone, 5000 mAh, 30 hours of talk time")]
+    assert rank(phones, "battery")["aspect"] == "battery"  # mAh first wherever a product states it
