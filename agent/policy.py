@@ -142,7 +142,9 @@ def _answer_search(search: dict[str, Any], extraction: dict[str, Any] | None, mo
     fit = search.get("fits") or {}
     answer, clarifying = answers.render_search(search, extraction, more=more)
     missing = (extraction or {}).get("missing_reference")
-    notes = [answers.t("fits_missing", which=missing) if missing else "",
+    absent = (extraction or {}).get("not_carried")
+    notes = [answers.t("not_carried", what=absent) if absent else "",
+             answers.t("fits_missing", which=missing) if missing else "",
              _fit_line(fit, (extraction or {}).get("fits")) if fit else "", _soft_line(search.get("soft")),
              unfiltered_line(extraction, search) if not more else ""]
     notes = [n for n in notes if n]

@@ -5,18 +5,22 @@ wanted and excluded keeps the exclusion; list lengths are fitted to the limits. 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lexicon.load import load
 from lexicon.numbers import parse_number
 from retrieval.facets import color_families, parse_carriers
 from retrieval.filters import (
+    ACCESSORIES,
     DEFAULT_LEVELS,
     LEVELS,
     LIST_FIELDS,
     MAX_LIST_VALUES,
     NUMERIC_FIELDS,
     NUMERIC_PAIRS,
+    PHONES,
     Filters,
     fit_limits,
 )
@@ -25,6 +29,17 @@ from retrieval.specs import parse_quantity, spec_names
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
+
+# A department or product type the shopper asked for that this shop does not carry: the warning the answer
+# reads back ("This shop has no cell phone accessories, ...") through `not_carried`.
+NOT_CARRIED = "this shop has no {what}; searched by the words instead"
+_NOT_CARRIED = re.compile(r"^this shop has no (.+); searched by the words instead$")
+
+
+def not_carried(warnings: Sequence[str]) -> str | None:
+    """What the shopper asked for that the shop does not carry ("cell phone accessories"), from the warnings."""
+    return next((m.group(1) for w in warnings if (m := _NOT_CARRIED.match(w))), None)
+
 
 _MAX_SNAP_ITEMS = 2 * MAX_LIST_VALUES  # raw list values snapped per field (duplicates and misses leave room)
 
@@ -66,7 +81,9 @@ def _snap(vocab: Vocabulary, filters: Filters | dict, warnings: list[str]) -> tu
                 out[name] = vals
         elif name == "subcategory":
             s = vocab.subcategory(value) if isinstance(value, str) else None
-            if s is None:
+            if s is None and value in (PHONES, ACCESSORIES) and vocab.subcategories:
+                warnings.append(NOT_CARRIED.format(what=value.lower()))  # a phones-only shop asked for a case
+            elif s is None:
                 warnings.append(f"subcategory={_short(value)} is not a catalog subcategory; dropped")
             else:
                 out[name] = s

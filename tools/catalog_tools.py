@@ -25,6 +25,7 @@ from langchain_core.tools import BaseTool
 from langgraph.types import Command
 
 from extraction.base import Extractor
+from extraction.snapping import not_carried
 from retrieval.catalog import Product
 from retrieval.filters import ACCESSORIES, Filters
 from retrieval.query_terms import adds_feature, merge_topic
@@ -180,6 +181,8 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
                    "changed": changed, "removed": removed, "topic": topic, "previous_topic": old_topic,
                    "reset": reset, "undone": undone,
                    "spans": dict(result.spans) if result else {}, "warnings": warnings}
+        if missing_kind := not_carried(warnings):  # "iphone 13 case" in a phones-only shop
+            payload["not_carried"] = missing_kind
         update["soft"] = next_soft(state.get("soft"), result, after_active, reset)
         new_fit = None
         if ref:

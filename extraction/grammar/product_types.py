@@ -12,7 +12,10 @@ otherwise it would hide the type's products filed elsewhere (speakers under "Spe
 
 from __future__ import annotations
 
+from lexicon.words import plural
+
 from ..categories import TypeRead, reads_types, resolve
+from ..snapping import NOT_CARRIED
 from .context import Turn
 from .topic import ruled_out_words
 
@@ -38,7 +41,7 @@ def parse(t: Turn) -> None:
     if read is None:
         return
     if read.absent:
-        t.doc.warnings.append(f"this shop has no {read.absent.replace('_', ' ')}; searched by the words instead")
+        t.doc.warnings.append(NOT_CARRIED.format(what=plural(read.absent.replace("_", " "))))
         return
     _apply(t, read)
 

@@ -141,3 +141,15 @@ def test_details_answer_compares_and_never_presents_stale_products():
              "shown_count": 5}
     assert "no longer matches what you asked for (under $50)" in answers.render_details(stale)
     assert "no number 9" in answers.render_details({"products": [], "missing_positions": [9], "shown_count": 5})
+
+
+def test_an_answer_says_first_what_the_shop_does_not_carry():
+    """ "iphone 13 case" in a phones-only shop: the answer says there are no cases before the nearest words."""
+    policy = OfflinePolicy()
+    human = HumanMessage("iphone 13 case")
+    extraction = {"filters": {}, "chips": [], "changed": {}, "removed": [], "topic": "iphone 13 case",
+                  "previous_topic": "", "reset": False, "not_carried": "cell phone accessories"}
+    msgs = [human, policy.invoke([human]), tool_msg("extract_filters", extraction)]
+    final = policy.invoke(msgs + [policy.invoke(msgs), tool_msg("search_products", SEARCH)])
+    assert final.content.splitlines()[0] == ("This shop has no cell phone accessories, so these are the products "
+                                             "closest to your words.")

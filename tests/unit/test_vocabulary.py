@@ -176,3 +176,14 @@ def test_weak_brands_from_catalog_statistics():
     v = Vocabulary.from_products(products)
     assert v.weak_brands == ["Pack"]
     assert v.snap({"brand": ["pack"]})[0].brand == ["Pack"]  # snapping still accepts it when a model says so
+
+
+def test_a_department_the_shop_does_not_carry_is_named_in_the_warnings():
+    from extraction.snapping import not_carried
+
+    phones_only = Vocabulary(brands=["Samsung"], colors=["black"], carriers=[], subcategories=["Cell Phones"],
+                             storage_gb=[128.0])
+    filters, warnings = phones_only.snap({"subcategory": "Cell Phone Accessories", "brand": ["samsung"]})
+    assert filters.subcategory is None and filters.brand == ["Samsung"]
+    assert not_carried(warnings) == "cell phone accessories"
+    assert not_carried(Vocabulary.default().snap({"subcategory": "Cell Phone Accessories"})[1]) is None
