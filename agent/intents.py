@@ -250,9 +250,19 @@ def with_fact(text: str) -> Intent | None:
     return asked
 
 
+# "does the galaxy a54 have 5g?", "is the a14 any good?": a shown product named by its model (a word with a
+# digit, maybe after a series name), right after the auxiliary that opens the question.
+_MODEL_NAMED = re.compile(r"^(?:does|is|has|can|will|would|do)\s+the\s+((?:[a-z]+\s+)?[a-z]*\d+[a-z0-9+]*"
+                          r"(?:\s+(?:pro|plus|max|ultra|mini|lite|fe|5g|neo|prime|power))*)"
+                          r"\s+(?!one\b|ones\b|pair\b|model\b|option\b)")
+
+
 def _described_words(t: str) -> str | None:
     dm = _DESCRIBED.search(t)
-    return dm.group(1) if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS else None
+    if dm and not set(dm.group(1).split()) & _NOT_DESCRIPTORS:
+        return dm.group(1)
+    mm = _MODEL_NAMED.match(t)
+    return mm.group(1) if mm and not set(mm.group(1).split()) & _NOT_DESCRIPTORS else None
 
 
 _LONG = 20  # words: a longer message with an "it" in it is a request that describes what is wanted

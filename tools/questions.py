@@ -102,6 +102,11 @@ def _attr_evidence(p: Product, term: str) -> str | None:
     return None
 
 
+_OPINION = re.compile(r"\b(?:any good|(?:is|are) (?:it|they|this|that) good|good (?:one|phone|buy|choice|pick)|"
+                      r"worth (?:it|buying|the money|the price)|reliable|recommended)\b")
+_OPINION_WORDS = {"worth", "buying", "money", "price", "reliable", "recommended", "buy", "choice"}
+
+
 def question_terms(question: str) -> list[str]:
     """Content words of a question ("does it have wireless charging?" -> ["wireless", "charging"])."""
     low = (question or "").lower().replace("’", "'")
@@ -110,6 +115,9 @@ def question_terms(question: str) -> list[str]:
     # "how much is the pink one?" asks for the price (unless it is "how much storage")
     if re.search(r"\bhow much\b", low) and not re.search(r"\b(?:storage|space|memory|gb|ram|battery)\b", low):
         terms.insert(0, "price")
+    # "is the a14 any good?", "is it worth it?": an opinion, answered with what buyers rated it
+    if _OPINION.search(low) and set(terms) <= _OPINION_WORDS:
+        terms = ["rating"]
     return list(dict.fromkeys(terms))
 
 
@@ -188,7 +196,7 @@ def _asked(question: str, skip: str) -> str:
     q = re.sub(r"^\W*which(?:\s+ones?)?\s+(?=(?:is|are|has|have|does|do|can|will|supports?|comes?|includes?|got)\b)",
                "", q)
     if skip:
-        q = re.sub(r"\bthe " + re.escape(skip.lower()) + r" one\b", "it", q)
+        q = re.sub(r"\bthe " + re.escape(skip.lower()) + r"(?: one)?\b", "it", q)  # "the black one", "the a14"
     return re.sub(r"\s+", " ", q).strip()
 
 
@@ -266,5 +274,7 @@ def answer(p: Product, question: str, skip: str = "", reader: ListingReader | No
         # exists only where the listing names it
         evidence, source, score = None, None, None
     out["verdict"] = verdict(asked, evidence, terms) if evidence else "not stated"
+    if evidence and terms == ["rating"] and _OPINION.search(asked.lower()):
+        out["verdict"] = "stated"  # "is it any good?": what buyers rated it, not a yes of ours
     out.update(evidence=evidence, source=source, score=score, open=is_open(asked))
     return out

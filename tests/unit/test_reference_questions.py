@@ -244,6 +244,26 @@ def test_buying_words_without_a_shown_product_are_no_choice(text, kind):
     assert intent.kind == kind and not intent.buy
 
 
+@pytest.mark.parametrize("text, model", [("does the galaxy a54 have 5g?", "galaxy a54"), ("is the a14 any good?", "a14"),
+                                         ("does the iphone 13 pro have magsafe?", "iphone 13 pro")])
+def test_a_question_naming_a_shown_product_by_its_model_is_about_it(text, model):
+    intent = classify(text)
+    assert intent.kind == "details" and intent.describe == model and intent.question == text
+
+
+def test_the_agent_answers_a_question_about_a_model_on_screen_and_an_opinion_with_the_rating(assistant):
+    first = assistant.turn("model-q", "samsung phones under 300")
+    shown = [assistant.engine.product(i) for i in first.shown]
+    pos, p = next((i, p) for i, p in enumerate(shown, 1) if "a54" in p.title.lower())
+    r = assistant.turn("model-q", "does the galaxy a54 have 5g?")
+    assert r.answer.startswith(f"#{pos} ") and ": yes." in r.answer.splitlines()[0], r.answer
+    r = assistant.turn("model-q", "is the galaxy a54 any good?")
+    assert f'the listing says "{p.average_rating:g} stars from {p.rating_number:,} ratings"' in r.answer.splitlines()[0]
+    assert r.filters == first.filters
+    r = assistant.turn("model-q", "does the galaxy s99 have 5g?")  # not on screen: says so, offers the filter
+    assert r.answer.startswith("None of the ") and '"galaxy s99"' in r.answer
+
+
 def test_the_agent_answers_about_the_cheaper_one(assistant):
     assistant.turn("pick", "phones on verizon")
     r = assistant.turn("pick", "is the cheaper one unlocked?")
