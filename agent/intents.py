@@ -104,7 +104,7 @@ _REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+
 # superlative about the products on screen. "which phone has the best camera" names no shown product: a search.
 _SUPERLATIVE = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|hmm+|also|then)[,\s]+)*(?:which|what)(?: one| ones| of (?:them|these|those|the \w+))?"
-    r"(?:'s| is| has| have| got| does| comes with)(?: got| the| a)?\s+(?:the\s+)?"
+    r"(?:'s| is| has| have| got| does| comes with| charges| lasts| runs)(?: got| the| a)?\s+(?:the\s+)?"
     r"(?:best|better|biggest|bigger|largest|larger|most|more|longest|longer|lightest|lighter|heaviest|heavier|"
     r"smallest|smaller|highest|higher|greatest|least|lowest|fastest|loudest|louder|sharpest|sharper)\b[\w\s]{0,30}[?!.\s]*$")
 

@@ -232,3 +232,12 @@ def test_earbuds_rank_on_hours_of_playback_when_no_battery_is_in_mah():
     assert [v["label"] for v in r["values"]] == ["25 hours", "16 hours"]
     phones = [Product(id="p", title="Phone, 6000mAh"), Product(id="q", title="Phone, 5000 mAh, 30 hours of talk time")]
     assert rank(phones, "battery")["aspect"] == "battery"  # mAh first wherever a product states it
+
+
+@pytest.mark.parametrize("text, aspect", [("which one charges fastest?", "power"), ("which one lasts longest?", "battery"),
+                                          ("which charges the fastest", "power")])
+def test_how_shoppers_ask_for_charging_speed_and_battery_life(text, aspect):
+    from agent.intents import classify
+
+    intent = classify(text)
+    assert intent.kind == "details" and intent.compare_on == aspect
