@@ -40,7 +40,7 @@ from .relax import blockers, relaxations
 from .results import card, shape_page
 from .schemas import ExtractFiltersArgs, ProductDetailsArgs, SearchProductsArgs
 from .shown_products import compare_record, described, details, failed, pick_one
-from .shown_question import TYPE_FIELDS, asks_about_shown, names_a_part, part_of_shown, shop_instead
+from .shown_question import TYPE_FIELDS, asked_feature, part_of_shown, shop_instead, switched_to_accessory
 from .state import filters_of
 
 EXTRACT, SEARCH, DETAILS = "extract_filters", "search_products", "product_details"
@@ -150,17 +150,18 @@ def make_tools(engine: SearchEngine, extractor: Extractor, page_size: int = 5) -
         before_active, after_active = before.active(), after.active()
         changed = {k: v for k, v in after_active.items() if before_active.get(k) != v}
         removed = [k for k in before_active if k not in after_active]
-        # Only the product type changed (what a type switch drops with it, "under $300" for a phone, may go)
-        type_only = bool(changed) and set(changed) <= TYPE_FIELDS
-        part = type_only and names_a_part(utterance, after, before)
-        if shown and not (undone or reset or accessory_for) and result is not None and not result.compatible \
-                and (asks_about_shown(utterance) if not (changed or removed) else
-                     type_only and (part or part_of_shown(utterance, shown))):
-            # "is there a headphone jack?", "is there a backlit keyboard?" with products on screen: a question
-            # about them, not a new search (for an accessory type, the answer says how to shop for it)
-            return _unchanged(runtime, before, engine, "", warnings,
-                              ask_shown="focus" if len(state.get("focus") or []) == 1 else "all",
-                              instead=shop_instead(utterance) if part else "")
+        # "is there a headphone jack?", "is there a backlit keyboard?" with products on screen: a question about
+        # them, not a new search, when it changed nothing or only the product type (what a type switch drops
+        # with it, "under $300" for a phone, may go); for an accessory type the answer says how to shop for it
+        asked = asked_feature(utterance) if shown and not (undone or reset or accessory_for) \
+            and result is not None and not result.compatible else ""
+        if asked:
+            type_only = bool(changed) and set(changed) <= TYPE_FIELDS
+            accessory = type_only and switched_to_accessory(asked, after, before)
+            if not (changed or removed) or type_only and (accessory or part_of_shown(asked, shown)):
+                return _unchanged(runtime, before, engine, "", warnings,
+                                  ask_shown="focus" if len(state.get("focus") or []) == 1 else "all",
+                                  instead=shop_instead(asked) if accessory else "")
         if not (undone or reset or changed or removed or accessory_for) and result is not None \
                 and not result.compatible and new_topic:
             # nothing asked for and no word the catalog uses ("what do you make of delhi today"), or small talk
