@@ -179,12 +179,14 @@ class SearchEngine:
         allowed = [self.table.allowed_ids(f) if self.table.restricts(f) else None for f in filters]
         split = [split_query(q.strip()) for q in queries]
         texts = [text for text, _ in split]
-        # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out. A backend that
-        # filters on its own payload (Qdrant) is told which rows that took out.
+        # Ruled-out words ("laptop -bag"): the listings whose titles carry them are left out. FAISS is handed
+        # the narrowed rows; a backend that filters on its own payload (Qdrant) is told which rows were taken
+        # out (computed only for such a backend: a set difference over the catalog per query).
         narrowed = [self._without(allow, out, f) if out else allow
                     for allow, (_, out), f in zip(allowed, split, filters, strict=True)]
-        excluded = [None if after is before else
-                    np.setdiff1d(np.arange(self.size, dtype=np.int64) if before is None else before, after)
+        payload_filtered = not isinstance(self.index, VectorIndex)
+        excluded = [np.setdiff1d(np.arange(self.size, dtype=np.int64) if before is None else before, after)
+                    if payload_filtered and after is not before else None
                     for before, after in zip(allowed, narrowed, strict=True)]
         allowed = narrowed
         t1 = time.perf_counter()
@@ -225,9 +227,9 @@ class SearchEngine:
         # The prior moves a hit by at most w, so a few more candidates than shown are enough; the lexical
         # signal moves one further, so it reorders a deeper list (the same depth on every backend).
         depth = want + min(want, 20) if self.ranking.lexical_weight <= 0 else 2 * want + 20
-        if excluded is not None and not isinstance(self.index, VectorIndex):
+        if excluded is not None:  # only for a payload-filtering backend; FAISS's `allow` already leaves them out
             out = self.index.search(vec, depth, allow, filters=f, excluded=excluded)
-        else:  # FAISS takes `allow`, which already leaves those rows out
+        else:
             out = self.index.search(vec, depth, allow, filters=f)
         ids, sims = out.ids[0], out.scores[0]
         models = self._model_rows(q, allow)
