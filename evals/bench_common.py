@@ -1,9 +1,10 @@
 """What the retrieval benchmarks share: their configuration, exact top-k and recall against it, latency
-percentiles, and the memory an index and attribute table take.
+percentiles, one timed search the way SearchEngine runs it, and the memory an index and attribute table take.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,7 +14,8 @@ import faiss
 import numpy as np
 
 from retrieval.attributes import AttributeTable
-from retrieval.index import VectorIndex
+from retrieval.filters import Filters
+from retrieval.index import SearchOutput, VectorIndex
 
 K = 10
 REAL_CATALOG = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "catalogs" / \
@@ -117,3 +119,15 @@ def memory_bytes(index: VectorIndex, table: AttributeTable | None) -> dict[str, 
             else "IVF: a float32 copy of the vectors (for the exact path) next to FAISS's inverted lists"}
 
 
+
+
+def timed_search(index: VectorIndex, table: AttributeTable, f: Filters | None, q: np.ndarray,
+                 ) -> tuple[SearchOutput, float, float, float]:
+    """Sift's path for one query vector, timed: filters -> allowed ids -> index (what SearchEngine.search does
+    after embedding). (output, filter ms, search ms, total ms)."""
+    t0 = time.perf_counter()
+    allowed = None if f is None else table.allowed_ids(f)
+    t1 = time.perf_counter()
+    out = index.search(q[None, :], K, allowed)
+    t2 = time.perf_counter()
+    return out, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t2 - t0) * 1e3

@@ -63,6 +63,7 @@ from .bench_common import (
     memory_bytes,
     percentiles,
     recall_at_k,
+    timed_search,
 )
 from .bench_langchain import build_langchain_store, langchain_admits, langchain_filter, product_metadata
 from .bench_report import (
@@ -288,15 +289,10 @@ def _measure_level(target: float | None, chosen: list[tuple[Filters | None, int]
         qi = (i // len(chosen)) % len(qvecs) if len(chosen) > 1 else i % len(qvecs)
         q = qvecs[qi]
         _, exact_scores = exact_topk(vectors, q, allowed_sets[j])
-        # Sift: filters -> allowed ids -> index (what SearchEngine.search does after embedding).
-        t0 = time.perf_counter()
-        allowed = None if f is None else table.allowed_ids(f)
-        t1 = time.perf_counter()
-        out = index.search(q[None, :], K, allowed)
-        t2 = time.perf_counter()
-        sift_filter.append((t1 - t0) * 1e3)
-        sift_search.append((t2 - t1) * 1e3)
-        sift_total.append((t2 - t0) * 1e3)
+        out, filter_ms, search_ms, total_ms = timed_search(index, table, f, q)  # Sift: filters -> ids -> index
+        sift_filter.append(filter_ms)
+        sift_search.append(search_ms)
+        sift_total.append(total_ms)
         exhaustive.append(out.exhaustive)
         sift_recall.append(recall_at_k(out.ids[0], vectors, q, masks[j], exact_scores))
         # LangChain: fetch_k neighbours, then post-filter in Python.

@@ -16,7 +16,7 @@ from retrieval.attributes import AttributeTable
 from retrieval.filters import Filters
 from retrieval.index import IndexConfig, VectorIndex
 
-from .bench_common import BenchConfig, K, memory_bytes, percentiles, recall_at_k
+from .bench_common import BenchConfig, K, memory_bytes, percentiles, recall_at_k, timed_search
 from .bench_report import SELECTIVITIES
 
 
@@ -66,14 +66,10 @@ def bench_scale(n: int, d: int, n_queries: int, config: BenchConfig) -> dict[str
         total, filt, search, recall, exhaustive, nprobe = [], [], [], [], [], []
         for i in range(n_queries):
             q = queries[i]
-            t0 = time.perf_counter()
-            allowed = None if f is None else table.allowed_ids(f)
-            t1 = time.perf_counter()
-            out = index.search(q[None, :], K, allowed)
-            t2 = time.perf_counter()
-            filt.append((t1 - t0) * 1e3)
-            search.append((t2 - t1) * 1e3)
-            total.append((t2 - t0) * 1e3)
+            out, filter_ms, search_ms, total_ms = timed_search(index, table, f, q)
+            filt.append(filter_ms)
+            search.append(search_ms)
+            total.append(total_ms)
             exhaustive.append(out.exhaustive)
             recall.append(recall_at_k(out.ids[0], vectors, q, mask, exact_scores[i]))
         if index.kind == "ivf" and _path(index, None if allowed_ref is None else int(allowed_ref.size)).startswith("faiss"):
