@@ -34,7 +34,7 @@ def topic(doc: Doc) -> str | None:
     # it asks of the product comes instead ("easy to use").
     # Read on the whole utterance: a parser may have taken its "not" already.
     person_not = list(lex.rx["person_not"].finditer(low))
-    needs = [lex.maps["needs"]["easy_use"]] if person_not or lex.rx["easy_use_person"].search(low) else []
+    need = lex.maps["needs"]["easy_use"] if person_not or lex.rx["easy_use_person"].search(low) else ""
     for m in person_not:
         text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     text, ruled_out = ruled_out_words(text)
@@ -53,8 +53,8 @@ def topic(doc: Doc) -> str | None:
     out = re.sub(r"\s*\b(?:(?:that|which)(?:\s+(?:is|are|has|have)(?:\s+a)?)?|with(?:\s+a)?|in|of|has(?:\s+a)?)"
                  r"(?:\s+(?=(?:and|or)\b)|\s*(?=,))", " ", out)
     out = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", out)).strip(" ,")
-    if needs and out and not all(n in out for n in needs):
-        out = f"{out}, {', '.join(n for n in needs if n not in out)}"
+    if need and out and need not in out:
+        out = f"{out}, {need}"
     return join_query(out, ruled_out) or None
 
 
