@@ -215,7 +215,8 @@ def relexicalise_entities(text: str, entities: EntityMap) -> tuple[str, list[str
             items.append(item)
             continue
         key, value = item.split("=")
-        if key.strip().lower() not in FIELD_KIND:
+        # `brand+=b1` (an edit target, `extraction.edits`) adds to the field it names.
+        if key.strip().lower().removesuffix("+") not in FIELD_KIND:
             items.append(item)
             continue
         kept = []

@@ -213,17 +213,21 @@ class Seq2SeqExtractor(Extractor):
             log.warning("seq2seq generation failed: %s", exc)
             return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"]) for s in states]
         preds = []
-        for text, nums, ents in zip(texts, numbers, entities, strict=True):
+        for text, nums, ents, before in zip(texts, numbers, entities, states, strict=True):
             relex_warnings: list[str] = []
             if nums is not None:
                 text, relex_warnings = relexicalise(text, nums)
             if ents is not None:
                 text, more = relexicalise_entities(text, ents)
                 relex_warnings += more
-            data, moves, reset, warnings = parse_target(text)
+            data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
             preds.append(RawPrediction(text, state, moves, reset, relex_warnings + warnings + snap_warnings))
         return preds
+
+    def read_output(self, text: str, before: Filters | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:
+        """Relexicalised output -> (field dict, moves, reset, warnings): here the output is the whole new state."""
+        return parse_target(text)
 
     def extract_batch(self, utterances: Sequence[str], states: Sequence[Filters | None] | None = None,
                       shown: Sequence[Sequence[Product]] | None = None) -> list[ExtractionResult]:
