@@ -10,9 +10,12 @@ pass plus a dozen tiny decoder steps.
 
 Everything around the model is `Seq2SeqExtractor`'s: numbers and catalog entities are delexicalised in
 front (`extraction.numbers`, `extraction.entities`), the output is parsed strictly, snapped to the
-catalog and relative moves applied behind. A folder written by `training.train_learned` holds
+catalog and relative moves applied behind. With `target="edits"` the model writes only what the turn
+changes and `extraction.edits` applies that to the state before it, so earlier constraints are carried
+over exactly instead of being copied by the model. A folder written by `training.train_learned` holds
 `learned_config.json`, `decoder.safetensors` and, for the LoRA design, `adapter.safetensors`; the
-fully fine-tuned design also stores `encoder.safetensors`. The frozen encoder is read from the package.
+fully fine-tuned design stores `encoder.safetensors`, the top-layers design only its trained layers there.
+The rest of the encoder is read from the package.
 
     >>> ex = LearnedExtractor.load("models/extractor-minilm")              # doctest: +SKIP
     >>> ex.extract("a cheap samsung phone with lots of reviews").filters.active()   # doctest: +SKIP
@@ -31,6 +34,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from retrieval.filters import Filters
+
+from .edits import apply_edits
 from .seq2seq import Seq2SeqExtractor
 
 CONFIG_FILE = "learned_config.json"
@@ -171,7 +177,11 @@ class SmallDecoder(nn.Module):
 
 @dataclass
 class LearnedConfig:
-    design: str = "minilm-frozen"  # minilm-frozen | minilm-lora | minilm-full
+    design: str = "minilm-frozen"  # minilm-frozen | minilm-lora | minilm-top | minilm-full
+    # minilm-top: the first `frozen_layers` encoder layers stay as packaged, the ones above them train.
+    frozen_layers: int = 2
+    # "state": the model writes the whole new state; "edits": only what the turn changes (`extraction.edits`).
+    target: str = "state"
     encoder: str = PACKAGED
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
     target_words: list[str] = field(default_factory=list)
@@ -217,6 +227,20 @@ class LearnedModel(nn.Module):
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    def hidden_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, layer: int) -> torch.Tensor:
+        """Hidden states after the first `layer` encoder layers (what a partly frozen encoder can store)."""
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+        return out.hidden_states[layer]
+
+    def encode_from(self, hidden: torch.Tensor, attention_mask: torch.Tensor, layer: int) -> torch.Tensor:
+        """The encoder layers from `layer` on, over stored hidden states (`hidden_at`)."""
+        from transformers.masking_utils import create_bidirectional_mask  # lazy: with the encoder
+
+        mask = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=attention_mask)
+        for block in self.encoder.encoder.layer[layer:]:
+            hidden = block(hidden, mask)
+        return hidden
 
     def loss(self, enc: torch.Tensor, enc_mask: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Teacher-forced cross entropy; `targets` are BOS ... EOS padded with PAD (id 0)."""
@@ -278,13 +302,19 @@ class LearnedExtractor(Seq2SeqExtractor):
             encoder.load_state_dict(load_file(str(folder / "adapter.safetensors")), strict=False)
             encoder = encoder.merge_and_unload()  # LoRA folded into the weights: no adapter cost per query
         if (folder / "encoder.safetensors").exists():
-            encoder.load_state_dict(load_file(str(folder / "encoder.safetensors")))
+            # minilm-top stores only the layers it trained; the others are the packaged ones.
+            encoder.load_state_dict(load_file(str(folder / "encoder.safetensors")), strict=cfg.design == "minilm-full")
         decoder = SmallDecoder(cfg.decoder)
         decoder.load_state_dict(load_file(str(folder / "decoder.safetensors")))
         model = LearnedModel(encoder, decoder, TargetVocab(cfg.target_words)).eval()
         # fp32 by default: measured on this AVX512-BF16 CPU at one thread, bf16 autocast made a batch of one
         # slower (p50 88 vs 52 ms; the casts cost more than the small matmuls save) and batches no faster.
         return cls(model, tokenizer, cfg, vocab=vocab, bf16=bool(bf16), name=f"learned:{folder}")
+
+    def read_output(self, text: str, before: Filters | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:
+        if self.config.target == "edits":
+            return apply_edits(before, text)
+        return super().read_output(text, before)
 
     def generate_texts(self, inputs: Sequence[str]) -> list[str]:
         out: list[str] = [""] * len(inputs)

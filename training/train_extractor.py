@@ -39,6 +39,7 @@ from transformers import (
     T5ForConditionalGeneration,
 )
 
+from extraction.edits import format_edits
 from extraction.seq2seq import Seq2SeqExtractor, snap_target
 from extraction.serialize import encode_input, encode_typed, format_input, format_state
 from extraction.vocabulary import Vocabulary
@@ -118,13 +119,17 @@ def _log(msg: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ tokenizer
-def encode_pair(ex: Example, delexicalise: bool = True, vocab: Any = None) -> tuple[str, str]:
+def encode_pair(ex: Example, delexicalise: bool = True, vocab: Any = None, edits: bool = False) -> tuple[str, str]:
     """(model input, target) for one example; numbers as placeholders when `delexicalise`, and catalog
-    entities too when an extraction `Vocabulary` is given."""
+    entities too when an extraction `Vocabulary` is given; with `edits`, the target is what the turn
+    changes (`extraction.edits`, needs `vocab`) instead of the whole new state."""
     if not delexicalise:
         return format_input(ex.utterance, ex.input_state), format_state(ex.target_state, ex.moves, ex.reset)
     if vocab is not None:
         text, numbers, entities = encode_typed(ex.utterance, ex.input_state, vocab)
+        if edits:
+            return text, format_edits(ex.input_state, ex.target_state, ex.moves, ex.reset, numbers=numbers,
+                                      entities=entities)
         return text, format_state(ex.target_state, ex.moves, ex.reset, numbers=numbers, entities=entities)
     text, numbers = encode_input(ex.utterance, ex.input_state)
     return text, format_state(ex.target_state, ex.moves, ex.reset, numbers=numbers)
@@ -202,7 +207,7 @@ def exact_match(extractor: Any, examples: Sequence[Example], vocab: Any = None) 
             "field_accuracy": {k: v / n for k, v in field_hits.items()}, "errors": errors}
 
 
-def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
+def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
     """Endless shuffled batches of similar input length (less padding = less CPU per example)."""
     n = len(lengths)
     while True:
@@ -283,7 +288,7 @@ def main(config: TrainExtractorConfig) -> dict[str, Any]:
     step = n_tok = 0
     losses: list[float] = []
     lengths = [len(a) + len(b) for a, b in zip(enc_in, enc_out, strict=True)]
-    for idx in _batches(lengths, min(config.batch_size, len(train)), rng):
+    for idx in length_batches(lengths, min(config.batch_size, len(train)), rng):
         elapsed = time.time() - t_train
         progress = max(step / max_steps, elapsed / budget_s)
         if progress >= 1.0:

@@ -195,9 +195,16 @@ def register(subparsers: Any) -> None:
 
     train = subcommands(subparsers, "train", "train models")
     t = train.add_parser("extractor", help="train the seq2seq filter extractor (from scratch or --base)")
-    t.add_argument("--design", default="t5", choices=["t5", "minilm-frozen", "minilm-lora", "minilm-full"],
+    t.add_argument("--design", default="t5",
+                   choices=["t5", "minilm-frozen", "minilm-lora", "minilm-top", "minilm-full"],
                    help="t5: a T5 from scratch or --base; minilm-*: the packaged MiniLM encoder under a small new "
-                        "decoder, encoder frozen / with LoRA adapters / fully fine-tuned (extraction.learned)")
+                        "decoder, encoder frozen / with LoRA adapters / top layers trained / fully fine-tuned "
+                        "(extraction.learned)")
+    t.add_argument("--target", default=None, choices=["state", "edits"],
+                   help="minilm-*: write the whole new state, or only what the turn changes (default: edits)")
+    t.add_argument("--frozen-layers", type=int, default=None, dest="frozen_layers",
+                   help="minilm-top: encoder layers kept as packaged (default 2; the layers above them train)")
+    t.add_argument("--threads", type=int, default=None, help="minilm-*: torch threads (default: every core)")
     t.add_argument("--base", default=None, help="pretrained checkpoint to fine-tune, e.g. google/flan-t5-small")
     t.add_argument("--out", default=None, help="output folder (default: <models dir>/extractor)")
     t.add_argument("--steps", type=int, default=None)

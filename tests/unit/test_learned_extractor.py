@@ -32,24 +32,39 @@ def _tiny_encoder(folder):
     folder.mkdir(parents=True)
     (folder / "vocab.txt").write_text("\n".join(words) + "\n")
     BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(str(folder))
-    cfg = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+    cfg = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                      intermediate_size=64, max_position_embeddings=128)
     BertModel(cfg, add_pooling_layer=False).save_pretrained(str(folder))
     return folder
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("design", ["minilm-frozen", "minilm-lora"])
-def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design):
+@pytest.mark.parametrize(("design", "target"), [("minilm-frozen", "state"), ("minilm-lora", "edits"),
+                                               ("minilm-top", "edits")])
+def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
+    from safetensors.torch import load_file
+
     from extraction.learned import LearnedExtractor
     from training.train_learned import LearnedTrainConfig, main
 
     enc = _tiny_encoder(tmp_path / "enc")
     out = tmp_path / "model"
     metrics = main(LearnedTrainConfig(out_dir=str(out), design=design, encoder=str(enc), n_single=150, n_multi=150,
-                                      max_steps=6, eval_examples=8, d_ff=64, bf16=False, warmup_steps=2))
+                                      max_steps=6, eval_examples=8, d_ff=64, bf16=False, warmup_steps=2,
+                                      target=target, frozen_layers=1, encoder_lr=1e-2, silver_lines=0))
     assert metrics["train_steps"] == 6 and (out / "metrics.json").exists() and (out / "decoder.safetensors").exists()
     assert (out / "adapter.safetensors").exists() == (design == "minilm-lora")
+    assert json.loads((out / "learned_config.json").read_text())["target"] == target
+    if design == "minilm-top":  # only the trained layer is stored, and loading puts it over the packaged one
+        stored = load_file(str(out / "encoder.safetensors"))
+        assert stored and all(k.startswith("encoder.layer.1.") for k in stored)
+        key = next(iter(stored))
+        loaded = LearnedExtractor.load(str(out), bf16=False).model.encoder.state_dict()
+        from transformers import BertModel
+
+        base = BertModel.from_pretrained(str(enc), add_pooling_layer=False).state_dict()
+        assert not base[key].equal(stored[key].float()) and loaded[key].equal(stored[key].float())
+        assert loaded["encoder.layer.0.attention.self.query.weight"].equal(base["encoder.layer.0.attention.self.query.weight"])
     a = LearnedExtractor.load(str(out), bf16=False)
     b = LearnedExtractor.load(str(out), bf16=False)
     texts = ["a cheap samsung phone under $300", "only black ones"]
