@@ -55,7 +55,6 @@ def format_edits(before: Filters | None, after: Filters, moves: Sequence[str] = 
     old = {} if reset or before is None else before.active()
     new = after.active()
     items: list[str] = []
-
     for name in FIELD_ORDER:
         a, b = old.get(name), new.get(name)
         if b is None:
@@ -105,7 +104,8 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
         out.pop(name, None)
     for name, values in added.items():
         have = list(out.get(name) or [])
-        out[name] = have + [v for v in values if str(v).lower() not in {str(x).lower() for x in have}]
+        seen = {str(x).lower() for x in have}
+        out[name] = have + [v for v in values if str(v).lower() not in seen]
     out.update(data)
     return out, moves, reset, warnings + parse_warnings + add_warnings
 

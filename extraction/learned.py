@@ -229,16 +229,19 @@ class LearnedModel(nn.Module):
         return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     def hidden_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, layer: int) -> torch.Tensor:
-        """Hidden states after the first `layer` encoder layers (what a partly frozen encoder can store)."""
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
-        return out.hidden_states[layer]
+        """Hidden states after the first `layer` encoder layers (what a partly frozen encoder can store); the
+        layers above are not run."""
+        return self._layers(self.encoder.embeddings(input_ids=input_ids), attention_mask, 0, layer)
 
     def encode_from(self, hidden: torch.Tensor, attention_mask: torch.Tensor, layer: int) -> torch.Tensor:
         """The encoder layers from `layer` on, over stored hidden states (`hidden_at`)."""
+        return self._layers(hidden, attention_mask, layer, None)
+
+    def _layers(self, hidden: torch.Tensor, attention_mask: torch.Tensor, start: int, stop: int | None) -> torch.Tensor:
         from transformers.masking_utils import create_bidirectional_mask  # lazy: with the encoder
 
         mask = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=attention_mask)
-        for block in self.encoder.encoder.layer[layer:]:
+        for block in self.encoder.encoder.layer[start:stop]:
             hidden = block(hidden, mask)
         return hidden
 
