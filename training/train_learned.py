@@ -52,7 +52,7 @@ from extraction.vocabulary import Vocabulary
 from retrieval.catalog import load_catalog
 from retrieval.filters import Filters
 from training.synth import Example, SynthConfig, demo_products, generate_examples, load_vocab, split_by_family
-from training.train_extractor import WEBSHOP_TEXT, length_batches, encode_pair, exact_match
+from training.train_extractor import WEBSHOP_TEXT, encode_pair, exact_match, length_batches
 
 DESIGNS = ("minilm-frozen", "minilm-lora", "minilm-top", "minilm-full")
 
