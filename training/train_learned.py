@@ -278,7 +278,7 @@ def config_from_args(args: Any) -> LearnedTrainConfig:
     for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr"),
                       ("silver_lines", "silver_lines"), ("target", "target"), ("threads", "threads"),
                       ("frozen_layers", "frozen_layers")):
-        if getattr(args, name, None):
+        if getattr(args, name, None) is not None:  # an explicit 0 counts: `--silver-lines 0` turns silver off
             kw[key] = getattr(args, name)
     if getattr(args, "quick", False):
         kw.update(n_single=1000, n_multi=1000, max_steps=min(kw.get("max_steps", 100), 100), eval_examples=100)

@@ -76,6 +76,22 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
     assert single.filters == results[0].filters  # a batch of one is the same code path
 
 
+def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
+    import argparse
+
+    from sift.commands.extraction import register
+    from training.train_learned import LearnedTrainConfig, config_from_args
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x", "--silver-lines", "0",
+                              "--frozen-layers", "0", "--target", "state", "--threads", "2"])
+    cfg = config_from_args(args)
+    assert (cfg.silver_lines, cfg.frozen_layers, cfg.target, cfg.threads) == (0, 0, "state", 2)
+    default = config_from_args(parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x"]))
+    assert default.silver_lines == LearnedTrainConfig.silver_lines > 0 and default.frozen_layers == 2
+
+
 def _fake_learned(folder, model_em, rules_em):
     folder.mkdir(parents=True)
     (folder / "learned_config.json").write_text("{}")
