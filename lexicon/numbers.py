@@ -162,6 +162,7 @@ def words_to_number(text: str) -> float | None:
 def spell_out(low: str, cased: str) -> tuple[str, str]:
     """Digits for number words ("two hundred" -> "200", "4 and a half" -> "4.5"); same edits on both strings."""
     lex = load("numbers")
+    low, cased = _shared_scale(lex, low, cased)
     small = set(lex.words["small_words"]) | {"ten"}
     edits: list[tuple[int, int, str]] = []
     for m in lex.rx["number_word_run"].finditer(low):
@@ -177,6 +178,18 @@ def spell_out(low: str, cased: str) -> tuple[str, str]:
         low, cased = _apply(low, cased, [(m.start(), m.end(), f"{float(m.group(1)) + 0.5:g}")
                                          for m in lex.rx["half"].finditer(low)])
     return low, cased
+
+
+def _shared_scale(lex: Any, low: str, cased: str) -> tuple[str, str]:
+    """"2 to 3 hundred" -> "2 hundred to 3 hundred": the scale said once applies to both ends when the first is
+    the smaller, as people mean it ("from 2 to 3 hundred dollars" is 200-300, not 2-300)."""
+    edits = []
+    for m in lex.rx["shared_scale"].finditer(low):
+        a, b = words_to_number(m.group("a")), words_to_number(m.group("b"))
+        if a is not None and b is not None and a < b:
+            # digits, not "five hundred": a spelled-out "and" would join both ends into one number run
+            edits.append((m.start("a"), m.end("a"), f"{a * (100 if m.group('scale') == 'hundred' else 1000):g}"))
+    return _apply(low, cased, edits)
 
 
 def _apply(low: str, cased: str, edits: list[tuple[int, int, str]]) -> tuple[str, str]:

@@ -289,6 +289,13 @@ def carrier_phrase(rng: random.Random, vocab: SynthVocab) -> Phrase:
                         "unlocked for all carriers", "carrier unlocked"])
         pos = "post" if t.startswith(("that", "unlocked for")) else "pre"
         return Phrase(t, pos, {"carrier": ["Unlocked"]}, "carrier")
+    others = [c for c in vocab.carriers if c not in (name, "Unlocked")]
+    if others and rng.random() < 0.15:  # "on verizon or at&t": either carrier is fine
+        other = rng.choice(others)
+        t = rng.choice(["{a} or {b}", "on {a} or {b}", "for {a} or {b}", "with {a} or {b}", "either {a} or {b}",
+                        "{a}/{b}", "that works with {a} or {b}"]).format(a=word, b=rng.choice(_carrier_words(other)))
+        pos = "post" if t.startswith(("on ", "for ", "with ", "either ", "that ")) else "pre"
+        return Phrase(t, pos, {"carrier": [name, other]}, "carrier")
     t = rng.choice(["for {w}", "on {w}", "that works with {w}", "compatible with {w}", "{w}", "for {w} network",
                     "that works on {w}", "with {w}", "{w} compatible", "locked to {w}", "on the {w} network",
                     "for {w} please"]).format(w=word)

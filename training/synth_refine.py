@@ -51,6 +51,9 @@ REFINE: dict[str, list[str]] = {
                       "rather {b} than {old}", "could you show {b} instead of {old}"],
     "add_brand": ["or {b} too", "also {b}", "{b} is fine too", "include {b} as well", "and {b}",
                   "add {b}", "{b} also works", "{b} would be ok too", "or {b}", "show {b} as well"],
+    "either_brand": ["{b} or {b2}", "{b} or {b2} please", "either {b} or {b2}", "only {b} or {b2}", "{b}/{b2}",
+                     "show me {b} or {b2}", "{b} or {b2} is fine", "what about {b} or {b2}", "{b}, {b2}",
+                     "i like {b} or {b2}"],
     "exclude_brand": ["no {b}", "not {b}", "no {b} please", "anything but {b}", "i don't want {b}",
                       "exclude {b}", "no more {b}", "skip {b}", "not a fan of {b}", "remove {b}",
                       "avoid {b}", "hide {b}", "without {b}", "i hate {b}", "none from {b}"],
@@ -139,6 +142,20 @@ NO_CONSTRAINT: list[str] = [
 ]
 
 
+def _remove_and_add(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[str, Filters, list[str], bool, str]:
+    active = set(state.active_fields())
+    kinds = [k for k, fs in REMOVE_FIELDS.items() if active & set(fs) and k != "brand_exclude"] or ["color", "price"]
+    kind = rng.choice(kinds)
+    j = rng.randrange(len(REMOVE_PHRASES[kind]))
+    add = rng.choice([k for k, _ in KIND_WEIGHTS if k not in (kind, "brand_exclude")])
+    ph = constraint_phrase(rng, vocab, add, state.subcategory)
+    lead = rng.choice(["", "just ", "only ", "but ", "and ", "but keep it "]) if ph.pos == "post" else ""
+    first, second = REMOVE_PHRASES[kind][j], lead + ph.text
+    sep = rng.choice([", ", ". ", " - ", ", ", " and ", "; "])
+    text = first + sep + second if rng.random() < 0.7 else second.removeprefix(lead) + sep + first
+    return text, merge_sets(state.without(*REMOVE_FIELDS[kind]), ph.sets), [], False, f"remove_add_{kind}/{j}"
+
+
 def random_state(rng: random.Random, vocab: SynthVocab) -> Filters:
     text, sets, _ = single_query(rng, vocab, n_constraints=rng.choice([0, 1, 1, 2, 2, 3]))
     return merge_sets(Filters(), sets)
@@ -147,9 +164,18 @@ def random_state(rng: random.Random, vocab: SynthVocab) -> Filters:
 def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[str, Filters, list[str], bool, str]:
     """One refinement of `state`: (utterance, target state, moves, reset, family)."""
     ops = ["add_constraint", "replace_brand", "add_brand", "exclude_brand", "replace_color", "replace_price",
-           "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single"]
-    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1]
+           "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add"]
+    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05]
     op = rng.choices(ops, weights)[0]
+    if op == "either_brand":  # two brands, either is fine: the list replaces the brands asked for before
+        b = _brand_for(rng, vocab, state)
+        b2 = rng.choice([x for x in (vocab.accessory_brands if state.subcategory == ACCESSORIES
+                                     else vocab.phone_brands)[:10] if x != b] or [b])
+        i = rng.randrange(len(REFINE[op]))
+        text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+        return text, merge_sets(state, {"brand": sorted({b, b2})}), [], False, f"{op}/{i}"
+    if op == "remove_add":  # one turn, two acts: "i dont care about color, just under 400"
+        return _remove_and_add(rng, vocab, state)
     if op == "add_single":  # a fuller query mid-conversation refines the state with everything it says
         text, sets, fam = single_query(rng, vocab, n_constraints=rng.choice([1, 2]))
         return text, merge_sets(state, sets), [], False, "refine_" + fam

@@ -20,6 +20,8 @@ def parse(t: Turn) -> None:
     acc = _accessory(t)
     phone = next((m for m in phone_rx().finditer(low) if doc.free(m.start(), m.end())), None)
     if g.has_phone_subcats:
+        if acc is not None and phone is None and _for_other_device(t):
+            return
         if acc is not None:
             t.update.set["subcategory"] = ACCESSORIES
             t.spans["subcategory"] = acc.group(0)
@@ -58,3 +60,10 @@ def _accessory(t: Turn) -> re.Match[str] | None:
             continue  # taken, or a part of the phone ("is there an sd card slot?", "the charger port")
         return m
     return None
+
+
+def _for_other_device(t: Turn) -> bool:
+    """The accessory is for a laptop, a console, a TV... and no phone is named: not a phone accessory."""
+    if t.state and t.state.subcategory == ACCESSORIES:
+        return False  # "a laptop stand too?" while browsing accessories: stay with them
+    return load("subcategories").rx["other_device"].search(t.doc.low) is not None

@@ -112,6 +112,16 @@ def test_number_words_are_spelled_out_in_running_text(text, expected):
     assert low == expected and cased.lower() == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("phones from 2 to 3 hundred dollars", "phones from 200 to 300 dollars"),
+    ("between five and six hundred", "between 500 and 600"), ("two to three thousand", "2000 to 3000"),
+    ("1.5 to 2k", "1500 to 2k"), ("between 100 and 2 hundred", "between 100 and 200"),
+])
+def test_a_scale_said_once_applies_to_both_ends_of_a_range(text, expected):
+    low, cased = spell_out(text, text.upper())
+    assert low == expected and cased.lower() == expected
+
+
 @pytest.mark.parametrize("value, number", [
     ("$1,200", 1200.0), ("1.2k", 1200.0), ("USD 300", 300.0), ("200 bucks", 200.0), ("two hundred", 200.0),
     (7, 7.0), (-1, None), (True, None), ("not a number", None),

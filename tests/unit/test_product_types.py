@@ -162,10 +162,25 @@ def test_type_the_catalog_lacks_is_said_not_filtered(ex):
     assert r.filters.product_type is None and any("no printer" in w for w in r.warnings)
 
 
-def test_phone_catalog_unchanged():
+def test_phone_catalog_reads_no_types_and_keeps_phone_accessories():
     ex = RuleExtractor(Vocabulary.default())
-    f = ex.extract("a bluetooth speaker").filters
+    f = ex.extract("a bluetooth speaker for my phone").filters
     assert f.product_type is None and f.subcategory == ACCESSORIES
+
+
+@pytest.mark.parametrize("text", [
+    "a bluetooth speaker", "i would like a grey laptop case that is water resistant", "a 10ft 4k hdmi cable",
+    "a heavy duty carrying case for my x box controller", "a transparent makeup case for my nail art",
+    "a 25 ft coaxial cable"])
+def test_an_accessory_for_another_device_is_no_phone_accessory(text):
+    # GUIDE.md rule 1: the phone-accessory subcategory would hide these products where a catalog files them elsewhere
+    assert RuleExtractor(Vocabulary.default()).extract(text).filters.subcategory is None
+
+
+@pytest.mark.parametrize("text", ["a phone case", "usb c charger", "a tpu pc case for galaxy s21",
+                                  "case with camera protection", "a speaker for my iphone"])
+def test_phone_accessories_stay(text):
+    assert RuleExtractor(Vocabulary.default()).extract(text).filters.subcategory == ACCESSORIES
 
 
 def _toy_encoder(texts: list[str]) -> np.ndarray:
