@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lexicon.load import load
 from lexicon.tokens import Doc
 from lexicon.words import base_colors, carriers, color_shades
 from retrieval.facets import color_families
@@ -147,12 +148,13 @@ def _color_word(w: str) -> str | None:
 def _color_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     catalog_colors = {c.lower() for c in vocab.colors}
     words = list(re.finditer(r"[a-z]+", low))
+    not_after = load("colors").rx["not_after"]
     hits = []
     for j, m in enumerate(words):
         w = _color_word(m.group(0))
         nxt = words[j + 1].group(0) if j + 1 < len(words) else ""
-        if w is None or nxt in _NOT_COLOR_NEXT:
-            continue
+        if w is None or nxt in _NOT_COLOR_NEXT or not_after.match(low[m.end():]):
+            continue  # "condition", and the grammar's "gold plated", "blue ray", "green tea": no colours
         fams = color_families(w)
         if len(fams) != 1 or (catalog_colors and fams[0] not in catalog_colors):
             continue

@@ -31,6 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
+from .evidence import check_subcategory
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -213,7 +214,7 @@ class Seq2SeqExtractor(Extractor):
             log.warning("seq2seq generation failed: %s", exc)
             return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"]) for s in states]
         preds = []
-        for text, nums, ents, before in zip(texts, numbers, entities, states, strict=True):
+        for utterance, text, nums, ents, before in zip(utterances, texts, numbers, entities, states, strict=True):
             relex_warnings: list[str] = []
             if nums is not None:
                 text, relex_warnings = relexicalise(text, nums)
@@ -222,7 +223,10 @@ class Seq2SeqExtractor(Extractor):
                 relex_warnings += more
             data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
-            preds.append(RawPrediction(text, state, moves, reset, relex_warnings + warnings + snap_warnings))
+            state, unsupported = check_subcategory(utterance if isinstance(utterance, str) else "",
+                                                   None if reset else before, state)
+            preds.append(RawPrediction(text, state, moves, reset,
+                                       relex_warnings + warnings + snap_warnings + unsupported))
         return preds
 
     def read_output(self, text: str, before: Filters | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:

@@ -68,3 +68,10 @@ def test_an_entity_model_writes_brands_of_the_serving_catalog_it_was_never_train
     # placeholders the input never had are dropped with a warning, never an exception
     assert garbage.filters.brand == [] and garbage.filters.color == []
     assert any("b5" in w for w in garbage.warnings)
+
+
+def test_words_the_grammar_reads_as_no_colour_get_no_colour_placeholder() -> None:
+    # the delexicaliser shares the grammar's colour context (lexicon/data/colors.toml, not_after)
+    for text in ("a gold plated hdmi cable", "a remote for the blue ray player", "green tea"):
+        assert tag_entities(text, _vocab())[1].values["color"] == [], text
+    assert tag_entities("a black phone", _vocab())[1].values["color"] == ["black"]
