@@ -8,12 +8,24 @@ desktop with wireless bluetooth" or "a bed frame with usb ports" read as phone a
 are for another device with no phone named (the same lexicon patterns the grammar reads,
 `lexicon/data/subcategories.toml`; GUIDE rule 1 of `evals/real_phrasing`). Otherwise the subcategory of
 the state before the turn is kept, with a warning.
+
+Brands, colours and carriers are checked the same way: a value the state did not have stands only if the
+input carried its placeholder. A target can name a value in words where the tagger gave it no placeholder,
+so a model can learn to write, say, "Xiaomi" from nothing ("earbuds from jbl or bose" -> brand Xiaomi).
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from lexicon.load import load
 from retrieval.filters import ACCESSORIES, Filters
+
+from .entities import FIELD_KIND
+
+if TYPE_CHECKING:
+    from .entities import EntityMap
 
 UNSUPPORTED = "the model asked for {what}, but the message names no such product; left as it was"
 
@@ -30,3 +42,25 @@ def check_subcategory(utterance: str, before: Filters | None, proposed: Filters)
     if accessory and not other_device:
         return proposed, []
     return proposed.merged(subcategory=old), [UNSUPPORTED.format(what=ACCESSORIES.lower())]
+
+
+def check_entities(utterance: str, proposed: Filters, before: Filters | None,
+                   entities: EntityMap) -> tuple[Filters, list[str]]:
+    """`proposed` less the brands, colours and carriers that are not in the state before, not behind a placeholder
+    of the input and not written out in the message (the tagger skips a colour no product has: "orange")."""
+    low = utterance.lower()
+    changes, warnings = {}, []
+    for name, kind in FIELD_KIND.items():
+        had = {str(v).lower() for v in getattr(before, name)} if before is not None else set()
+        said = {str(v).lower() for v in entities.values.get(kind, [])}
+        values = getattr(proposed, name)
+        keep = [v for v in values if str(v).lower() in had | said or _written(str(v).lower(), low)]
+        if len(keep) < len(values):
+            changes[name] = keep
+            dropped = ", ".join(str(v) for v in values if v not in keep)
+            warnings.append(f"the model wrote {name.replace('_', ' ')} {dropped}, which the message does not name; dropped")
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def _written(value: str, low: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None

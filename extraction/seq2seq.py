@@ -31,7 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import check_subcategory
+from .evidence import check_entities, check_subcategory
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -223,8 +223,11 @@ class Seq2SeqExtractor(Extractor):
                 relex_warnings += more
             data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
-            state, unsupported = check_subcategory(utterance if isinstance(utterance, str) else "",
-                                                   None if reset else before, state)
+            kept = None if reset else before
+            state, unsupported = check_subcategory(utterance if isinstance(utterance, str) else "", kept, state)
+            if ents is not None:
+                state, more = check_entities(utterance if isinstance(utterance, str) else "", state, kept, ents)
+                unsupported += more
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported))
         return preds
