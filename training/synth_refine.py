@@ -173,7 +173,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
                                      else vocab.phone_brands)[:10] if x != b] or [b])
         i = rng.randrange(len(REFINE[op]))
         text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
-        return text, merge_sets(state, {"brand": sorted({b, b2})}), [], False, f"{op}/{i}"
+        return text, merge_sets(state, {"brand": [b, b2] if b2 != b else [b]}), [], False, f"{op}/{i}"  # said order
     if op == "remove_add":  # one turn, two acts: "i dont care about color, just under 400"
         return _remove_and_add(rng, vocab, state)
     if op == "add_single":  # a fuller query mid-conversation refines the state with everything it says
