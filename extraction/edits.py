@@ -8,7 +8,8 @@ ACL 2020). This is that idea over our flat text form; the carry-over is exact by
 
 - `field=value` sets (replaces) a field, with the same value syntax as full-state targets;
 - `field+=v1 , v2` adds values to a list field ("nokia would be ok too");
-- `clear=field` removes a constraint ("drop the rating filter");
+- `clear=field` removes a constraint; `clear=price` removes a whole range (both `price_min` and `price_max`),
+  which is what "drop the price filter" means whichever bounds were set, so the phrase maps to one target;
 - `move=...` and `reset=yes` as before; after `reset=yes` the edits apply to an empty state;
 - `none` when the turn changes nothing ("is the first one waterproof?").
 
@@ -18,8 +19,8 @@ ACL 2020). This is that idea over our flat text form; the carry-over is exact by
     >>> before = Filters(brand=["Motorola"], average_rating_min=4.0, color=["black"])
     >>> after = Filters(brand=["Motorola", "Nokia"], color=["black"])
     >>> format_edits(before, after)
-    'clear=average_rating_min ; brand+=Nokia'
-    >>> apply_edits(before, "clear=average_rating_min ; brand+=Nokia")[0]
+    'clear=average_rating ; brand+=Nokia'
+    >>> apply_edits(before, "clear=average_rating ; brand+=Nokia")[0]
     {'brand': ['Motorola', 'Nokia'], 'color': ['black']}
 
 Like `parse_target`, `apply_edits` never raises: malformed items are dropped with a warning and the rest
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 
 CLEAR_KEY = "clear"
 ADD = "+"
+# "price" -> ("price_min", "price_max"): every range of the schema, read off its field names
+RANGES: dict[str, tuple[str, str]] = {f[:-4]: (f, f[:-4] + "_max") for f in FIELD_ORDER
+                                      if f.endswith("_min") and f[:-4] + "_max" in FIELD_ORDER}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -59,7 +63,13 @@ def format_edits(before: Filters | None, after: Filters, moves: Sequence[str] = 
         a, b = old.get(name), new.get(name)
         if b is None:
             if a is not None:
-                items.append(f"{CLEAR_KEY}={name}")
+                base = name[:-4] if name[:-4] in RANGES else None
+                if base is not None and not any(new.get(f) is not None for f in RANGES[base]):
+                    item = f"{CLEAR_KEY}={base}"  # the whole range is gone
+                else:
+                    item = f"{CLEAR_KEY}={name}"
+                if item not in items:
+                    items.append(item)
         elif a is None or not _same(a, b):
             # A list that keeps every earlier value, in order, and appends some is an addition.
             if isinstance(a, list) and isinstance(b, list) and len(b) > len(a) and _same(a, b[:len(a)]):
@@ -89,6 +99,8 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
             field = item.split("=", 1)[1].strip().lower() if "=" in item else ""
             if field in FIELD_ORDER:
                 clears.append(field)
+            elif field in RANGES:
+                clears.extend(RANGES[field])
             else:
                 warnings.append(f"dropped {item!r}: {field!r} is not a filter field")
         elif key.endswith(ADD) and key[:-1].strip() in LIST_FIELDS:
@@ -110,4 +122,4 @@ def apply_edits(before: Filters | None, text: str | None) -> tuple[dict[str, Any
     return out, moves, reset, warnings + parse_warnings + add_warnings
 
 
-__all__ = ["ADD", "CLEAR_KEY", "apply_edits", "format_edits"]
+__all__ = ["ADD", "CLEAR_KEY", "RANGES", "apply_edits", "format_edits"]

@@ -24,9 +24,17 @@ def test_edits_name_only_the_change():
     assert format_edits(before, before) == "none"
     assert format_edits(before, Filters(brand=["Samsung", "Google"], color=["black"], price_max=300)) == "brand+=Google"
     assert format_edits(before, Filters(brand=["Google"], color=["black"], price_max=300)) == "brand=Google"
-    assert format_edits(before, Filters(brand=["Samsung"], color=["black"])) == "clear=price_max"
+    assert format_edits(before, Filters(brand=["Samsung"], color=["black"])) == "clear=price"
     assert format_edits(before, Filters(color=["red"]), reset=True) == "reset=yes ; color=red"
-    assert format_edits(before, Filters(brand=["Google"])) == "clear=price_max ; brand=Google ; clear=color"
+    assert format_edits(before, Filters(brand=["Google"])) == "clear=price ; brand=Google ; clear=color"
+
+
+def test_a_whole_range_is_cleared_by_its_name_and_one_bound_by_the_field():
+    both = Filters(price_min=200, price_max=300, brand=["Samsung"])
+    assert format_edits(both, Filters(brand=["Samsung"])) == "clear=price"  # one target, whichever bounds were set
+    assert apply_edits(both, "clear=price")[0] == {"brand": ["Samsung"]}
+    assert format_edits(both, Filters(price_max=300, brand=["Samsung"])) == "clear=price_min"
+    assert apply_edits(both, "clear=price_min")[0] == {"price_max": 300, "brand": ["Samsung"]}
 
 
 def test_a_turn_that_changes_nothing_keeps_the_state():
