@@ -4,7 +4,8 @@ SIFT_EXTRACTOR (or `--model` where a command has it) names the extractor:
 
     auto (default)   the trained model in `<models_dir>/extractor`, but only when its `eval_extraction.json`
                      (written by `sift eval extraction --out`) shows it beat the rules on the real-phrasing
-                     dev set (`evals/real_phrasing`; older reports without it: matched or beat them on
+                     dev set (`evals/real_phrasing`) by more than chance (a one-sided sign test over the items
+                     only one of the two gets right, p < 0.05; older reports without it: matched or beat them on
                      held-out synthetic phrasings); otherwise the rules. A weak model would make every answer
                      worse. The report lists the dev utterances where the two disagree, for a maintainer.
     rules            the rule extractor
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -101,9 +103,39 @@ def _real_phrasing(report: dict[str, object], folder: Path) -> Decision | None:
     n = len(scores.get("disagreements", []))
     scored = (f"trained model at {folder} scored {model_em:.3f} exact match vs rules {rules_em:.3f} on the "
               f"real-phrasing dev set ({n} disagreements listed in {folder / EVAL_REPORT})")
+    wins = _paired_wins(scores.get("disagreements", []))
+    if model_em > rules_em and wins is not None:
+        won, lost = wins
+        p = sign_test(won, lost)
+        scored += f"; right where the other is wrong: model {won}, rules {lost} (sign test p={p:.2f})"
+        if p >= SIGN_TEST_P:
+            return Decision("rules", f"{scored}; a win this small is within chance on {won + lost} items, so the "
+                                     f"rules stay; SIFT_EXTRACTOR={folder} would force the model")
     if model_em > rules_em:
         return Decision("seq2seq", scored, str(folder))
     return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
+
+
+# The dev set is small (131 items): a model two items ahead of the rules is as likely a fluke as a better
+# extractor, and serving it costs ~35 ms a turn. So a win must also pass a one-sided sign test over the
+# items exactly one of the two gets right (McNemar's exact test).
+SIGN_TEST_P = 0.05
+
+
+def sign_test(won: int, lost: int) -> float:
+    """One-sided exact sign test: P(at least `won` wins of `won + lost` fair coin flips)."""
+    n = won + lost
+    return sum(math.comb(n, k) for k in range(won, n + 1)) / 2 ** n if n else 1.0
+
+
+def _paired_wins(items: object) -> tuple[int, int] | None:
+    """(model right & rules wrong, rules right & model wrong) from the report's disagreements, if it has them."""
+    if not isinstance(items, list) or not items or not all(
+            isinstance(i, dict) and {"model", "rules", "gold"} <= i.keys() for i in items):
+        return None
+    won = sum(1 for i in items if i["model"] == i["gold"] != i["rules"])
+    lost = sum(1 for i in items if i["rules"] == i["gold"] != i["model"])
+    return won, lost
 
 
 def _auto(folder: Path) -> Decision:

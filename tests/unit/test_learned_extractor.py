@@ -109,6 +109,27 @@ def test_auto_picks_the_learned_model_only_when_it_beats_the_rules_on_real_phras
     assert decide(Settings(models_dir=tmp_path / "m2")).kind == "rules"
 
 
+def test_auto_keeps_the_rules_when_the_models_dev_win_is_within_chance(tmp_path):
+    from sift.extractor_choice import sign_test
+
+    def report(folder, won, lost):
+        folder.mkdir(parents=True)
+        (folder / "learned_config.json").write_text("{}")
+        gold = {"color": ["red"]}
+        items = ([{"id": f"m{i}", "model": gold, "rules": {}, "gold": gold} for i in range(won)]
+                 + [{"id": f"r{i}", "model": {}, "rules": gold, "gold": gold} for i in range(lost)])
+        (folder / "eval_extraction.json").write_text(json.dumps({"real_phrasing_dev": {
+            "seq2seq": {"exact_match": 0.6 + won / 100}, "rules": {"exact_match": 0.6 + lost / 100},
+            "disagreements": items}}))
+
+    report(tmp_path / "a" / "extractor", won=9, lost=7)  # round 3's best model against the rules on dev
+    d = decide(Settings(models_dir=tmp_path / "a"))
+    assert d.kind == "rules" and "within chance" in d.reason and "model 9, rules 7" in d.reason
+    report(tmp_path / "b" / "extractor", won=12, lost=2)
+    assert decide(Settings(models_dir=tmp_path / "b")).kind == "seq2seq"
+    assert round(sign_test(9, 7), 3) == 0.402 and sign_test(12, 2) < 0.01 and sign_test(0, 0) == 1.0
+
+
 def test_choose_extractor_loads_a_learned_folder_with_the_learned_class(tmp_path, monkeypatch):
     from extraction.vocabulary import Vocabulary
     from sift.extractor_choice import choose_extractor
