@@ -181,8 +181,8 @@ def spell_out(low: str, cased: str) -> tuple[str, str]:
 
 
 def _shared_scale(lex: Any, low: str, cased: str) -> tuple[str, str]:
-    """"2 to 3 hundred" -> "2 hundred to 3 hundred": the scale said once applies to both ends when the first is
-    the smaller, as people mean it ("from 2 to 3 hundred dollars" is 200-300, not 2-300)."""
+    """"2 to 3 hundred" -> "200 to 3 hundred" (spelled out further on): the scale said once applies to both
+    ends when the first is the smaller, as people mean it ("from 2 to 3 hundred dollars" is 200-300, not 2-300)."""
     edits = []
     for m in lex.rx["shared_scale"].finditer(low):
         a, b = words_to_number(m.group("a")), words_to_number(m.group("b"))
