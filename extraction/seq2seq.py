@@ -223,10 +223,10 @@ class Seq2SeqExtractor(Extractor):
                 relex_warnings += more
             data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
-            kept = None if reset else before
-            state, unsupported = check_subcategory(utterance if isinstance(utterance, str) else "", kept, state)
+            said, kept = (utterance if isinstance(utterance, str) else ""), (None if reset else before)
+            state, unsupported = check_subcategory(said, kept, state)
             if ents is not None:
-                state, more = check_entities(utterance if isinstance(utterance, str) else "", state, kept, ents)
+                state, more = check_entities(said, state, kept, ents)
                 unsupported += more
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported))

@@ -100,20 +100,20 @@ def _real_phrasing(report: dict[str, object], folder: Path) -> Decision | None:
         return None
     model_em = float(scores["seq2seq"]["exact_match"])
     rules_em = float(scores["rules"]["exact_match"])
-    n = len(scores.get("disagreements", []))
+    disagreements = scores.get("disagreements", [])
     scored = (f"trained model at {folder} scored {model_em:.3f} exact match vs rules {rules_em:.3f} on the "
-              f"real-phrasing dev set ({n} disagreements listed in {folder / EVAL_REPORT})")
-    wins = _paired_wins(scores.get("disagreements", []))
-    if model_em > rules_em and wins is not None:
+              f"real-phrasing dev set ({len(disagreements)} disagreements listed in {folder / EVAL_REPORT})")
+    if model_em <= rules_em:
+        return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
+    wins = _paired_wins(disagreements)
+    if wins is not None:
         won, lost = wins
         p = sign_test(won, lost)
         scored += f"; right where the other is wrong: model {won}, rules {lost} (sign test p={p:.2f})"
         if p >= SIGN_TEST_P:
             return Decision("rules", f"{scored}; a win this small is within chance on {won + lost} items, so the "
                                      f"rules stay; SIFT_EXTRACTOR={folder} would force the model")
-    if model_em > rules_em:
-        return Decision("seq2seq", scored, str(folder))
-    return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
+    return Decision("seq2seq", scored, str(folder))
 
 
 # The dev set is small (131 items): a model two items ahead of the rules is as likely a fluke as a better
