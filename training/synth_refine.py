@@ -23,8 +23,13 @@ MOVES: tuple[str, ...] = moves()  # the relative moves of lexicon/data/moves.tom
 
 
 # ================================================================================================ refinements
+def _brands(vocab: SynthVocab, state: Filters) -> list[str]:
+    """The makers a shopper in this state would name: accessory makers while browsing accessories."""
+    return vocab.accessory_brands if state.subcategory == ACCESSORIES else vocab.phone_brands
+
+
 def _brand_for(rng: random.Random, vocab: SynthVocab, state: Filters) -> str:
-    brands = vocab.accessory_brands if state.subcategory == ACCESSORIES else vocab.phone_brands
+    brands = _brands(vocab, state)
     choices = [b for b in brands[:10] if b not in state.brand] or brands
     return rng.choice(choices)
 
@@ -169,8 +174,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
     op = rng.choices(ops, weights)[0]
     if op == "either_brand":  # two brands, either is fine: the list replaces the brands asked for before
         b = _brand_for(rng, vocab, state)
-        b2 = rng.choice([x for x in (vocab.accessory_brands if state.subcategory == ACCESSORIES
-                                     else vocab.phone_brands)[:10] if x != b] or [b])
+        b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])
         i = rng.randrange(len(REFINE[op]))
         text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
         return text, merge_sets(state, {"brand": [b, b2] if b2 != b else [b]}), [], False, f"{op}/{i}"  # said order
