@@ -192,6 +192,8 @@ class LearnedConfig:
     max_new_tokens: int = 48
     delexicalise: bool = True
     entities: bool = True
+    # Each number's value after its placeholder (`extraction.numbers`); False for folders from before it.
+    number_hints: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -285,7 +287,7 @@ class LearnedExtractor(Seq2SeqExtractor):
         super().__init__(model, tokenizer, vocab=vocab, device="cpu", max_new_tokens=config.max_new_tokens,
                          max_input_tokens=config.max_input_tokens, batch_size=batch_size,
                          name=name or f"learned:{config.design}", delexicalise=config.delexicalise,
-                         entities=config.entities)
+                         entities=config.entities, number_hints=config.number_hints)
         self.config = config
         self.bf16 = bf16
 

@@ -9,6 +9,12 @@ and in the utterance is normalised by the one number reader (`lexicon.numbers`) 
 the same placeholders, and after generation they are mapped back to numbers; a placeholder the input
 did not have is dropped with a warning.
 
+With `hints`, each utterance placeholder is followed by its value ("above n0 4.2"): the placeholder
+alone hides the magnitude, and a model then read "a rating above 4.2" as a minimum price. The value is
+only a hint for the encoder; the target still names the placeholder, so nothing is copied digit by digit.
+
+    >>> delexicalise("with a rating above 4.2", hints=True)[0]
+    'with a rating above n0 4.2'
     >>> from retrieval.filters import Filters
     >>> text, nums = delexicalise("under two hundred bucks with 4.5 stars", Filters(price_min=50))
     >>> text, nums.values
@@ -72,8 +78,10 @@ def normalise_text(text: str) -> str:
     return spell_out(low, cased)[1]
 
 
-def delexicalise(utterance: str, state: Filters | None = None, numbers: NumberMap | None = None) -> tuple[str, NumberMap]:
-    """(utterance with placeholders, map). State numbers get placeholders first, in `FIELD_ORDER`."""
+def delexicalise(utterance: str, state: Filters | None = None, numbers: NumberMap | None = None,
+                 hints: bool = False) -> tuple[str, NumberMap]:
+    """(utterance with placeholders, map). State numbers get placeholders first, in `FIELD_ORDER`; with
+    `hints`, each utterance placeholder is followed by its value (see the module docstring)."""
     nums = numbers if numbers is not None else NumberMap()
     if state is not None:
         for name in FIELD_ORDER:
@@ -92,7 +100,8 @@ def delexicalise(utterance: str, state: Filters | None = None, numbers: NumberMa
         if ph is None or m.start() < last:
             continue
         cur = "$" if m.group("cur") else ""
-        out += [text[last:m.start()], f" {cur}{ph} {unit}"]
+        hint = f"{canonical(value)} " if hints else ""
+        out += [text[last:m.start()], f" {cur}{ph} {hint}{unit}"]
         last = end
     out.append(text[last:])
     return re.sub(r"\s+", " ", "".join(out)).strip(), nums

@@ -130,12 +130,14 @@ class Seq2SeqExtractor(Extractor):
 
     def __init__(self, model: Any, tokenizer: Any, vocab: Any = None, device: str | None = None,
                  max_new_tokens: int = 64, max_input_tokens: int = 128, batch_size: int = 32,
-                 name: str | None = None, delexicalise: bool = False, entities: bool = False):
+                 name: str | None = None, delexicalise: bool = False, entities: bool = False,
+                 number_hints: bool = False):
         self.model = model
         # Models trained by `training.train_extractor` read numbers as placeholders (`extraction.numbers`),
         # and (newer ones) catalog brands/colors/carriers too (`extraction.entities`, needs a vocabulary).
         self.delexicalise = delexicalise
         self.entities = entities
+        self.number_hints = number_hints  # the value after each number placeholder (`extraction.numbers`)
         self.tokenizer = tokenizer
         self.vocab = vocab if vocab is not None else Vocabulary.default()
         self.device = device
@@ -198,7 +200,7 @@ class Seq2SeqExtractor(Extractor):
         entities: list[EntityMap | None] = [None] * len(states)
         if self.entities:
             vocab = self.vocab if self.vocab is not None else Vocabulary.default()
-            typed = [encode_typed(u if isinstance(u, str) else "", s, vocab) for u, s in zip(utterances, states, strict=True)]
+            typed = [encode_typed(u if isinstance(u, str) else "", s, vocab, self.number_hints) for u, s in zip(utterances, states, strict=True)]
             inputs = [text for text, _, _ in typed]
             numbers = [nums for _, nums, _ in typed]
             entities = [ents for _, _, ents in typed]

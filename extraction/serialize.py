@@ -118,8 +118,10 @@ def encode_input(utterance: str, state: Filters | None = None) -> tuple[str, Num
     return f"state: {format_state(state, numbers=numbers)} query: {text}", numbers
 
 
-def encode_typed(utterance: str, state: Filters | None, vocab: Vocabulary) -> tuple[str, NumberMap, EntityMap]:
-    """Input with numbers *and* catalog entities delexicalised (`extraction.entities`), and both maps.
+def encode_typed(utterance: str, state: Filters | None, vocab: Vocabulary,
+                 number_hints: bool = False) -> tuple[str, NumberMap, EntityMap]:
+    """Input with numbers *and* catalog entities delexicalised (`extraction.entities`), and both maps;
+    `number_hints` writes each number's value after its placeholder (`extraction.numbers`).
 
         >>> from extraction.vocabulary import Vocabulary
         >>> encode_typed("black pixel under $300", Filters(brand=["Samsung"]),
@@ -127,7 +129,7 @@ def encode_typed(utterance: str, state: Filters | None, vocab: Vocabulary) -> tu
         'state: brand=b0 query: c0 black b1 pixel under $n0'
     """
     tagged, entities = tag_entities(utterance if isinstance(utterance, str) else "", vocab, state)
-    text, numbers = delexicalise(tagged, state)
+    text, numbers = delexicalise(tagged, state, hints=number_hints)
     return f"state: {format_state(state, numbers=numbers, entities=entities)} query: {text}", numbers, entities
 
 

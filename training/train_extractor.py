@@ -119,14 +119,16 @@ def _log(msg: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ tokenizer
-def encode_pair(ex: Example, delexicalise: bool = True, vocab: Any = None, edits: bool = False) -> tuple[str, str]:
+def encode_pair(ex: Example, delexicalise: bool = True, vocab: Any = None, edits: bool = False,
+                number_hints: bool = False) -> tuple[str, str]:
     """(model input, target) for one example; numbers as placeholders when `delexicalise`, and catalog
-    entities too when an extraction `Vocabulary` is given; with `edits`, the target is what the turn
-    changes (`extraction.edits`, needs `vocab`) instead of the whole new state."""
+    entities too when an extraction `Vocabulary` is given (`number_hints`: each placeholder followed by
+    its value); with `edits`, the target is what the turn changes (`extraction.edits`, needs `vocab`)
+    instead of the whole new state."""
     if not delexicalise:
         return format_input(ex.utterance, ex.input_state), format_state(ex.target_state, ex.moves, ex.reset)
     if vocab is not None:
-        text, numbers, entities = encode_typed(ex.utterance, ex.input_state, vocab)
+        text, numbers, entities = encode_typed(ex.utterance, ex.input_state, vocab, number_hints)
         if edits:
             return text, format_edits(ex.input_state, ex.target_state, ex.moves, ex.reset, numbers=numbers,
                                       entities=entities)

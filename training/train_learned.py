@@ -72,6 +72,7 @@ class LearnedTrainConfig:
     encoder_lr: float = 8e-5  # minilm-full / minilm-top
     frozen_layers: int = 2  # minilm-top: encoder layers kept as packaged (and precomputed)
     target: str = "edits"  # "edits" (extraction.edits) or "state" (the whole new state)
+    number_hints: bool = True  # each number's value after its placeholder in the input (extraction.numbers)
     warmup_steps: int = 100
     weight_decay: float = 0.01
     bf16: bool | None = None  # None: where the CPU has native bf16
@@ -192,12 +193,13 @@ def main(cfg: LearnedTrainConfig) -> dict[str, Any]:
     ex_vocab = Vocabulary.from_products(products)
     train = splits["train"] + (silver_examples(cfg.silver_file, cfg.silver_lines, ex_vocab, cfg.seed)
                                if cfg.silver_lines else [])
-    pairs = [encode_pair(e, True, ex_vocab, edits=cfg.target == "edits") for e in train]
+    pairs = [encode_pair(e, True, ex_vocab, edits=cfg.target == "edits", number_hints=cfg.number_hints) for e in train]
     _log(f"data: {len(pairs)} train / {len(splits['dev'])} dev / {len(splits['test'])} test examples")
     # 2. model: packaged encoder, new decoder over the target vocabulary of the training targets
     tv = TargetVocab.build([b for _, b in pairs])
     lcfg = LearnedConfig(design=cfg.design, decoder=DecoderConfig(vocab_size=len(tv), d_ff=cfg.d_ff, n_layers=cfg.n_layers),
-                         target_words=tv.words, frozen_layers=cfg.frozen_layers, target=cfg.target)
+                         target_words=tv.words, frozen_layers=cfg.frozen_layers, target=cfg.target,
+                         number_hints=cfg.number_hints)
     if cfg.encoder:
         lcfg.encoder = cfg.encoder
     encoder, tokenizer = build_encoder(lcfg)
@@ -277,7 +279,7 @@ def config_from_args(args: Any) -> LearnedTrainConfig:
         kw["catalog"] = str(args.catalog)
     for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr"),
                       ("silver_lines", "silver_lines"), ("target", "target"), ("threads", "threads"),
-                      ("frozen_layers", "frozen_layers")):
+                      ("frozen_layers", "frozen_layers"), ("number_hints", "number_hints")):
         if getattr(args, name, None) is not None:  # an explicit 0 counts: `--silver-lines 0` turns silver off
             kw[key] = getattr(args, name)
     if getattr(args, "quick", False):

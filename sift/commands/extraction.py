@@ -204,6 +204,8 @@ def register(subparsers: Any) -> None:
                    help="minilm-*: write the whole new state, or only what the turn changes (default: edits)")
     t.add_argument("--frozen-layers", type=int, default=None, dest="frozen_layers",
                    help="minilm-top: encoder layers kept as packaged (default 2; the layers above them train)")
+    t.add_argument("--no-number-hints", action="store_false", default=None, dest="number_hints",
+                   help="minilm-*: numbers as bare placeholders, without their value after them (as before round 4)")
     t.add_argument("--threads", type=int, default=None, help="minilm-*: torch threads (default: every core)")
     t.add_argument("--base", default=None, help="pretrained checkpoint to fine-tune, e.g. google/flan-t5-small")
     t.add_argument("--out", default=None, help="output folder (default: <models dir>/extractor)")

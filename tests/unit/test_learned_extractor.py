@@ -54,7 +54,8 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
                                       target=target, frozen_layers=1, encoder_lr=1e-2, silver_lines=0))
     assert metrics["train_steps"] == 6 and (out / "metrics.json").exists() and (out / "decoder.safetensors").exists()
     assert (out / "adapter.safetensors").exists() == (design == "minilm-lora")
-    assert json.loads((out / "learned_config.json").read_text())["target"] == target
+    saved = json.loads((out / "learned_config.json").read_text())
+    assert saved["target"] == target and saved["number_hints"] is True
     if design == "minilm-top":  # only the trained layer is stored, and loading puts it over the packaged one
         stored = load_file(str(out / "encoder.safetensors"))
         assert stored and all(k.startswith("encoder.layer.1.") for k in stored)
@@ -67,6 +68,7 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
         assert loaded["encoder.layer.0.attention.self.query.weight"].equal(base["encoder.layer.0.attention.self.query.weight"])
     a = LearnedExtractor.load(str(out), bf16=False)
     b = LearnedExtractor.load(str(out), bf16=False)
+    assert a.number_hints  # serving reads numbers as the model was trained to
     texts = ["a cheap samsung phone under $300", "only black ones"]
     states = [None, Filters(brand=["Samsung"])]
     assert a.generate_texts(texts) == b.generate_texts(texts)  # loading is deterministic
@@ -90,6 +92,18 @@ def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
     assert (cfg.silver_lines, cfg.frozen_layers, cfg.target, cfg.threads) == (0, 0, "state", 2)
     default = config_from_args(parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x"]))
     assert default.silver_lines == LearnedTrainConfig.silver_lines > 0 and default.frozen_layers == 2
+    assert default.number_hints is True
+    bare = config_from_args(parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x",
+                                               "--no-number-hints"]))
+    assert bare.number_hints is False
+
+
+def test_a_folder_written_before_number_hints_loads_without_them():
+    from extraction.learned import LearnedConfig
+
+    old = LearnedConfig.from_json(json.dumps({"design": "minilm-top", "target": "edits"}))
+    assert old.number_hints is False
+    assert LearnedConfig.from_json(LearnedConfig(number_hints=True).to_json()).number_hints is True
 
 
 def _fake_learned(folder, model_em, rules_em):

@@ -143,3 +143,19 @@ def test_a_value_not_in_the_input_stays_as_digits() -> None:
 
     _, nums = delexicalise("something cheaper")
     assert format_state(Filters(price_max=250.0), numbers=nums) == "price_max=250"
+
+
+def test_number_hints_write_each_value_after_its_placeholder_and_the_target_still_names_the_placeholder() -> None:
+    from extraction.numbers import relexicalise
+    from extraction.serialize import encode_typed
+    from extraction.vocabulary import Vocabulary
+
+    vocab = Vocabulary(["Samsung"], ["black"], [], [], [])
+    state = Filters(price_max=400.0)
+    plain, _, _ = encode_typed("with a rating above 4.2 and 1tb", state, vocab)
+    hinted, nums, _ = encode_typed("with a rating above 4.2 and 1tb", state, vocab, number_hints=True)
+    assert plain == "state: price_max=n0 query: with a rating above n1 and n2 gb"
+    # the state's number has its field beside it; only the utterance's numbers get their value written out
+    assert hinted == "state: price_max=n0 query: with a rating above n1 4.2 and n2 1024 gb"
+    back, warnings = relexicalise("average_rating_min=n1 ; storage_min_gb=n2", nums)
+    assert back == "average_rating_min=4.2 ; storage_min_gb=1024" and not warnings
