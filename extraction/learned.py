@@ -36,6 +36,7 @@ from torch.nn import functional as F
 
 from retrieval.filters import Filters
 
+from . import weight_files
 from .edits import apply_edits
 from .seq2seq import Seq2SeqExtractor
 
@@ -295,8 +296,6 @@ class LearnedExtractor(Seq2SeqExtractor):
     def load(cls, path_or_hub_id: str, vocab: Any = None, device: str | None = None, max_new_tokens: int = 48,
              bf16: bool | None = None) -> LearnedExtractor:  # type: ignore[override]
         """A folder written by `training.train_learned` (encoder from the package, trained parts from the folder)."""
-        from safetensors.torch import load_file  # lazy: with torch, only when a model is loaded
-
         folder = Path(str(path_or_hub_id))
         if not is_learned_folder(folder):
             raise OSError(f"{folder} has no {CONFIG_FILE}; train one with `sift train extractor --design minilm-frozen "
@@ -304,13 +303,13 @@ class LearnedExtractor(Seq2SeqExtractor):
         cfg = LearnedConfig.from_json((folder / CONFIG_FILE).read_text())
         encoder, tokenizer = build_encoder(cfg)
         if (folder / "adapter.safetensors").exists():
-            encoder.load_state_dict(load_file(str(folder / "adapter.safetensors")), strict=False)
+            encoder.load_state_dict(weight_files.load(folder / "adapter.safetensors"), strict=False)
             encoder = encoder.merge_and_unload()  # LoRA folded into the weights: no adapter cost per query
         if (folder / "encoder.safetensors").exists():
             # minilm-top stores only the layers it trained; the others are the packaged ones.
-            encoder.load_state_dict(load_file(str(folder / "encoder.safetensors")), strict=cfg.design == "minilm-full")
+            encoder.load_state_dict(weight_files.load(folder / "encoder.safetensors"), strict=cfg.design == "minilm-full")
         decoder = SmallDecoder(cfg.decoder)
-        decoder.load_state_dict(load_file(str(folder / "decoder.safetensors")))
+        decoder.load_state_dict(weight_files.load(folder / "decoder.safetensors"))
         model = LearnedModel(encoder, decoder, TargetVocab(cfg.target_words)).eval()
         # fp32 by default: measured on this AVX512-BF16 CPU at one thread, bf16 autocast made a batch of one
         # slower (p50 88 vs 52 ms; the casts cost more than the small matmuls save) and batches no faster.

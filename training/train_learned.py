@@ -37,6 +37,7 @@ import torch
 from safetensors.torch import save_file
 from tqdm import tqdm
 
+from extraction import weight_files
 from extraction.learned import (
     CONFIG_FILE,
     DecoderConfig,
@@ -73,6 +74,7 @@ class LearnedTrainConfig:
     frozen_layers: int = 2  # minilm-top: encoder layers kept as packaged (and precomputed)
     target: str = "edits"  # "edits" (extraction.edits) or "state" (the whole new state)
     number_hints: bool = True  # each number's value after its placeholder in the input (extraction.numbers)
+    storage: str = "fp16"  # trained weights on disk: fp16 or int8 rows (extraction.weight_files)
     warmup_steps: int = 100
     weight_decay: float = 0.01
     bf16: bool | None = None  # None: where the CPU has native bf16
@@ -163,17 +165,18 @@ def _optimizer(cfg: LearnedTrainConfig, model: LearnedModel) -> torch.optim.Opti
 def _save(out: Path, cfg: LearnedTrainConfig, lcfg: LearnedConfig, model: LearnedModel) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / CONFIG_FILE).write_text(lcfg.to_json())
-    # fp16 on disk halves the committed artefact; loading copies the weights back into fp32 parameters.
-    save_file({k: v.half().contiguous() for k, v in model.decoder.state_dict().items()}, str(out / "decoder.safetensors"))
+    # fp16 (or int8 rows, `extraction.weight_files`) on disk keeps the committed artefact small; loading
+    # copies the weights back into fp32 parameters.
+    weight_files.save(model.decoder.state_dict(), out / "decoder.safetensors", cfg.storage)
     if cfg.design == "minilm-lora":
-        lora = {k: v.half().contiguous() for k, v in model.encoder.state_dict().items() if "lora_" in k}
-        save_file(lora, str(out / "adapter.safetensors"))
+        lora = {k: v for k, v in model.encoder.state_dict().items() if "lora_" in k}
+        weight_files.save(lora, out / "adapter.safetensors", cfg.storage)
     elif cfg.design == "minilm-full":
         save_file({k: v.contiguous() for k, v in model.encoder.state_dict().items()}, str(out / "encoder.safetensors"))
     elif cfg.design == "minilm-top":  # only the trained layers; the rest load from the package
         trained = tuple(f"encoder.layer.{i}." for i in range(cfg.frozen_layers, model.encoder.config.num_hidden_layers))
-        save_file({k: v.half().contiguous() for k, v in model.encoder.state_dict().items() if k.startswith(trained)},
-                  str(out / "encoder.safetensors"))
+        weight_files.save({k: v for k, v in model.encoder.state_dict().items() if k.startswith(trained)},
+                          out / "encoder.safetensors", cfg.storage)
     (out / "train_config.json").write_text(json.dumps(asdict(cfg) | {"command": " ".join(sys.argv)}, indent=2) + "\n")
 
 
@@ -279,7 +282,8 @@ def config_from_args(args: Any) -> LearnedTrainConfig:
         kw["catalog"] = str(args.catalog)
     for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr"),
                       ("silver_lines", "silver_lines"), ("target", "target"), ("threads", "threads"),
-                      ("frozen_layers", "frozen_layers"), ("number_hints", "number_hints")):
+                      ("frozen_layers", "frozen_layers"), ("number_hints", "number_hints"),
+                      ("storage", "storage")):
         if getattr(args, name, None) is not None:  # an explicit 0 counts: `--silver-lines 0` turns silver off
             kw[key] = getattr(args, name)
     if getattr(args, "quick", False):

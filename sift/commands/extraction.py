@@ -206,6 +206,8 @@ def register(subparsers: Any) -> None:
                    help="minilm-top: encoder layers kept as packaged (default 2; the layers above them train)")
     t.add_argument("--no-number-hints", action="store_false", default=None, dest="number_hints",
                    help="minilm-*: numbers as bare placeholders, without their value after them (as before round 4)")
+    t.add_argument("--storage", default=None, choices=["fp16", "int8"],
+                   help="minilm-*: trained weights on disk, fp16 or int8 rows (extraction.weight_files; default fp16)")
     t.add_argument("--threads", type=int, default=None, help="minilm-*: torch threads (default: every core)")
     t.add_argument("--base", default=None, help="pretrained checkpoint to fine-tune, e.g. google/flan-t5-small")
     t.add_argument("--out", default=None, help="output folder (default: <models dir>/extractor)")

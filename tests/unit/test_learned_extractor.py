@@ -39,9 +39,11 @@ def _tiny_encoder(folder):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("design", "target"), [("minilm-frozen", "state"), ("minilm-lora", "edits"),
-                                               ("minilm-top", "edits")])
-def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
+@pytest.mark.parametrize(("design", "target", "storage"), [("minilm-frozen", "state", "fp16"),
+                                                          ("minilm-lora", "edits", "fp16"),
+                                                          ("minilm-top", "edits", "int8")])
+def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target, storage):
+    import torch
     from safetensors.torch import load_file
 
     from extraction.learned import LearnedExtractor
@@ -51,20 +53,24 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target):
     out = tmp_path / "model"
     metrics = main(LearnedTrainConfig(out_dir=str(out), design=design, encoder=str(enc), n_single=150, n_multi=150,
                                       max_steps=6, eval_examples=8, d_ff=64, bf16=False, warmup_steps=2,
-                                      target=target, frozen_layers=1, encoder_lr=1e-2, silver_lines=0))
+                                      target=target, frozen_layers=1, encoder_lr=1e-2, silver_lines=0,
+                                      storage=storage))
     assert metrics["train_steps"] == 6 and (out / "metrics.json").exists() and (out / "decoder.safetensors").exists()
     assert (out / "adapter.safetensors").exists() == (design == "minilm-lora")
     saved = json.loads((out / "learned_config.json").read_text())
     assert saved["target"] == target and saved["number_hints"] is True
     if design == "minilm-top":  # only the trained layer is stored, and loading puts it over the packaged one
-        stored = load_file(str(out / "encoder.safetensors"))
+        from extraction import weight_files
+
+        assert load_file(str(out / "encoder.safetensors"))["encoder.layer.1.output.dense.weight"].dtype == torch.int8
+        stored = weight_files.load(out / "encoder.safetensors")
         assert stored and all(k.startswith("encoder.layer.1.") for k in stored)
         key = next(iter(stored))
         loaded = LearnedExtractor.load(str(out), bf16=False).model.encoder.state_dict()
         from transformers import BertModel
 
         base = BertModel.from_pretrained(str(enc), add_pooling_layer=False).state_dict()
-        assert not base[key].equal(stored[key].float()) and loaded[key].equal(stored[key].float())
+        assert not base[key].equal(stored[key]) and loaded[key].equal(stored[key])
         assert loaded["encoder.layer.0.attention.self.query.weight"].equal(base["encoder.layer.0.attention.self.query.weight"])
     a = LearnedExtractor.load(str(out), bf16=False)
     b = LearnedExtractor.load(str(out), bf16=False)
@@ -94,8 +100,8 @@ def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
     assert default.silver_lines == LearnedTrainConfig.silver_lines > 0 and default.frozen_layers == 2
     assert default.number_hints is True
     bare = config_from_args(parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x",
-                                               "--no-number-hints"]))
-    assert bare.number_hints is False
+                                               "--no-number-hints", "--storage", "int8"]))
+    assert bare.number_hints is False and bare.storage == "int8" and default.storage == "fp16"
 
 
 def test_a_folder_written_before_number_hints_loads_without_them():
