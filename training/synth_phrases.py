@@ -311,11 +311,17 @@ def condition_phrase(rng: random.Random) -> Phrase:
             return Phrase(rng.choice(["that is {w}", "{w} is fine", "{w} only", "in {w} condition"]).format(w=w),
                           "post", {"condition": "renewed"}, "condition")
         return Phrase(w, "pre", {"condition": "renewed"}, "condition")
-    w = rng.choice(["brand new", "new", "new condition", "not refurbished", "new in box", "not used",
-                    "sealed new", "never used"])
-    if w in ("not refurbished", "not used", "new in box", "never used", "new condition"):
-        return Phrase(rng.choice(["that is {w}", "{w}", "in {w}"]).format(w=w) if w != "new condition"
-                      else "in new condition", "post", {"condition": "new"}, "condition")
+    # The annotation guide (evals/real_phrasing/GUIDE.md): "brand new", "only new ones", "no refurbs" are
+    # condition new; a plain "a new X" is not a condition (single_query writes that one with no field).
+    w = rng.choice(["brand new", "new condition", "not refurbished", "new in box", "not used", "sealed new",
+                    "never used", "no refurbs", "no refurbished ones", "nothing used", "no used ones",
+                    "not renewed", "not second hand", "only new ones", "new only"])
+    if w in ("not refurbished", "not used", "new in box", "never used", "not renewed", "not second hand"):
+        return Phrase(rng.choice(["that is {w}", "{w}", "in {w}"]).format(w=w), "post", {"condition": "new"}, "condition")
+    if w == "new condition":
+        return Phrase("in new condition", "post", {"condition": "new"}, "condition")
+    if w.startswith(("no ", "nothing", "only", "new only")):
+        return Phrase(w, "post", {"condition": "new"}, "condition")
     return Phrase(w, "pre", {"condition": "new"}, "condition")
 
 

@@ -176,6 +176,8 @@ def single_query(rng: random.Random, vocab: SynthVocab, n_constraints: int | Non
     rng.shuffle(posts)
     topic = " " + rng.choice(TOPIC_WORDS) if rng.random() < 0.25 else ""
     pre = " ".join(p.text for p in pres)
+    if "condition" not in kinds and rng.random() < 0.05:
+        pre = ("new " + pre).strip()  # "a new samsung phone": wanting a phone, not a condition (the guide)
     q = (pre + " " if pre else "") + need.noun + topic + _join_post(rng, posts)
     budget = None
     if "price_max" not in sets and "price_min" not in sets and rng.random() < 0.07:

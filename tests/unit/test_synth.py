@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from extraction.serialize import format_state, parse_target, to_filters
 from retrieval.filters import ACCESSORIES, PHONES, Filters
@@ -116,3 +117,17 @@ def test_llm_synthesizer_keeps_labels_and_drops_rewrites_that_lose_numbers() -> 
     assert [o.utterance for o in out] == ["hey any samsung phones below 300 bucks", "samsung under $300 pls"]
     assert all(o.target_state == ex.target_state and o.family == "llm/single/1" for o in out)
     assert "samsung phone under 300" in chat.prompts[0] and "3" in chat.prompts[0]
+
+
+def test_condition_labels_follow_the_annotation_guide() -> None:
+    # evals/real_phrasing/GUIDE.md: "no refurbs", "only new ones" are condition new; a plain "a new X" is not
+    from training.synth_phrases import condition_phrase
+
+    rng = random.Random(3)
+    news = [ph for ph in (condition_phrase(rng) for _ in range(3000)) if ph.sets.get("condition") == "new"]
+    assert news and all(ph.text.strip() != "new" for ph in news)
+    assert {"no refurbs", "only new ones"} <= {ph.text for ph in news}
+    examples = generate_examples(SynthConfig(n_single=4000, n_multi=0, seed=5), VOCAB)
+    plain_new = [e for e in examples if re.search(r"\ba new\b", e.utterance) and e.input_state == Filters()
+                 and not re.search(r"brand new|new (?:only|condition|in box)|sealed new", e.utterance)]
+    assert plain_new and all(e.target_state.condition is None for e in plain_new)
