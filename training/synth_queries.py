@@ -65,6 +65,8 @@ def make_need(rng: random.Random, vocab: SynthVocab, want_brand: bool) -> Need:
             brand = rng.choice(vocab.phone_brands[:5])
             lines = [ln for ln in LINES_BY_BRAND.get(brand_key(brand), []) if ln not in ("ipad", "airpods")]
             target = rng.choice(lines) if lines else brand.lower()
+            if lines and rng.random() < 0.4:  # "samsung galaxy a11 case": the phone's maker is still not the brand
+                target = f"{brand_word(rng, brand)} {target}"
             num = rng.choice(["", " 7", " 14", " s23", " 8 pro", " 15", " 12", " a54", " 13 pro max"])
             noun = rng.choice(["{t}{n} {a}", "{a} for {t}{n}", "{a} for my {t}{n}", "{a} for a {t}{n}"]).format(
                 t=target, n=num, a=noun)

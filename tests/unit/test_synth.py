@@ -131,3 +131,14 @@ def test_condition_labels_follow_the_annotation_guide() -> None:
     plain_new = [e for e in examples if re.search(r"\ba new\b", e.utterance) and e.input_state == Filters()
                  and not re.search(r"brand new|new (?:only|condition|in box)|sealed new", e.utterance)]
     assert plain_new and all(e.target_state.condition is None for e in plain_new)
+
+
+def test_an_accessory_for_a_named_phone_does_not_take_the_phone_makers_brand() -> None:
+    # the guide: "case for my samsung s21" has no brand; the generator also writes the maker before the line
+    examples = generate_examples(SynthConfig(n_single=4000, n_multi=0, seed=5), VOCAB)
+    named = [e for e in examples if e.input_state == Filters() and e.target_state.subcategory == ACCESSORIES
+             and re.search(r"\b(?:for (?:my |a )?)?(samsung|apple|google) (galaxy|iphone|pixel)\b", e.utterance)]
+    assert named
+    for e in named:
+        maker = re.search(r"\b(samsung|apple|google) (?:galaxy|iphone|pixel)\b", e.utterance).group(1)
+        assert maker.lower() not in [b.lower() for b in e.target_state.brand], e.utterance
