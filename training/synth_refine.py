@@ -72,6 +72,9 @@ REFINE: dict[str, list[str]] = {
                       "i can only spend {p}", "i can stretch to {p}", "no more than {p} then",
                       "is {p} possible", "would {p} work", "can you do {p}", "what can i get for {p}",
                       "{p} is my max now", "could you go to {p}", "anything for {p}?"],
+    "narrow_list": ["just {x}", "only {x}", "{x} only", "only the {x} ones", "actually just {x}",
+                    "let's stick with {x}", "just the {x} ones please", "on second thought only {x}", "{x} is enough",
+                    "make it just {x}", "hmm, only {x} then"],
     "remove_field": ["{r}"],
     "reset": ["start over", "let's start over", "start again", "new search", "forget everything", "reset",
               "clear all filters", "clear everything", "scratch that", "never mind, start from scratch",
@@ -163,17 +166,47 @@ def _remove_and_add(rng: random.Random, vocab: SynthVocab, state: Filters) -> tu
     return text, merge_sets(state.without(*REMOVE_FIELDS[kind]), ph.sets), [], False, f"remove_add_{kind}/{j}"
 
 
+def _narrow_list(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[str, Filters, list[str], bool, str] | None:
+    """Keep one value of a colour or brand list the state holds two or more of; None when it holds none."""
+    fields = [f for f in ("color", "brand") if len(getattr(state, f)) >= 2]
+    if not fields:
+        return None
+    name = rng.choice(fields)
+    keep = rng.choice(getattr(state, name))
+    if name == "color":
+        said = rng.choice([w for w, c in vocab.colors.items() if c == keep] or [keep])
+    else:
+        said = brand_word(rng, keep)
+    i = rng.randrange(len(REFINE["narrow_list"]))
+    return REFINE["narrow_list"][i].format(x=said), state.merged(**{name: [keep]}), [], False, f"narrow_list/{i}"
+
+
 def random_state(rng: random.Random, vocab: SynthVocab) -> Filters:
     text, sets, _ = single_query(rng, vocab, n_constraints=rng.choice([0, 1, 1, 2, 2, 3]))
-    return merge_sets(Filters(), sets)
+    state = merge_sets(Filters(), sets)
+    # Some earlier turns asked for either of two colours or brands ("black or gray"), so that later turns
+    # can narrow the list ("just black") often enough to learn it.
+    if len(state.color) == 1 and rng.random() < 0.25:
+        other = rng.choice(sorted(set(vocab.colors.values()) - set(state.color)))
+        state = state.merged(color=state.color + [other])
+    elif len(state.brand) == 1 and rng.random() < 0.15:
+        other = rng.choice([b for b in _brands(vocab, state)[:10] if b != state.brand[0]] or state.brand)
+        state = state.merged(brand=list(dict.fromkeys(state.brand + [other])))
+    return state
 
 
 def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[str, Filters, list[str], bool, str]:
     """One refinement of `state`: (utterance, target state, moves, reset, family)."""
     ops = ["add_constraint", "replace_brand", "add_brand", "exclude_brand", "replace_color", "replace_price",
-           "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add"]
-    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05]
+           "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add",
+           "narrow_list"]
+    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04]
     op = rng.choices(ops, weights)[0]
+    if op == "narrow_list":  # "just black" after "black or gray": one value of a two-value list stays
+        narrowed = _narrow_list(rng, vocab, state)
+        if narrowed is not None:
+            return narrowed
+        op = "add_constraint"
     if op == "either_brand":  # two brands, either is fine: the list replaces the brands asked for before
         b = _brand_for(rng, vocab, state)
         b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])

@@ -142,3 +142,15 @@ def test_an_accessory_for_a_named_phone_does_not_take_the_phone_makers_brand() -
     for e in named:
         maker = re.search(r"\b(samsung|apple|google) (?:galaxy|iphone|pixel)\b", e.utterance).group(1)
         assert maker.lower() not in [b.lower() for b in e.target_state.brand], e.utterance
+
+
+def test_narrowing_turns_keep_one_value_of_a_two_value_list() -> None:
+    examples = generate_examples(SynthConfig(n_single=0, n_multi=6000, seed=5), VOCAB)
+    narrow = [e for e in examples if e.family.startswith("narrow_list/")]
+    assert len(narrow) >= 5
+    for e in narrow:
+        changed = [f for f in ("color", "brand") if getattr(e.input_state, f) != getattr(e.target_state, f)]
+        assert len(changed) == 1, e
+        before, after = getattr(e.input_state, changed[0]), getattr(e.target_state, changed[0])
+        assert len(before) >= 2 and len(after) == 1 and after[0] in before
+        assert e.target_state.without(changed[0]) == e.input_state.without(changed[0])
