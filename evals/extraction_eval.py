@@ -47,6 +47,7 @@ from training.synth import (
     read_jsonl,
     split_by_family,
 )
+from training.train_extractor import WEBSHOP_TEXT
 
 
 @dataclass
@@ -58,7 +59,7 @@ class ExtractionEvalConfig:
     max_examples: int = 1000
     n_dialogues: int = 300
     latency_queries: int = 100
-    real_text: str | None = "/work/shared/data/queries/webshop_human_instructions.txt.gz"  # unlabelled smoke test
+    real_text: str | None = WEBSHOP_TEXT  # unlabelled smoke test
     real_lines: int = 300
     # One thread: on a shared 2-core box OpenMP's two-thread barriers made batch-of-1 decoding several times slower.
     threads: int = 1

@@ -56,7 +56,17 @@ from training.synth import (
     write_jsonl,
 )
 
-WEBSHOP_TEXT = "/work/shared/data/queries/webshop_human_instructions.txt.gz"
+
+def _shared_data(relative: str) -> str:
+    """A file of the shared data folder: `../shared/data` beside the checkout (as CI has it), else the
+    machine-wide `/work/shared/data`; the first path when neither has it (callers report it missing)."""
+    candidates = [Path(__file__).resolve().parents[2] / "shared" / "data" / relative,
+                  Path("/work/shared/data") / relative]
+    return str(next((c for c in candidates if c.exists()), candidates[0]))
+
+
+# Real WebShop shopper instructions (silver lines for training, an unlabelled smoke test in evals).
+WEBSHOP_TEXT = _shared_data("queries/webshop_human_instructions.txt.gz")
 
 
 @dataclass
