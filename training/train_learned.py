@@ -283,7 +283,7 @@ def config_from_args(args: Any) -> LearnedTrainConfig:
     for name, key in (("steps", "max_steps"), ("max_minutes", "max_minutes"), ("lr", "lr"),
                       ("silver_lines", "silver_lines"), ("target", "target"), ("threads", "threads"),
                       ("frozen_layers", "frozen_layers"), ("number_hints", "number_hints"),
-                      ("storage", "storage")):
+                      ("storage", "storage"), ("n_single", "n_single"), ("n_multi", "n_multi")):
         if getattr(args, name, None) is not None:  # an explicit 0 counts: `--silver-lines 0` turns silver off
             kw[key] = getattr(args, name)
     if getattr(args, "quick", False):

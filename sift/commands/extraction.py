@@ -218,6 +218,10 @@ def register(subparsers: Any) -> None:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--silver-lines", type=int, default=None, dest="silver_lines",
                    help="minilm-*: add this many real WebShop lines labelled by the rule extractor")
+    t.add_argument("--n-single", type=int, default=None, dest="n_single",
+                   help="minilm-*: synthetic single-turn examples to generate (default 40000)")
+    t.add_argument("--n-multi", type=int, default=None, dest="n_multi",
+                   help="minilm-*: synthetic refinement turns to generate (default 60000)")
     t.add_argument("--quick", action="store_true", help="a few-minute smoke run with a tiny model")
     t.add_argument("--catalog", type=Path, default=None, help="catalog to draw values from (default: demo)")
     t.set_defaults(func=cmd_train)

@@ -100,8 +100,10 @@ def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
     assert default.silver_lines == LearnedTrainConfig.silver_lines > 0 and default.frozen_layers == 2
     assert default.number_hints is True
     bare = config_from_args(parser.parse_args(["train", "extractor", "--design", "minilm-top", "--out", "x",
-                                               "--no-number-hints", "--storage", "int8"]))
+                                               "--no-number-hints", "--storage", "int8", "--n-single", "7",
+                                               "--n-multi", "9"]))
     assert bare.number_hints is False and bare.storage == "int8" and default.storage == "fp16"
+    assert (bare.n_single, bare.n_multi) == (7, 9) and default.n_single == LearnedTrainConfig.n_single
 
 
 def test_a_folder_written_before_number_hints_loads_without_them():
