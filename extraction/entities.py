@@ -31,10 +31,11 @@ from lexicon.load import load
 from lexicon.tokens import Doc
 from lexicon.words import base_colors, carriers, color_shades
 from retrieval.facets import color_families
-from retrieval.filters import Filters
+from retrieval.filters import ACCESSORIES, PHONES, Filters
 
+from .grammar.brands.scan import Hit, has_brand_context, not_a_brand
 from .grammar.context import fuzzy
-from .grammar.gazetteer import gazetteer
+from .grammar.gazetteer import Gazetteer, gazetteer
 from .typos import is_word
 
 if TYPE_CHECKING:
@@ -99,7 +100,20 @@ def add_state(state: Filters | None, entities: EntityMap) -> None:
             entities.add(kind, v)
 
 
-def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+def _brand_word(doc: Doc, g: Gazetteer, toks: list[tuple[str, int, int]], i: int, n: int, key: str,
+                phone_talk: bool) -> bool:
+    """Whether the gazetteer key at tokens i..i+n is a brand *here*, by the grammar's own tests: "noise
+    cancelling", "nothing over 800" and "pack of 3" name no brand ("Noise", "Nothing", "Pack" in a catalog).
+    Only these words lose their placeholder; unmistakable brands keep it wherever they stand."""
+    h = Hit(key, toks[i][1], toks[i + n - 1][2], toks[i - 1][0] if i else "",
+            toks[i + n][0] if i + n < len(toks) else "")
+    if not_a_brand(doc, h, g, False):
+        return False
+    return key not in g.ambiguous or has_brand_context(doc, h, g, toks, False, phone_talk)
+
+
+def _brand_hits(low: str, vocab: Vocabulary, cased: str | None = None,
+                phone_talk: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, canonical brand) for gazetteer brands and product lines, longest match first."""
     g = gazetteer(vocab)
     hits: list[tuple[int, int, str]] = []
@@ -109,7 +123,8 @@ def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
             hits += [(m.start(), m.end(), canonical) for m in pattern.finditer(low)]
     # Hyphens as spaces (same length, so offsets hold): "non-apple", "samsung-made".
     spaced = low.replace("-", " ")
-    toks = [(t.text, t.start, t.end) for t in Doc(spaced, spaced).tokens]
+    doc = Doc(spaced, (cased if cased is not None and len(cased) == len(low) else low).replace("-", " "))
+    toks = [(t.text, t.start, t.end) for t in doc.tokens]
     i = 0
     while i < len(toks):
         found = None
@@ -120,6 +135,8 @@ def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
                     key = key[:-1]  # "pixels", "iphones"
                 if key in g.brands:
                     found = (toks[i][1], toks[i + n - 1][2], g.brands[key], n)
+                    if not _brand_word(doc, g, toks, i, n, key, phone_talk):
+                        found = (0, 0, "", n)  # an ordinary word here: no placeholder, and no fuzzy match
                     break
         tok = toks[i][0]
         if found is None and len(tok) >= 5 and tok.isalpha() and not is_word(tok):
@@ -129,7 +146,8 @@ def _brand_hits(low: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
         if found is None:
             i += 1
             continue
-        hits.append(found[:3])
+        if found[2]:
+            hits.append(found[:3])
         i += found[3]
     return hits
 
@@ -177,6 +195,11 @@ def _carrier_hits(low: str) -> list[tuple[int, int, str]]:
     return hits
 
 
+def _phone_talk(state: Filters | None) -> bool:
+    """Phones are being discussed (the grammar's test): then "or apple" or "apple please" is a brand."""
+    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude))
+
+
 def tag_entities(utterance: str, vocab: Vocabulary, state: Filters | None = None,
                  entities: EntityMap | None = None) -> tuple[str, EntityMap]:
     """(utterance with a typed placeholder before each entity, map). Overlaps: carrier > brand > color."""
@@ -190,7 +213,7 @@ def tag_entities(utterance: str, vocab: Vocabulary, state: Filters | None = None
         return all(b <= s or a >= e for s, e, _, _ in spans)
 
     for kind, hits in (("carrier", _carrier_hits(low) if vocab.carriers or not vocab.strict else []),
-                       ("brand", _brand_hits(low, vocab)), ("color", _color_hits(low, vocab))):
+                       ("brand", _brand_hits(low, vocab, text, _phone_talk(state))), ("color", _color_hits(low, vocab))):
         for a, b, canonical in hits:
             if free(a, b):
                 spans.append((a, b, kind, canonical))

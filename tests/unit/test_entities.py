@@ -75,3 +75,16 @@ def test_words_the_grammar_reads_as_no_colour_get_no_colour_placeholder() -> Non
     for text in ("a gold plated hdmi cable", "a remote for the blue ray player", "green tea"):
         assert tag_entities(text, _vocab())[1].values["color"] == [], text
     assert tag_entities("a black phone", _vocab())[1].values["color"] == ["black"]
+
+
+def test_brand_names_that_are_ordinary_words_get_a_placeholder_only_where_the_grammar_reads_a_brand() -> None:
+    # a catalog selling "Noise" earbuds and "Nothing" phones: the grammar's own context tests decide
+    vocab = _vocab(brands=("Samsung", "Noise", "Nothing", "Apple"))
+    for text in ("noise cancelling headphones in black", "a new galaxy, nothing over 800", "i want an apple"):
+        tagged, ents = tag_entities(text, vocab)
+        assert [v for v in ents.values["brand"] if v != "Samsung"] == [], tagged
+    for text, brand in (("noise earbuds under 30", "Noise"), ("a nothing phone", "Nothing"),
+                        ("something from apple", "Apple"), ("not samsung", "Samsung")):
+        assert tag_entities(text, vocab)[1].values["brand"] == [brand], text
+    # while phones are discussed, a short reply names a brand
+    assert tag_entities("apple please", vocab, Filters(subcategory="Cell Phones"))[1].values["brand"] == ["Apple"]

@@ -266,6 +266,7 @@ def test_catalog_vocabulary_limits_brands():
     ("what about apple", {"brand": ["Apple"]}),
     ("or nothing", {"brand": ["Samsung", "Nothing"]}),
     ("i like apple juice", {}),
+    ("nothing over 800", {"price_max": 800.0}),  # a negated bound, not the brand Nothing
 ])
 def test_ambiguous_brands_while_phones_are_discussed(ex, text, expected):
     state = Filters(subcategory=PHONES, brand=["Samsung"])

@@ -79,6 +79,8 @@ def not_a_brand(doc: Doc, h: Hit, g: Gazetteer, in_list: bool) -> bool:
         return True  # a catalog whose brand is a title's first word has brands "The", "One", "Half"
     if h.key in load("brands").sets["negation_words"] and _color_follows(low[h.end:]):
         return True  # "nothing in gold", "none in pink": a color ruled out
+    if h.key in load("brands").sets["negation_words"] and rx["bound_after"].match(low[h.end:]):
+        return True  # "nothing over 800": a bound ruled out
     if rx["component_after"].match(low[h.end:]):
         return True  # "intel core i5", "snapdragon processor": a spec of the product, not its brand
     if h.key == "blu" and h.next_tok in ("ray", "rays"):
