@@ -31,9 +31,9 @@ from lexicon.load import load
 from lexicon.tokens import Doc
 from lexicon.words import base_colors, carriers, color_shades
 from retrieval.facets import color_families
-from retrieval.filters import ACCESSORIES, PHONES, Filters
+from retrieval.filters import Filters
 
-from .grammar.brands.scan import Hit, has_brand_context, not_a_brand
+from .grammar.brands.scan import Hit, has_brand_context, not_a_brand, phones_discussed
 from .grammar.context import fuzzy
 from .grammar.gazetteer import Gazetteer, gazetteer
 from .typos import is_word
@@ -195,11 +195,6 @@ def _carrier_hits(low: str) -> list[tuple[int, int, str]]:
     return hits
 
 
-def _phone_talk(state: Filters | None) -> bool:
-    """Phones are being discussed (the grammar's test): then "or apple" or "apple please" is a brand."""
-    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude))
-
-
 def tag_entities(utterance: str, vocab: Vocabulary, state: Filters | None = None,
                  entities: EntityMap | None = None) -> tuple[str, EntityMap]:
     """(utterance with a typed placeholder before each entity, map). Overlaps: carrier > brand > color."""
@@ -213,7 +208,7 @@ def tag_entities(utterance: str, vocab: Vocabulary, state: Filters | None = None
         return all(b <= s or a >= e for s, e, _, _ in spans)
 
     for kind, hits in (("carrier", _carrier_hits(low) if vocab.carriers or not vocab.strict else []),
-                       ("brand", _brand_hits(low, vocab, text, _phone_talk(state))), ("color", _color_hits(low, vocab))):
+                       ("brand", _brand_hits(low, vocab, text, phones_discussed(state))), ("color", _color_hits(low, vocab))):
         for a, b, canonical in hits:
             if free(a, b):
                 spans.append((a, b, kind, canonical))

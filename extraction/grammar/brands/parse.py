@@ -8,7 +8,7 @@ from ..context import Turn
 from . import apply, extra
 from .compat import model_phrase, names_a_phone
 from .roles import Roles, classify, unexcludes
-from .scan import brand_tokens, has_brand_context, hits, not_a_brand
+from .scan import brand_tokens, has_brand_context, hits, not_a_brand, phones_discussed
 
 
 def parse(t: Turn) -> None:
@@ -17,8 +17,7 @@ def parse(t: Turn) -> None:
     plural = {a for tok, a, b in toks if low[a:b] != tok}
     accessory_ctx = update.set.get("subcategory") == ACCESSORIES or (
         "subcategory" not in update.set and bool(state and state.subcategory == ACCESSORIES))
-    phone_talk = bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude)) \
-        or update.set.get("subcategory") in (PHONES, ACCESSORIES)
+    phone_talk = phones_discussed(state) or update.set.get("subcategory") in (PHONES, ACCESSORIES)
     roles = Roles()
     for h in hits(t.doc, toks, g):
         in_list = roles.in_list(low, h.start)

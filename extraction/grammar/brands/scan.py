@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lexicon.load import load
 from lexicon.tokens import Doc
 from lexicon.words import base_colors, color_shades
+from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 from ..gazetteer import Gazetteer
 
@@ -61,6 +62,11 @@ def hits(doc: Doc, toks: list[tuple[str, int, int]], g: Gazetteer) -> Iterator[H
         i += n
         if doc.free(start, end):
             yield Hit(key, start, end, toks[i - n - 1][0] if i - n - 1 >= 0 else "", toks[i][0] if i < len(toks) else "")
+
+
+def phones_discussed(state: Filters | None) -> bool:
+    """Phones or their accessories are the topic so far: then "or apple", "apple please" name a brand."""
+    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude))
 
 
 def listed_with_brand(after: str, g: Gazetteer) -> bool:
