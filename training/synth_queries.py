@@ -128,7 +128,19 @@ def merge_sets(state: Filters, sets: dict[str, Any]) -> Filters:
 
 
 KIND_WEIGHTS = [("price", 0.3), ("rating", 0.17), ("reviews", 0.13), ("color", 0.12), ("storage", 0.08),
-                 ("carrier", 0.08), ("condition", 0.06), ("brand_exclude", 0.06)]
+                 ("carrier", 0.08), ("condition", 0.06), ("brand_exclude", 0.06), ("color_exclude", 0.04)]
+# Kinds one query does not say together: a colour wanted and a colour excluded in one breath is rare and
+# often contradictory ("black, not black").
+CLASHES = {frozenset(("color", "color_exclude"))}
+
+# Exclusions of two brands at once ("no huawei or xiaomi", "neither samsung nor motorola"): a real shopper's
+# "or" after a negation excludes both, the opposite of "samsung or motorola".
+TWO_BRAND_EXCLUSIONS = ["no {b} or {b2}", "neither {b} nor {b2}", "not {b} or {b2}", "no {b}, no {b2}",
+                        "nothing from {b} or {b2}", "except {b} and {b2}", "but not {b} or {b2}",
+                        "without {b} or {b2}", "not {b} and not {b2}", "other than {b} or {b2}"]
+COLOR_EXCLUSIONS = ["not {c}", "but not {c}", "not in {c}", "in any color but {c}", "any colour except {c}",
+                    "that isn't {c}", "that are not {c}", "no {c} ones", "anything but {c}", "except {c}",
+                    "in any color other than {c}", "excluding {c}", "but no {c} please", "not the {c} one"]
 
 
 def constraint_phrase(rng: random.Random, vocab: SynthVocab, kind: str, sub: str | None) -> Phrase:
@@ -146,8 +158,17 @@ def constraint_phrase(rng: random.Random, vocab: SynthVocab, kind: str, sub: str
         return carrier_phrase(rng, vocab)
     if kind == "condition":
         return condition_phrase(rng)
+    if kind == "color_exclude":
+        said = rng.choice(list(vocab.colors))
+        return Phrase(rng.choice(COLOR_EXCLUSIONS).format(c=said), "post", {"color_exclude": [vocab.colors[said]]},
+                      "color_exclude")
     brands = vocab.phone_brands if sub != ACCESSORIES else vocab.accessory_brands
     b = rng.choice(brands[:8])
+    if rng.random() < 0.3:
+        b2 = rng.choice([x for x in brands[:8] if x != b] or [b])
+        if b2 != b:
+            t = rng.choice(TWO_BRAND_EXCLUSIONS).format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+            return Phrase(t, "post", {"brand_exclude": [b, b2]}, "brand_exclude")
     t = rng.choice(["not {b}", "no {b}", "but not {b}", "anything but {b}", "except {b}", "other than {b}",
                     "that isn't {b}", "not from {b}", "excluding {b}", "but no {b} please", "non-{b}",
                     "without {b}"]).format(b=brand_word(rng, b))
@@ -166,7 +187,7 @@ def single_query(rng: random.Random, vocab: SynthVocab, n_constraints: int | Non
         pool = [(kd, w) for kd, w in pool if kd not in ("storage", "carrier")]
     while len(kinds) < k and len(kinds) < len(pool):
         kd = rng.choices([p[0] for p in pool], [p[1] for p in pool])[0]
-        if kd not in kinds:
+        if kd not in kinds and not any(frozenset((kd, other)) in CLASHES for other in kinds):
             kinds.append(kd)
     phrases = [constraint_phrase(rng, vocab, kd, sub) for kd in kinds]
     sets: dict[str, Any] = dict(need.sets)

@@ -65,13 +65,23 @@ REFINE: dict[str, list[str]] = {
     "replace_color": ["what about {c} instead", "actually make it {c}", "show me {c} ones instead",
                       "i'd rather have {c}", "{c} instead", "change the color to {c}", "how about in {c}",
                       "not {oldc}, {c}", "switch to {c}", "any in {c} instead", "do they come in {c}",
-                      "prefer {c} actually"],
+                      "prefer {c} actually", "{oldc} is boring, any {c} ones?", "{oldc}'s too loud, go with {c}",
+                      "not a fan of {oldc}, {c} instead", "hmm {oldc} looks bad, {c}?", "{c} rather than {oldc}",
+                      "swap {oldc} for {c}", "{oldc} is a no, show {c}"],
+    "exclude_color": ["not {c}", "no {c} ones", "no {c} please", "anything but {c}", "i don't want {c}",
+                      "not in {c}", "skip the {c} ones", "{c} is out", "any color except {c}", "avoid {c}",
+                      "hide the {c} ones", "without {c}", "nothing in {c}", "i hate {c}", "not {c} though"],
+    "exclude_brands": ["no {b} or {b2}", "neither {b} nor {b2}", "no {b}, no {b2}", "not {b} and not {b2} either",
+                       "nothing from {b} or {b2}", "skip {b} and {b2}", "exclude {b} and {b2}",
+                       "i don't want {b} or {b2}", "no {b} and no {b2} please", "anything but {b} or {b2}"],
     "replace_price": ["actually under {p}", "what about under {p}", "make it under {p}", "change the budget to {p}",
                       "my budget is {p} now", "can we go up to {p}", "ok up to {p} then",
                       "let's say max {p}", "raise my budget to {p}", "lower the max to {p}", "budget is {p} instead",
                       "i can only spend {p}", "i can stretch to {p}", "no more than {p} then",
                       "is {p} possible", "would {p} work", "can you do {p}", "what can i get for {p}",
-                      "{p} is my max now", "could you go to {p}", "anything for {p}?"],
+                      "{p} is my max now", "could you go to {p}", "anything for {p}?", "a bit more budget, say {p}",
+                      "let's bump it to {p}", "i could go to {p} actually", "bring it down to {p}",
+                      "max {p} please"],
     "narrow_list": ["just {x}", "only {x}", "{x} only", "only the {x} ones", "actually just {x}",
                     "let's stick with {x}", "just the {x} ones please", "on second thought only {x}", "{x} is enough",
                     "make it just {x}", "hmm, only {x} then"],
@@ -199,8 +209,8 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
     """One refinement of `state`: (utterance, target state, moves, reset, family)."""
     ops = ["add_constraint", "replace_brand", "add_brand", "exclude_brand", "replace_color", "replace_price",
            "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add",
-           "narrow_list"]
-    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04]
+           "narrow_list", "exclude_color", "exclude_brands"]
+    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04, 0.03, 0.02]
     op = rng.choices(ops, weights)[0]
     if op == "narrow_list":  # "just black" after "black or gray": one value of a two-value list stays
         narrowed = _narrow_list(rng, vocab, state)
@@ -246,6 +256,21 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
         text = REFINE[op][i].format(b=brand_word(rng, b))
         target = merge_sets(state, {"brand_exclude": state.brand_exclude + [b]})
         return text, target, [], False, f"{op}/{i}"
+    if op == "exclude_color":  # "not black": an excluded colour is no longer wanted (extraction.state)
+        free = [k for k, v in vocab.colors.items() if v not in state.color_exclude] or list(vocab.colors)
+        c = rng.choice(state.color) if state.color and rng.random() < 0.3 else rng.choice(free)
+        said = c if c in vocab.colors else rng.choice([k for k, v in vocab.colors.items() if v == c] or [c])
+        base = vocab.colors.get(said, said)
+        i = rng.randrange(len(REFINE[op]))
+        target = merge_sets(state, {"color_exclude": [*state.color_exclude, base]})
+        return REFINE[op][i].format(c=said), target, [], False, f"{op}/{i}"
+    if op == "exclude_brands":  # "no huawei or xiaomi": both excluded, unlike "huawei or xiaomi"
+        b = _brand_for(rng, vocab, state)
+        b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])
+        i = rng.randrange(len(REFINE[op]))
+        text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+        new = [x for x in dict.fromkeys((b, b2)) if x not in state.brand_exclude]
+        return text, merge_sets(state, {"brand_exclude": state.brand_exclude + new}), [], False, f"{op}/{i}"
     if op == "replace_color":
         ph = color_phrase(rng, vocab)
         said = [k for k, v in vocab.colors.items() if v == ph.sets["color"][0]]

@@ -154,3 +154,26 @@ def test_narrowing_turns_keep_one_value_of_a_two_value_list() -> None:
         before, after = getattr(e.input_state, changed[0]), getattr(e.target_state, changed[0])
         assert len(before) >= 2 and len(after) == 1 and after[0] in before
         assert e.target_state.without(changed[0]) == e.input_state.without(changed[0])
+
+
+def test_exclusions_of_colours_and_of_two_brands_exclude_every_value_said() -> None:
+    # "not black", "any colour except pink", "no huawei or xiaomi", "neither samsung nor motorola": after a
+    # negation every value said is excluded; none of them is wanted
+    examples = generate_examples(SynthConfig(n_single=3000, n_multi=6000, seed=5, typo_rate=0.0), VOCAB)
+    colour_turns = [e for e in examples if e.family.startswith("exclude_color/")]
+    brand_turns = [e for e in examples if e.family.startswith("exclude_brands/")]
+    fresh = [e for e in examples if e.family.startswith(("single/", "budget/")) and e.input_state == Filters()]
+    single_colour = [e for e in fresh if e.target_state.color_exclude]
+    single_two = [e for e in fresh if len(e.target_state.brand_exclude) == 2]
+    assert min(len(colour_turns), len(brand_turns), len(single_colour), len(single_two)) >= 5
+    for e in colour_turns + single_colour:
+        new = [c for c in e.target_state.color_exclude if c not in e.input_state.color_exclude]
+        assert len(new) == 1 and new[0] not in e.target_state.color, e
+        said = [w for w, base in VOCAB.colors.items() if base == new[0] and w in e.utterance.lower()]
+        assert said, e.utterance
+    for e in brand_turns + single_two:
+        new = [b for b in e.target_state.brand_exclude if b not in e.input_state.brand_exclude]
+        assert 1 <= len(new) <= 2 and not set(new) & set(e.target_state.brand), e
+        if e in brand_turns:
+            assert e.target_state.without("brand_exclude", "brand") == e.input_state.without("brand_exclude", "brand")
+            assert set(e.target_state.brand) <= set(e.input_state.brand)
