@@ -1,0 +1,77 @@
+"""Follow-up phrasings the rule grammar reads (issue 15, round 4): a colour judged after it ("black is
+boring"), "neither ... nor", a number offered after a direction ("a bit more budget, say 450"), "none above"."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.rules import RuleExtractor
+from extraction.vocabulary import Vocabulary
+from retrieval.filters import PHONES, Filters
+
+
+@pytest.fixture(scope="module")
+def ex() -> RuleExtractor:
+    return RuleExtractor(Vocabulary.default())
+
+
+def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
+    return ex.extract(text, state or Filters()).filters.active()
+
+
+@pytest.mark.parametrize("text, old, new", [
+    ("hmm black is boring, any red ones?", "black", "red"),
+    ("yellow's too loud, go with orange", "yellow", "orange"),
+    ("white looks so dull, blue?", "white", "blue"),
+])
+def test_a_colour_judged_after_it_is_swapped_for_the_one_named_next(ex, text, old, new):
+    got = _active(ex, text, Filters(subcategory=PHONES, color=[old]))
+    assert got["color"] == [new] and "color_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text", ["the black is great", "black's fine", "white looks good", "is black out of stock?"])
+def test_a_colour_praised_or_asked_about_stays_wanted(ex, text):
+    got = _active(ex, text, Filters(subcategory=PHONES, color=["black", "white"]))
+    assert "color_exclude" not in got and got["color"], got
+
+
+def test_a_colour_judged_with_none_wanted_is_excluded(ex):
+    assert _active(ex, "pink is a no")["color_exclude"] == ["pink"]
+
+
+@pytest.mark.parametrize("text, field, values", [
+    ("neither samsung nor motorola", "brand_exclude", ["Samsung", "Motorola"]),
+    ("phones in neither red nor pink", "color_exclude", ["red", "pink"]),
+])
+def test_neither_nor_excludes_both(ex, text, field, values):
+    got = _active(ex, text)
+    assert sorted(got[field]) == sorted(values) and not got.get(field.replace("_exclude", "")), got
+
+
+@pytest.mark.parametrize("text, price_max", [
+    ("a bit more budget, say 450", 450.0), ("i can spend more, like 500", 500.0), ("cheaper, maybe 250", 250.0),
+    ("too expensive, say 200", 200.0), ("let's bump it to 450", 450.0), ("i could go to 450 actually", 450.0),
+    ("bring it down to $250", 250.0),
+])
+def test_a_number_offered_after_a_direction_sets_the_budget(ex, text, price_max):
+    got = _active(ex, text, Filters(subcategory=PHONES, price_max=300))
+    assert got["price_max"] == price_max, got
+
+
+def test_more_budget_without_a_number_is_a_move_up_not_a_cheap_level(ex):
+    got = _active(ex, "i have more budget now", Filters(subcategory=PHONES, price_max=300))
+    assert isinstance(got["price_max"], float) and got["price_max"] > 300, got  # the ceiling moves up
+    assert _active(ex, "something more budget friendly").get("price_max") == "low"
+
+
+@pytest.mark.parametrize("text", ["bump it to 4 stars", "could go to 256gb"])
+def test_a_budget_phrase_before_another_unit_leaves_the_budget(ex, text):
+    assert _active(ex, text, Filters(subcategory=PHONES, price_max=300))["price_max"] == 300.0
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("none above 4 stars", "average_rating_max", 4.0), ("none of them over 500", "price_max", 500.0),
+    ("none under 100", "price_min", 100.0),
+])
+def test_none_before_a_bound_flips_it(ex, text, field, value):
+    assert _active(ex, text, Filters(subcategory=PHONES))[field] == value
