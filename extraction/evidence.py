@@ -12,6 +12,11 @@ the state before the turn is kept, with a warning.
 Brands, colours and carriers are checked the same way: a value the state did not have stands only if the
 input carried its placeholder. A target can name a value in words where the tagger gave it no placeholder,
 so a model can learn to write, say, "Xiaomi" from nothing ("earbuds from jbl or bose" -> brand Xiaomi).
+
+Polarity is checked against the grammar's own reading of the turn (`check_polarity`): a brand or colour the
+model newly *wants* that the grammar newly *rules out* ("no huawei or xiaomi", "any colour except pink") is
+excluded instead, and the other way round. Negation scope is where the grammar is precise and a small model
+is not: placeholders hide no polarity, so the model must learn every way of saying "not".
 """
 
 from __future__ import annotations
@@ -64,3 +69,32 @@ def check_entities(utterance: str, proposed: Filters, before: Filters | None,
 
 def _written(value: str, low: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None
+
+
+POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
+
+
+def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with each brand or colour that it newly puts on one side of a wanted/excluded pair and
+    `reading` (the grammar's state after the same turn) newly puts on the other side moved to the grammar's side."""
+    changes: dict[str, list[str]] = {}
+    warnings = []
+    for wanted, excluded in POLARITY_PAIRS:
+        lists = {name: list(getattr(proposed, name)) for name in (wanted, excluded)}
+        for side, other in ((wanted, excluded), (excluded, wanted)):
+            had = {str(v).lower() for v in getattr(before, side)} if before is not None else set()
+            read_other = {str(v).lower() for v in getattr(reading, other)}
+            read_side = {str(v).lower() for v in getattr(reading, side)}
+            for v in list(lists[side]):
+                key = str(v).lower()
+                if key in had or key not in read_other or key in read_side:
+                    continue
+                lists[side].remove(v)
+                if key not in {str(x).lower() for x in lists[other]}:
+                    lists[other].append(v)
+                warnings.append(f"the model put {v} under {side.replace('_', ' ')}, but the message reads as "
+                                f"{other.replace('_', ' ')}; moved")
+        for name, values in lists.items():
+            if values != list(getattr(proposed, name)):
+                changes[name] = values
+    return (proposed.merged(**changes) if changes else proposed), warnings

@@ -59,11 +59,11 @@ def test_an_entity_model_writes_brands_of_the_serving_catalog_it_was_never_train
 
     tok = tiny_seq2seq_tokenizer()
     vocab = _vocab(brands=("Zorblax", "Samsung"))
-    model = ScriptedSeq2Seq(tok, ["brand=b1 ; brand_exclude=b0 ; color=c0", "brand=b5 ; color=c3"])
+    model = ScriptedSeq2Seq(tok, ["brand=b0 ; brand_exclude=b1 ; color=c0", "brand=b5 ; color=c3"])
     ex = Seq2SeqExtractor(model, tok, vocab=vocab, delexicalise=True, entities=True)
     first, garbage = ex.extract_batch(["samsung, no zorblax, in green", "zorblax in green"],
                                       [None, None])
-    assert first.filters.brand == ["Zorblax"] and first.filters.brand_exclude == ["Samsung"]
+    assert first.filters.brand == ["Samsung"] and first.filters.brand_exclude == ["Zorblax"]
     assert first.filters.color == ["green"]
     # placeholders the input never had are dropped with a warning, never an exception
     assert garbage.filters.brand == [] and garbage.filters.color == []

@@ -68,3 +68,40 @@ def test_an_entity_model_cannot_write_a_brand_from_nothing():
     nothing, said = ex.extract_batch(["earbuds from jbl or bose", "a xiaomi phone"], [None, None])
     assert nothing.filters.brand == [] and any("does not name" in w for w in nothing.warnings)
     assert said.filters.brand == ["Xiaomi"]
+
+
+@pytest.mark.parametrize("proposed, before, reading, expected", [
+    # "no huawei or xiaomi": the model wanted what the grammar rules out
+    (Filters(brand=["Huawei", "Xiaomi"]), None, Filters(brand_exclude=["Huawei", "Xiaomi"]),
+     Filters(brand_exclude=["Huawei", "Xiaomi"])),
+    # "any colour except pink"
+    (Filters(color=["pink"]), None, Filters(color_exclude=["pink"]), Filters(color_exclude=["pink"])),
+    # the other way round: the model excluded what the grammar reads as wanted ("samsung is fine again")
+    (Filters(brand_exclude=["Samsung"]), None, Filters(brand=["Samsung"]), Filters(brand=["Samsung"])),
+    # where the grammar reads nothing, or the same, the model stands
+    (Filters(brand=["Apple"]), None, Filters(), Filters(brand=["Apple"])),
+    (Filters(color=["black"], color_exclude=["red"]), None, Filters(color=["black"], color_exclude=["red"]),
+     Filters(color=["black"], color_exclude=["red"])),
+    # a value carried over from the state before is the model's to keep
+    (Filters(brand=["Apple"]), Filters(brand=["Apple"]), Filters(brand_exclude=["Apple"]), Filters(brand=["Apple"])),
+])
+def test_polarity_follows_the_grammar_for_values_new_this_turn(proposed, before, reading, expected):
+    from extraction.evidence import check_polarity
+
+    kept, warnings = check_polarity(proposed, before, reading)
+    assert kept == expected
+    assert bool(warnings) == (kept != proposed)
+
+
+def test_a_seq2seq_extractor_checks_polarity_against_the_grammar():
+    from extraction.seq2seq import Seq2SeqExtractor
+    from extraction.vocabulary import Vocabulary
+    from tests.fakes import ScriptedSeq2Seq, tiny_seq2seq_tokenizer
+
+    tok = tiny_seq2seq_tokenizer()
+    model = ScriptedSeq2Seq(tok, ["subcategory=Cell Phones ; color=black", "subcategory=Cell Phones ; color=black"])
+    ex = Seq2SeqExtractor(model, tok, vocab=Vocabulary.default())
+    negated, wanted = ex.extract_batch(["show me phones that are not black", "black phones please"], [None, None])
+    assert negated.filters.color == [] and negated.filters.color_exclude == ["black"]
+    assert any("moved" in w for w in negated.warnings)
+    assert wanted.filters.color == ["black"] and not wanted.filters.color_exclude
