@@ -210,8 +210,12 @@ def build_encoder(cfg: LearnedConfig) -> tuple[Any, Any]:
     """(BertModel, tokenizer) for `cfg.encoder` (the packaged MiniLM by default), LoRA-wrapped for that design."""
     from transformers import AutoTokenizer, BertModel  # lazy: ~3 s import, only when a model is built
 
+    class _Encoder(BertModel):
+        # a sentence-transformers checkpoint carries a pooler this encoder leaves out: not worth a load report
+        _keys_to_ignore_on_load_unexpected = [r"pooler\."]
+
     path = packaged_encoder_path() if cfg.encoder == PACKAGED else cfg.encoder
-    encoder = BertModel.from_pretrained(path, add_pooling_layer=False)
+    encoder = _Encoder.from_pretrained(path, add_pooling_layer=False)
     tokenizer = AutoTokenizer.from_pretrained(path)
     if cfg.design == "minilm-lora":
         from peft import LoraConfig, get_peft_model  # lazy: only the LoRA design needs peft
