@@ -13,6 +13,9 @@ SIFT_EXTRACTOR (or `--model` where a command has it) names the extractor:
     seq2seq          the trained model in `<models_dir>/extractor`, whatever its evaluation says
     PATH or hub id   that seq2seq model, whatever its evaluation says
 
+Whichever model serves, the rule grammar reads every turn beside it (`extraction.shadow`): each turn where the two
+disagree is one INFO line on the `extraction.shadow` logger, for a maintainer.
+
 Every entry point says which extractor runs and why (`Choice.line()`), so nobody wonders why
 `sift extract` and the chat window disagree:
 
@@ -191,6 +194,11 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
             from extraction.seq2seq import Seq2SeqExtractor  # lazy: only the chosen extractor is imported
 
             extractor = Seq2SeqExtractor.load(str(d.model), vocab=vocab)
+    if d.kind != "rules":
+        from extraction.rules import RuleExtractor  # lazy: see above
+        from extraction.shadow import Shadowed  # the grammar reads beside the model; disagreements are logged
+
+        extractor = Shadowed(extractor, RuleExtractor(vocab))
     choice = Choice(d.kind, d.reason, d.model, extractor)
     log.info("%s", choice.line())
     return choice

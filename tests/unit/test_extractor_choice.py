@@ -12,6 +12,7 @@ import pytest
 
 from extraction.rules import RuleExtractor
 from extraction.seq2seq import Seq2SeqExtractor
+from extraction.shadow import Shadowed
 from sift import wiring
 from sift.cli import main
 from sift.extractor_choice import decide
@@ -130,7 +131,10 @@ def test_a_model_that_beat_the_rules_is_used_everywhere(models_dir, tmp_path, de
     _, err = _chat(capsys, tmp_path, demo_engine, monkeypatch)
     assert line in err
     assistant, choice = wiring.build_assistant(Settings(), demo_engine, None)
-    assert choice.line() == line and isinstance(assistant.extractor, Seq2SeqExtractor)
+    assert choice.line() == line and isinstance(assistant.extractor, Shadowed)
+    # the model serves; the grammar reads beside it, for the disagreement log (extraction.shadow)
+    assert isinstance(assistant.extractor.primary, Seq2SeqExtractor)
+    assert isinstance(assistant.extractor.shadow, RuleExtractor)
 
 
 def test_an_unevaluated_model_keeps_the_rules_and_says_how_to_evaluate_it(models_dir, capsys):

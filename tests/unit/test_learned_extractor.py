@@ -161,7 +161,7 @@ def test_choose_extractor_loads_a_learned_folder_with_the_learned_class(tmp_path
     monkeypatch.setattr("extraction.learned.LearnedExtractor.load",
                         classmethod(lambda cls, path, vocab=None, **kw: loaded.append(path) or "learned"))
     choice = choose_extractor(Settings(models_dir=tmp_path / "models"), Vocabulary.default())
-    assert choice.extractor == "learned" and loaded == [str(tmp_path / "models" / "extractor")]
+    assert choice.extractor.primary == "learned" and loaded == [str(tmp_path / "models" / "extractor")]
 
 
 def test_real_phrasing_set_loads_is_split_and_scores():

@@ -26,7 +26,8 @@ def test_auto_uses_a_model_that_beat_the_rules(tmp_path, demo_engine, monkeypatc
     loaded = []
     monkeypatch.setattr("extraction.seq2seq.Seq2SeqExtractor.load",
                         classmethod(lambda cls, path, vocab=None, **kw: loaded.append(path) or "model"))
-    assert wiring.choose_for_engine(Settings(models_dir=tmp_path / "models"), demo_engine).extractor == "model"
+    served = wiring.choose_for_engine(Settings(models_dir=tmp_path / "models"), demo_engine).extractor
+    assert served.primary == "model" and isinstance(served.shadow, RuleExtractor)  # the grammar reads beside it
     assert loaded == [str(tmp_path / "models" / "extractor")]
 
 
