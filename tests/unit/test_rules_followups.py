@@ -75,3 +75,13 @@ def test_a_budget_phrase_before_another_unit_leaves_the_budget(ex, text):
 ])
 def test_none_before_a_bound_flips_it(ex, text, field, value):
     assert _active(ex, text, Filters(subcategory=PHONES))[field] == value
+
+
+@pytest.mark.parametrize("text", ["is 650 possible", "would 650 work", "650 possible?", "could you do 650?"])
+def test_a_budget_asked_as_a_question_sets_it(ex, text):
+    assert _active(ex, text, Filters(subcategory=PHONES, price_max=600))["price_max"] == 650.0
+
+
+@pytest.mark.parametrize("text, condition", [("no refurbs", "new"), ("refurbs are fine", "renewed")])
+def test_refurbs_is_the_renewed_condition(ex, text, condition):
+    assert _active(ex, text)["condition"] == condition
