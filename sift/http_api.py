@@ -8,7 +8,7 @@
     GET  /api/transcripts/{conversation}   (staff) one conversation; ?format=json|jsonl|html
 
     >>> router = make_router(get_runtime, Settings())        # doctest: +SKIP
-    >>> mount(chainlit_app, router)   # before Chainlit's catch-all GET route, which would shadow /api/health
+    >>> mount(chainlit_app, router)   # doctest: +SKIP  (before Chainlit's catch-all GET route, which would shadow /api/health)
 
 Contract details:
 - `turn` is the 1-based number of the conversation's turn, counted from the checkpointer (one checkpoint per
