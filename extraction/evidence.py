@@ -83,7 +83,8 @@ def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) 
         lists = {name: list(getattr(proposed, name)) for name in (wanted, excluded)}
         for side, other in ((wanted, excluded), (excluded, wanted)):
             had = {str(v).lower() for v in getattr(before, side)} if before is not None else set()
-            read_other = {str(v).lower() for v in getattr(reading, other)}
+            had_other = {str(v).lower() for v in getattr(before, other)} if before is not None else set()
+            read_other = {str(v).lower() for v in getattr(reading, other)} - had_other  # new this turn only
             read_side = {str(v).lower() for v in getattr(reading, side)}
             for v in list(lists[side]):
                 key = str(v).lower()

@@ -82,6 +82,9 @@ def test_an_entity_model_cannot_write_a_brand_from_nothing():
     (Filters(brand=["Apple"]), None, Filters(), Filters(brand=["Apple"])),
     (Filters(color=["black"], color_exclude=["red"]), None, Filters(color=["black"], color_exclude=["red"]),
      Filters(color=["black"], color_exclude=["red"])),
+    # "huawei is fine again": an exclusion the grammar only carried over does not overrule the model
+    (Filters(brand=["Huawei"]), Filters(brand_exclude=["Huawei"]), Filters(brand_exclude=["Huawei"]),
+     Filters(brand=["Huawei"])),
     # a value carried over from the state before is the model's to keep
     (Filters(brand=["Apple"]), Filters(brand=["Apple"]), Filters(brand_exclude=["Apple"]), Filters(brand=["Apple"])),
 ])
