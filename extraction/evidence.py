@@ -56,7 +56,7 @@ def check_entities(utterance: str, proposed: Filters, before: Filters | None,
     low = utterance.lower()
     changes, warnings = {}, []
     for name, kind in FIELD_KIND.items():
-        had = {str(v).lower() for v in getattr(before, name)} if before is not None else set()
+        had = _keys(before, name)
         said = {str(v).lower() for v in entities.values.get(kind, [])}
         values = getattr(proposed, name)
         keep = [v for v in values if str(v).lower() in had | said or _written(str(v).lower(), low)]
@@ -67,11 +67,23 @@ def check_entities(utterance: str, proposed: Filters, before: Filters | None,
     return (proposed.merged(**changes) if changes else proposed), warnings
 
 
+def _keys(state: Filters | None, name: str) -> set[str]:
+    """The values of a list field, lower-cased for comparison (none for no state)."""
+    return {str(v).lower() for v in getattr(state, name)} if state is not None else set()
+
+
 def _written(value: str, low: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None
 
 
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
+
+
+def adds_pair_values(proposed: Filters, before: Filters | None) -> bool:
+    """Whether `proposed` has a brand or colour, wanted or excluded, that `before` did not: only then can
+    `check_polarity` change anything, so only then is the grammar's reading worth computing."""
+    return any(set(getattr(proposed, name)) - set(getattr(before, name) if before is not None else [])
+               for pair in POLARITY_PAIRS for name in pair)
 
 
 def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -82,10 +94,8 @@ def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) 
     for wanted, excluded in POLARITY_PAIRS:
         lists = {name: list(getattr(proposed, name)) for name in (wanted, excluded)}
         for side, other in ((wanted, excluded), (excluded, wanted)):
-            had = {str(v).lower() for v in getattr(before, side)} if before is not None else set()
-            had_other = {str(v).lower() for v in getattr(before, other)} if before is not None else set()
-            read_other = {str(v).lower() for v in getattr(reading, other)} - had_other  # new this turn only
-            read_side = {str(v).lower() for v in getattr(reading, side)}
+            had, read_side = _keys(before, side), _keys(reading, side)
+            read_other = _keys(reading, other) - _keys(before, other)  # new this turn only
             for v in list(lists[side]):
                 key = str(v).lower()
                 if key in had or key not in read_other or key in read_side:

@@ -31,7 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import POLARITY_PAIRS, check_entities, check_polarity, check_subcategory
+from .evidence import adds_pair_values, check_entities, check_polarity, check_subcategory
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -111,12 +111,6 @@ def find_spans(utterance: str, before: Filters, after: Filters) -> dict[str, str
             i = low.index(new.lower())
             spans[name] = utterance[i:i + len(new)]
     return spans
-
-
-def _has_new_pair_values(state: Filters, before: Filters | None) -> bool:
-    """Whether the model added a brand or colour, wanted or excluded, that the state before did not have."""
-    return any(set(getattr(state, name)) - set(getattr(before, name) if before is not None else [])
-               for pair in POLARITY_PAIRS for name in pair)
 
 
 def _trained_with_placeholders(path: str, key: str = "delexicalise") -> bool:
@@ -236,7 +230,7 @@ class Seq2SeqExtractor(Extractor):
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more
-            if _has_new_pair_values(state, kept):
+            if adds_pair_values(state, kept):
                 state, more = check_polarity(state, kept, self._grammar().extract(said, kept).filters)
                 unsupported += more
             preds.append(RawPrediction(text, state, moves, reset,
