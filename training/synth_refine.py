@@ -34,6 +34,15 @@ def _brand_for(rng: random.Random, vocab: SynthVocab, state: Filters) -> str:
     return rng.choice(choices)
 
 
+def _two_brand_turn(rng: random.Random, vocab: SynthVocab, state: Filters, op: str) -> tuple[str, str, int, str]:
+    """Two brands of this state's kind (the same one twice only when there is one) and a phrasing of `op`
+    naming both: (first, second, template index, text)."""
+    b = _brand_for(rng, vocab, state)
+    b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])
+    i = rng.randrange(len(REFINE[op]))
+    return b, b2, i, REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+
+
 def _brand_mention(rng: random.Random, brand: str, state: Filters) -> str:
     lines = [ln for ln in LINES_BY_BRAND.get(brand_key(brand), []) if ln not in ("ipad", "airpods")]
     if lines and state.subcategory != ACCESSORIES and rng.random() < 0.4:
@@ -218,10 +227,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
             return narrowed
         op = "add_constraint"
     if op == "either_brand":  # two brands, either is fine: the list replaces the brands asked for before
-        b = _brand_for(rng, vocab, state)
-        b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])
-        i = rng.randrange(len(REFINE[op]))
-        text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+        b, b2, i, text = _two_brand_turn(rng, vocab, state, op)
         return text, merge_sets(state, {"brand": [b, b2] if b2 != b else [b]}), [], False, f"{op}/{i}"  # said order
     if op == "remove_add":  # one turn, two acts: "i dont care about color, just under 400"
         return _remove_and_add(rng, vocab, state)
@@ -265,10 +271,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
         target = merge_sets(state, {"color_exclude": [*state.color_exclude, base]})
         return REFINE[op][i].format(c=said), target, [], False, f"{op}/{i}"
     if op == "exclude_brands":  # "no huawei or xiaomi": both excluded, unlike "huawei or xiaomi"
-        b = _brand_for(rng, vocab, state)
-        b2 = rng.choice([x for x in _brands(vocab, state)[:10] if x != b] or [b])
-        i = rng.randrange(len(REFINE[op]))
-        text = REFINE[op][i].format(b=brand_word(rng, b), b2=brand_word(rng, b2))
+        b, b2, i, text = _two_brand_turn(rng, vocab, state, op)
         new = [x for x in dict.fromkeys((b, b2)) if x not in state.brand_exclude]
         return text, merge_sets(state, {"brand_exclude": state.brand_exclude + new}), [], False, f"{op}/{i}"
     if op == "replace_color":
