@@ -28,10 +28,11 @@ from typing import Any
 
 import torch
 
-from evals import real_phrasing
+from evals import cascade_sweep, real_phrasing
 from extraction.learned import LearnedExtractor, is_learned_folder
 from extraction.rules import RuleExtractor
 from extraction.seq2seq import Seq2SeqExtractor
+from extraction.shadow import Shadowed
 from extraction.state import apply_moves
 from extraction.vocabulary import Vocabulary
 from retrieval.catalog import Product, load_catalog
@@ -68,6 +69,9 @@ class ExtractionEvalConfig:
     # more trained models as columns (name -> folder): the Table-4 comparison of designs
     compare: dict[str, str] = field(default_factory=dict)
     real_phrasing: bool = True  # the hand-annotated real-phrasing dev and test sets (evals/real_phrasing)
+    # The model as served: the grammar takes the turns where the model is unsure (`extraction.shadow`), with the
+    # threshold chosen on the dev sets (`evals.cascade_sweep`). Reported as the "cascade" column.
+    cascade: bool = True
 
 
 def _percentile(xs: Sequence[float], q: float) -> float:
@@ -91,16 +95,25 @@ def _gold(vocab: Any, ex: Example, shown: Sequence[Product]) -> Filters:
 
 
 def _load_test(config: ExtractionEvalConfig, vocab_products: Sequence[Product]) -> tuple[list[Example], dict[str, str]]:
+    test, _, where = _load_splits(config, vocab_products)
+    return test, where
+
+
+def _load_splits(config: ExtractionEvalConfig,
+                 vocab_products: Sequence[Product]) -> tuple[list[Example], list[Example], dict[str, str]]:
+    """(held-out test examples, dev examples, family -> split): the model folder's own data when it kept it,
+    else the same generation and family split as training with the configured seed."""
     data_dir = Path(config.model) / "data" if config.model and Path(config.model).is_dir() else None
     if data_dir and (data_dir / "test.jsonl").exists():
         test = read_jsonl(data_dir / "test.jsonl")
+        dev = read_jsonl(data_dir / "dev.jsonl") if (data_dir / "dev.jsonl").exists() else []
         train_fams = {e.family for e in read_jsonl(data_dir / "train.jsonl")} if (data_dir / "train.jsonl").exists() else set()
-        where = {f: "train" for f in train_fams} | {e.family: "test" for e in test}
-        return test, where
+        where = {f: "train" for f in train_fams} | {e.family: "dev" for e in dev} | {e.family: "test" for e in test}
+        return test, dev, where
     examples = generate_examples(SynthConfig(n_single=config.n_single, n_multi=config.n_multi, seed=config.seed),
                                  load_vocab(products=vocab_products))
     splits = split_by_family(examples, seed=config.seed)
-    return splits["test"], family_split((e.family for e in examples), seed=config.seed)
+    return splits["test"], splits["dev"], family_split((e.family for e in examples), seed=config.seed)
 
 
 def evaluate_single(extractor: Any, examples: Sequence[Example], vocab: Any, products: Sequence[Product],
@@ -220,11 +233,12 @@ def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab:
         t = real_phrasing.evaluate(ex, test, vocab)
         t.pop("predictions")
         report["real_phrasing_test"][name] = t
-    if "seq2seq" in preds and "rules" in preds:
-        gold = {i.id: real_phrasing.project(vocab.snap(i.gold)[0]) for i in dev}
-        report["real_phrasing_dev"]["disagreements"] = [
-            {"id": i.id, "text": i.text, "rules": preds["rules"][i.id], "model": preds["seq2seq"][i.id], "gold": gold[i.id]}
-            for i in dev if preds["rules"][i.id] != preds["seq2seq"][i.id]]
+    gold = {i.id: real_phrasing.project(vocab.snap(i.gold)[0]) for i in dev}
+    for name, key in (("seq2seq", "disagreements"), ("cascade", "cascade_disagreements")):
+        if name in preds and "rules" in preds:
+            report["real_phrasing_dev"][key] = [
+                {"id": i.id, "text": i.text, "rules": preds["rules"][i.id], "model": preds[name][i.id], "gold": gold[i.id]}
+                for i in dev if preds["rules"][i.id] != preds[name][i.id]]
 
 
 def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -242,9 +256,18 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
             extractors["seq2seq"] = load_model(config.model, vocab)
         for name, path in config.compare.items():
             extractors[name] = load_model(path, vocab)
-    test, where = _load_test(config, products)
+    test, dev, where = _load_splits(config, products)
     rng = random.Random(config.seed)
     test = rng.sample(test, min(len(test), config.max_examples))
+    sweep_report = None
+    if config.cascade and "seq2seq" in extractors and "rules" in extractors:
+        dev = random.Random(config.seed + 1).sample(dev, min(len(dev), config.max_examples))
+        dev_rng = random.Random(config.seed)
+        dev_shown = [_shown_for(dev_rng, products, e.input_state) for e in dev]
+        sweep_report = cascade_sweep.sweep(extractors["seq2seq"], extractors["rules"], dev, dev_shown,
+                                           [_gold(vocab, e, sh) for e, sh in zip(dev, dev_shown, strict=True)],
+                                           real_phrasing.load("dev") if config.real_phrasing else [], vocab)
+        extractors["cascade"] = Shadowed(extractors["seq2seq"], extractors["rules"], sweep_report["min_confidence"])
     dialogues = generate_dialogues(SynthConfig(n_dialogues=config.n_dialogues, seed=config.seed + 101),
                                    load_vocab(products=products))
     report: dict[str, Any] = {"config": asdict(config), "baseline": "rules", "n_test": len(test),
@@ -257,9 +280,11 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
         report["single_turn"][name] = evaluate_single(ex, test, vocab, products, config.seed)
         report["multi_turn"][name] = evaluate_dialogues(ex, dialogues, vocab, products, where, config.seed)
         report["latency"][name] = measure_latency(ex, test[:config.latency_queries])
+    if sweep_report is not None:
+        report["cascade"] = sweep_report
     if config.real_phrasing:
         add_real_phrasing(report, extractors, vocab)
-    paths = {"seq2seq": config.model} | dict(config.compare)
+    paths = {"seq2seq": config.model, "cascade": config.model} | dict(config.compare)
     report["training_minutes"] = {n: _training_minutes(paths.get(n)) for n in extractors}
     return report
 
@@ -292,5 +317,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"{m:.1f}" if isinstance(m := report["training_minutes"].get(n), float) else "-" for n in names) + " |")
     title = (f"Filter extraction on {report['n_test']} held-out-family queries ({report['test_families']} families); "
              f"baseline: {report['baseline']}\n\n")
+    if report.get("cascade"):
+        title += (f"cascade: the model, with the grammar serving where the model's confidence is under "
+                  f"{report['cascade']['min_confidence']} (chosen on the dev sets)\n\n")
     return title + head + "\n".join(rows) + "\n"
 

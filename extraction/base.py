@@ -46,6 +46,9 @@ class ExtractionResult:
     off_topic: str | None = None
     # The phone an accessory is asked for by name ("a case for the galaxy s21" -> "galaxy s21"), if any.
     compatible: str | None = None
+    # How sure a model is of this reading, 0-1 (a seq2seq model's lowest chosen-token probability); None for
+    # extractors that do not say (the rules, an LLM).
+    confidence: float | None = None
 
 
 def failed_result(name: str, state: Any, exc: BaseException) -> ExtractionResult:

@@ -259,6 +259,14 @@ class LearnedModel(nn.Module):
 
     @torch.inference_mode()
     def generate(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int = 48) -> list[list[int]]:
+        return self.generate_scored(input_ids, attention_mask, max_new_tokens)[0]
+
+    @torch.inference_mode()
+    def generate_scored(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                        max_new_tokens: int = 48) -> tuple[list[list[int]], list[float]]:
+        """Greedy output ids, and per row the lowest probability the decoder gave a token it chose (EOS
+        included): the model's confidence in its whole reading, which `extraction.shadow` compares with a
+        threshold before it serves the reading."""
         enc = self.encode(input_ids, attention_mask)
         mask = attention_mask.bool()[:, None, None, :]
         mems = self.decoder.memories(enc)
@@ -267,19 +275,21 @@ class LearnedModel(nn.Module):
         tok = torch.full((b, 1), self.tv.index[BOS], dtype=torch.long)
         out = torch.zeros((b, 0), dtype=torch.long)
         done = torch.zeros(b, dtype=torch.bool)
+        lowest = torch.ones(b)
         eos = self.tv.index[EOS]
         d = self.decoder
         for step in range(min(max_new_tokens, d.config.max_len - 1)):
             x = d.emb(tok) + d.pos.weight[step]
             for i, layer in enumerate(d.layers):
                 x = layer(x, mems[i], mask, caches[i])
-            tok = (d.ln(x[:, -1]) @ d.emb.weight.T).argmax(-1, keepdim=True)
+            prob, tok = torch.softmax((d.ln(x[:, -1]) @ d.emb.weight.T).float(), -1).max(-1, keepdim=True)
+            lowest = torch.where(done, lowest, torch.minimum(lowest, prob[:, 0]))
             tok = torch.where(done[:, None], torch.full_like(tok, eos), tok)
             out = torch.cat([out, tok], 1)
             done |= tok[:, 0] == eos
             if bool(done.all()):
                 break
-        return out.tolist()
+        return out.tolist(), lowest.tolist()
 
 
 class LearnedExtractor(Seq2SeqExtractor):
@@ -324,17 +334,17 @@ class LearnedExtractor(Seq2SeqExtractor):
             return apply_edits(before, text)
         return super().read_output(text, before)
 
-    def generate_texts(self, inputs: Sequence[str]) -> list[str]:
-        out: list[str] = [""] * len(inputs)
+    def generate_scored(self, inputs: Sequence[str]) -> list[tuple[str, float | None]]:
+        out: list[tuple[str, float | None]] = [("", None)] * len(inputs)
         order = sorted(range(len(inputs)), key=lambda j: len(inputs[j]))
         for i in range(0, len(order), self.batch_size):
             idx = order[i:i + self.batch_size]
             enc = self.tokenizer([inputs[j] for j in idx], padding=True, truncation=True,
                                  max_length=self.max_input_tokens, return_tensors="pt")
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-                ids = self.model.generate(enc["input_ids"], enc["attention_mask"], self.max_new_tokens)
-            for j, row in zip(idx, ids, strict=True):
-                out[j] = self.model.tv.decode(row)
+                ids, lowest = self.model.generate_scored(enc["input_ids"], enc["attention_mask"], self.max_new_tokens)
+            for j, row, p in zip(idx, ids, lowest, strict=True):
+                out[j] = (self.model.tv.decode(row), p)
         return out
 
 

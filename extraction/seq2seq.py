@@ -49,6 +49,9 @@ class RawPrediction:
     moves: list[str] = field(default_factory=list)
     reset: bool = False
     warnings: list[str] = field(default_factory=list)
+    # The lowest probability the model gave a token of `text` (None: the model reports none). A model that
+    # wavered anywhere in its output is wrong far more often (`extraction.shadow` serves the grammar then).
+    confidence: float | None = None
 
 
 def snap_target(vocab: Vocabulary | None, data: dict[str, Any]) -> tuple[Filters, list[str]]:
@@ -113,6 +116,22 @@ def find_spans(utterance: str, before: Filters, after: Filters) -> dict[str, str
     return spans
 
 
+def _lowest_token_probs(gen: Any, pad_id: int | None) -> tuple[Any, list[float | None]]:
+    """(sequences, lowest chosen-token probability per row) from `generate(..., output_scores=True,
+    return_dict_in_generate=True)`; a model that returns bare ids (a scripted test model) gives None scores."""
+    import torch  # lazy: see `Seq2SeqExtractor.load`
+
+    scores = getattr(gen, "scores", None)
+    ids = getattr(gen, "sequences", gen)
+    if not scores:
+        return ids, [None] * len(ids)
+    chosen = torch.stack([torch.softmax(s.float(), -1).max(-1).values for s in scores], 1)  # (batch, steps)
+    new = ids[:, -chosen.shape[1]:]  # the generated tokens (an encoder-decoder's ids start with the start token)
+    live = new != pad_id if pad_id is not None else torch.ones_like(new, dtype=torch.bool)
+    lowest = torch.where(live, chosen, torch.ones_like(chosen)).min(-1).values
+    return ids, [float(p) for p in lowest]
+
+
 def _trained_with_placeholders(path: str, key: str = "delexicalise") -> bool:
     """Whether a checkpoint folder was trained on number (`delexicalise`) or entity (`entities`) placeholders,
     as its `train_config.json` says."""
@@ -171,9 +190,14 @@ class Seq2SeqExtractor(Extractor):
     # ------------------------------------------------------------------------------------------ decoding
     def generate_texts(self, inputs: Sequence[str]) -> list[str]:
         """Raw model output text for each model input (batched; one `generate` call per batch)."""
+        return [text for text, _ in self.generate_scored(inputs)]
+
+    def generate_scored(self, inputs: Sequence[str]) -> list[tuple[str, float | None]]:
+        """`generate_texts`, each with the lowest probability the model gave a token it chose (None when the
+        model reports no scores): see `RawPrediction.confidence`."""
         import torch  # lazy: as in `load` (a scripted test model needs no torch until it generates)
 
-        out: list[str] = [""] * len(inputs)
+        out: list[tuple[str, float | None]] = [("", None)] * len(inputs)
         # Batches of similar length: less padding, and a batch stops when its longest output ends.
         # (Within one batch the order does not matter, so a single batch keeps the caller's order.)
         order = list(range(len(inputs)))
@@ -187,10 +211,13 @@ class Seq2SeqExtractor(Extractor):
             if self.device and hasattr(enc, "to"):
                 enc = enc.to(self.device)
             with torch.inference_mode():
-                ids = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                                          max_new_tokens=self.max_new_tokens, num_beams=1, do_sample=False)
-            for j, text in zip(idx, self.tokenizer.batch_decode(ids, skip_special_tokens=True), strict=True):
-                out[j] = text
+                gen = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                          max_new_tokens=self.max_new_tokens, num_beams=1, do_sample=False,
+                                          output_scores=True, return_dict_in_generate=True)
+            ids, lowest = _lowest_token_probs(gen, getattr(self.tokenizer, "pad_token_id", None))
+            texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+            for j, text, p in zip(idx, texts, lowest, strict=True):
+                out[j] = (text, p)
         return out
 
     def predict_raw(self, utterances: Sequence[str], states: Sequence[Filters | None] | None = None) -> list[RawPrediction]:
@@ -211,12 +238,14 @@ class Seq2SeqExtractor(Extractor):
         else:
             inputs = [format_input(u if isinstance(u, str) else "", s) for u, s in zip(utterances, states, strict=True)]
         try:
-            texts = self.generate_texts(inputs)
+            scored = self.generate_scored(inputs)
         except Exception as exc:  # noqa: BLE001 - a broken model must not take the turn down
             log.warning("seq2seq generation failed: %s", exc)
-            return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"]) for s in states]
+            return [RawPrediction("", s or Filters(), warnings=[f"model failed: {exc}; state kept"], confidence=0.0)
+                    for s in states]
         preds = []
-        for utterance, text, nums, ents, before in zip(utterances, texts, numbers, entities, states, strict=True):
+        for utterance, (text, confidence), nums, ents, before in zip(utterances, scored, numbers, entities, states,
+                                                                     strict=True):
             relex_warnings: list[str] = []
             if nums is not None:
                 text, relex_warnings = relexicalise(text, nums)
@@ -234,7 +263,7 @@ class Seq2SeqExtractor(Extractor):
                 state, more = check_polarity(state, kept, self._grammar().extract(said, kept).filters)
                 unsupported += more
             preds.append(RawPrediction(text, state, moves, reset,
-                                       relex_warnings + warnings + snap_warnings + unsupported))
+                                       relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds
 
     def _grammar(self) -> Extractor:
@@ -258,7 +287,7 @@ class Seq2SeqExtractor(Extractor):
             state, move_warnings = _apply_moves(pred.state, pred.moves, sh)
             spans = find_spans(utt if isinstance(utt, str) else "", before or Filters(), state)
             results.append(ExtractionResult(filters=state, spans=spans, warnings=pred.warnings + move_warnings,
-                                            reset=pred.reset))
+                                            reset=pred.reset, confidence=pred.confidence))
         return results
 
     def extract(self, utterance: str, state: Filters | None = None, shown: Sequence[Product] = ()) -> ExtractionResult:

@@ -13,8 +13,9 @@ SIFT_EXTRACTOR (or `--model` where a command has it) names the extractor:
     seq2seq          the trained model in `<models_dir>/extractor`, whatever its evaluation says
     PATH or hub id   that seq2seq model, whatever its evaluation says
 
-Whichever model serves, the rule grammar reads every turn beside it (`extraction.shadow`): each turn where the two
-disagree is one INFO line on the `extraction.shadow` logger, for a maintainer.
+Whichever model serves, the rule grammar reads every turn beside it (`extraction.shadow`): where the two disagree
+and the model is unsure of its reading (confidence under the threshold its evaluation chose on dev), the grammar's
+reading is served; each disagreement is one INFO line on the `extraction.shadow` logger, for a maintainer.
 
 Every entry point says which extractor runs and why (`Choice.line()`), so nobody wonders why
 `sift extract` and the chat window disagree:
@@ -53,6 +54,8 @@ class Decision:
     kind: Kind
     reason: str
     model: str | None = None  # the seq2seq checkpoint (a folder or hub id) when kind == "seq2seq"
+    # below this model confidence the grammar's reading is served (`extraction.shadow`); None = its default
+    min_confidence: float | None = None
 
     def line(self) -> str:
         """One line for stderr or the log: `extractor: seq2seq models/extractor (forced by --model)`."""
@@ -97,14 +100,22 @@ def _has_model(folder: Path) -> bool:
 
 
 def _real_phrasing(report: dict[str, object], folder: Path) -> Decision | None:
-    """The decision from the real-phrasing dev scores in the report, or None when the report has none."""
+    """The decision from the real-phrasing dev scores in the report, or None when the report has none.
+
+    A report with a "cascade" column (the model as served: the grammar takes the turns the model is unsure of,
+    `extraction.shadow`) is judged on that column, and its dev-chosen threshold is what serving uses."""
     scores = report.get("real_phrasing_dev")
     if not isinstance(scores, dict) or "seq2seq" not in scores or "rules" not in scores:
         return None
-    model_em = float(scores["seq2seq"]["exact_match"])
+    served, listed, threshold, what = "seq2seq", "disagreements", None, "trained model"
+    cascade = report.get("cascade")
+    if "cascade" in scores and isinstance(cascade, dict) and "min_confidence" in cascade:
+        served, listed, threshold = "cascade", "cascade_disagreements", float(cascade["min_confidence"])
+        what = f"trained model (grammar serving under confidence {threshold:g})"
+    model_em = float(scores[served]["exact_match"])
     rules_em = float(scores["rules"]["exact_match"])
-    disagreements = scores.get("disagreements", [])
-    scored = (f"trained model at {folder} scored {model_em:.3f} exact match vs rules {rules_em:.3f} on the "
+    disagreements = scores.get(listed, [])
+    scored = (f"{what} at {folder} scored {model_em:.3f} exact match vs rules {rules_em:.3f} on the "
               f"real-phrasing dev set ({len(disagreements)} disagreements listed in {folder / EVAL_REPORT})")
     if model_em <= rules_em:
         return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
@@ -116,7 +127,7 @@ def _real_phrasing(report: dict[str, object], folder: Path) -> Decision | None:
         if p >= SIGN_TEST_P:
             return Decision("rules", f"{scored}; a win this small is within chance on {won + lost} items, so the "
                                      f"rules stay; SIFT_EXTRACTOR={folder} would force the model")
-    return Decision("seq2seq", scored, str(folder))
+    return Decision("seq2seq", scored, str(folder), threshold)
 
 
 # The dev set is small (131 items): a model two items ahead of the rules is as likely a fluke as a better
@@ -167,6 +178,18 @@ def _auto(folder: Path) -> Decision:
     return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
 
 
+def _threshold(d: Decision) -> tuple[float, ...]:
+    """`Shadowed`'s min_confidence: the one the model's own evaluation chose on dev (auto), else the same from its
+    report when a model is forced, else `Shadowed`'s default."""
+    if d.min_confidence is not None:
+        return (d.min_confidence,)
+    try:
+        report = json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())
+        return (float(report["cascade"]["min_confidence"]),)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+
+
 def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None) -> Choice:
     """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values).
 
@@ -198,7 +221,7 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
         from extraction.rules import RuleExtractor  # lazy: see above
         from extraction.shadow import Shadowed  # the grammar reads beside the model; disagreements are logged
 
-        extractor = Shadowed(extractor, RuleExtractor(vocab))
-    choice = Choice(d.kind, d.reason, d.model, extractor)
+        extractor = Shadowed(extractor, RuleExtractor(vocab), *_threshold(d))
+    choice = Choice(d.kind, d.reason, d.model, d.min_confidence, extractor=extractor)
     log.info("%s", choice.line())
     return choice

@@ -82,6 +82,8 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target, st
     assert len(results) == 2 and all(isinstance(r.filters, Filters) for r in results)
     single = a.extract(texts[0])
     assert single.filters == results[0].filters  # a batch of one is the same code path
+    assert all(r.confidence is not None and 0.0 < r.confidence <= 1.0 for r in results)
+    assert single.confidence == pytest.approx(results[0].confidence, abs=1e-5)
 
 
 def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
@@ -150,6 +152,33 @@ def test_auto_keeps_the_rules_when_the_models_dev_win_is_within_chance(tmp_path)
     report(tmp_path / "b" / "extractor", won=12, lost=2)
     assert decide(Settings(models_dir=tmp_path / "b")).kind == "seq2seq"
     assert round(sign_test(9, 7), 3) == 0.402 and sign_test(12, 2) < 0.01 and sign_test(0, 0) == 1.0
+
+
+def test_auto_judges_the_cascade_when_the_report_has_one_and_serves_with_its_threshold(tmp_path, monkeypatch):
+    """The model alone loses on dev, the model with the grammar serving its unsure turns wins: the served pair is
+    what auto judges, and the threshold chosen on dev is the one serving uses."""
+    from extraction.vocabulary import Vocabulary
+    from sift.extractor_choice import choose_extractor
+
+    folder = tmp_path / "models" / "extractor"
+    folder.mkdir(parents=True)
+    (folder / "learned_config.json").write_text("{}")
+    gold = {"color": ["red"]}
+    won = [{"id": f"m{i}", "model": gold, "rules": {}, "gold": gold} for i in range(12)]
+    (folder / "eval_extraction.json").write_text(json.dumps({
+        "cascade": {"min_confidence": 0.75},
+        "real_phrasing_dev": {"seq2seq": {"exact_match": 0.6}, "rules": {"exact_match": 0.7},
+                              "cascade": {"exact_match": 0.82}, "disagreements": [],
+                              "cascade_disagreements": won}}))
+    d = decide(Settings(models_dir=tmp_path / "models"))
+    assert d.kind == "seq2seq" and d.min_confidence == 0.75
+    assert "grammar serving under confidence 0.75" in d.reason and "scored 0.820" in d.reason
+    monkeypatch.setattr("extraction.learned.LearnedExtractor.load",
+                        classmethod(lambda cls, path, vocab=None, **kw: "learned"))
+    shadowed = choose_extractor(Settings(models_dir=tmp_path / "models"), Vocabulary.default()).extractor
+    assert shadowed.primary == "learned" and shadowed.min_confidence == 0.75
+    forced = choose_extractor(Settings(models_dir=tmp_path / "models", extractor="seq2seq"), Vocabulary.default())
+    assert forced.extractor.min_confidence == 0.75  # forcing the model keeps the threshold its evaluation chose
 
 
 def test_choose_extractor_loads_a_learned_folder_with_the_learned_class(tmp_path, monkeypatch):

@@ -47,6 +47,24 @@ def test_training_writes_a_loadable_model(tiny_model) -> None:
     for r in results:
         assert isinstance(r.filters, Filters)
         Filters(**r.filters.model_dump())  # a valid state
+        assert r.confidence is not None and 0.0 < r.confidence <= 1.0
+
+
+def test_confidence_is_the_lowest_probability_of_a_chosen_token(tiny_model) -> None:
+    """Checked against a teacher-forced pass over the model's own output (a second, independent computation)."""
+    import torch
+
+    out, _ = tiny_model
+    ex = Seq2SeqExtractor.load(str(out), device="cpu", max_new_tokens=24)
+    [(text, confidence)] = ex.generate_scored(["state: none query: a cheap samsung phone"])
+    enc = ex.tokenizer(["state: none query: a cheap samsung phone"], return_tensors="pt")
+    with torch.inference_mode():
+        seq = ex.model.generate(**enc, max_new_tokens=24, num_beams=1, do_sample=False)
+        logits = ex.model(**enc, decoder_input_ids=seq[:, :-1]).logits
+    chosen = torch.softmax(logits.float(), -1).gather(-1, seq[:, 1:, None])[0, :, 0]
+    live = seq[0, 1:] != ex.tokenizer.pad_token_id
+    assert confidence == pytest.approx(float(chosen[live].min()), abs=1e-4)
+    assert text == ex.tokenizer.decode(seq[0], skip_special_tokens=True)
 
 
 def test_cli_extract_file_loads_the_model_once(tiny_model, tmp_path, monkeypatch, capsys) -> None:
@@ -118,7 +136,14 @@ def test_extraction_eval_reports_rules_and_model_side_by_side(tiny_model, tmp_pa
     real.write_text("i need a blue sofa for my living room\nlooking for gluten free cookies\n")
     report = run(ExtractionEvalConfig(model=str(out), max_examples=30, n_dialogues=3, latency_queries=5,
                                       real_text=str(real), real_lines=2))
-    assert set(report["single_turn"]) == {"rules", "seq2seq"} and report["baseline"] == "rules"
+    assert set(report["single_turn"]) == {"rules", "seq2seq", "cascade"} and report["baseline"] == "rules"
+    # The cascade's threshold was chosen on dev: the best row of the sweep, and the cascade column reports the
+    # same real-phrasing dev score that row predicted.
+    sweep = report["cascade"]
+    best = max(sweep["table"], key=lambda r: (r["right"], -r["min_confidence"]))
+    assert sweep["min_confidence"] == best["min_confidence"] and sweep["n_real_dev"] == report["real_phrasing_dev"]["rules"]["n"]
+    assert report["real_phrasing_dev"]["cascade"]["exact_match"] == pytest.approx(best["real_dev"])
+    assert sweep["table"][0]["real_dev"] == pytest.approx(report["real_phrasing_dev"]["seq2seq"]["exact_match"])
     # The test set is the one saved next to the model: its families were held out from training.
     train_fams = {json.loads(x)["family"] for x in (out / "data/train.jsonl").read_text().splitlines()}
     assert not {e["family"] for e in report["single_turn"]["rules"]["errors"]} & train_fams
