@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import statistics
 import time
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ from training.synth import (
     read_jsonl,
     split_by_family,
 )
+from training.synth_refine import REMOVE_FIELDS
 from training.train_extractor import WEBSHOP_TEXT
 
 
@@ -139,6 +141,27 @@ def evaluate_single(extractor: Any, examples: Sequence[Example], vocab: Any, pro
             "errors": errors}
 
 
+def turn_gold(vocab: Any, ex: Example, gold_before: Filters, shown: Sequence[Product]) -> Filters:
+    """The gold state after a dialogue turn, on the gold path as evaluated (moves applied).
+
+    The generator's dialogue states never hold a move's result (it has no products to move against: "cheaper"
+    leaves its state as it was), so its next target would silently undo the move. What a turn changes is read
+    instead as the difference between the generator's states before and after it, applied to the gold state
+    before; a "remove_<kind>" turn clears its fields even where the generator had nothing there to clear (the
+    move put a value there only on the gold path). A reset starts from the target alone.
+    """
+    target, _ = vocab.snap(ex.target_state)
+    if not ex.reset:
+        before, _ = vocab.snap(ex.input_state)
+        changed = {f: getattr(target, f) for f in FIELD_ORDER if getattr(target, f) != getattr(before, f)}
+        kind = re.match(r"remove_(?:add_)?([a-z_]+)/", ex.family)
+        cleared = REMOVE_FIELDS.get(kind.group(1), ()) if kind else ()
+        target = gold_before.without(*cleared).merged(**changed)
+    if ex.moves:
+        target, _ = apply_moves(target, ex.moves, shown)
+    return target
+
+
 def evaluate_dialogues(extractor: Any, dialogues: Sequence[list[Example]], vocab: Any, products: Sequence[Product],
                        where: dict[str, str], seed: int) -> dict[str, Any]:
     """Per-turn joint accuracy with the extractor's own state carried; gold states follow the gold path.
@@ -157,7 +180,7 @@ def evaluate_dialogues(extractor: Any, dialogues: Sequence[list[Example]], vocab
         exs = [dialogues[i][t] for i in active]
         results = extractor.extract_batch([ex.utterance for ex in exs], [pred_states[i] for i in active], shown)
         for i, ex, sh, res in zip(active, exs, shown, results, strict=True):
-            gold = _gold(vocab, Example(gold_states[i], ex.utterance, ex.target_state, ex.moves, ex.reset), sh)
+            gold = turn_gold(vocab, ex, gold_states[i], sh)
             ok = res.filters == gold
             turns += 1
             ok_turns += ok
