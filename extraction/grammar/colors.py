@@ -148,14 +148,17 @@ def _exclude(t: Turn, excluded: list[tuple[str, int, int]]) -> None:
 def _ruled_out(low: str, m: re.Match[str], before: str) -> bool:
     """ "not black", "any color but red", "swap black for white", "black is boring": the color is not wanted."""
     # "not mineral gray": the negation may stand before a shade word the pattern does not know
+    # ("excluding marble gray", "i hate bay blue", "not in awesome violet": catalog shades have names the
+    # gazetteer reads as one base color, so every cue is also tried before the word in front of it)
     pm = re.search(r"\b([a-z]{3,})\s+$", before)
-    neg_at = m.start() - len(pm.group(0)) if pm and pm.group(1) not in load("fillers").sets["tokens"] else m.start()
+    shade = bool(pm and pm.group(1) not in load("fillers").sets["tokens"])
+    neg_at = m.start() - len(pm.group(0)) if pm and shade else m.start()
+    heads = [before + " " if not before.endswith(" ") else before] + ([before[:pm.start()]] if pm and shade else [])
     return bool(negated(low, m.start()) or negated(low, neg_at)
                 or load("colors").rx["out_after"].match(low[m.end():])  # "black is boring, any red ones?"
-                or load("colors").rx["exclude_before"].search(before + " " if not before.endswith(" ") else before)
-                or load("removals").rx["drop_before"].search(before)
-                or load("brands").rx["swap_out_before"].search(before)
-                or re.search(r"\b(?:instead of|rather than)\s+$", before))  # "swap black for white"
+                or any(load("colors").rx["exclude_before"].search(h) or load("removals").rx["drop_before"].search(h)
+                       or load("brands").rx["swap_out_before"].search(h)
+                       or re.search(r"\b(?:instead of|rather than)\s+$", h) for h in heads))  # "swap black for white"
 
 
 def _misspelt(t: Turn, found: list[tuple[str, int, int]]) -> None:

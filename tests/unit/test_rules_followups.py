@@ -85,3 +85,25 @@ def test_a_budget_asked_as_a_question_sets_it(ex, text):
 @pytest.mark.parametrize("text, condition", [("no refurbs", "new"), ("refurbs are fine", "renewed")])
 def test_refurbs_is_the_renewed_condition(ex, text, condition):
     assert _active(ex, text)["condition"] == condition
+
+
+@pytest.mark.parametrize("text, excluded", [
+    ("a phone up to $1.5k excluding marble gray", "gray"),  # catalog shade names: a word before the base color
+    ("i hate bay blue", "blue"),
+    ("any samsung charger not in awesome violet", "purple"),
+    ("any color other than titan black", "black"),
+    ("hide the yellow ones", "yellow"),
+])
+def test_a_shade_name_after_a_cue_is_ruled_out(ex, text, excluded):
+    got = _active(ex, text)
+    assert got.get("color_exclude") == [excluded] and "color" not in got, got
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("anything in phantom black", "black"),  # "anything in" is no cue
+    ("show me awesome black ones", "black"),
+    ("i want it in space gray", "gray"),
+])
+def test_a_shade_name_with_no_cue_stays_wanted(ex, text, wanted):
+    got = _active(ex, text)
+    assert got.get("color") == [wanted] and "color_exclude" not in got, got
