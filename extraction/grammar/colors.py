@@ -12,6 +12,7 @@ import functools
 import re
 
 from lexicon.load import load
+from lexicon.tokens import Doc
 from lexicon.words import base_colors, color_shades
 from retrieval.facets import color_families
 
@@ -91,7 +92,7 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
     if im:
         start -= len(before) - im.start()
-    if _ruled_out(low, m, low[max(0, m.start() - 40):m.start()]) or _continues_exclusion(low, start, m.end(), found):
+    if _ruled_out(low, m, low[max(0, m.start() - 40):m.start()], doc) or _continues_exclusion(low, start, m.end(), found):
         if all(drop_value(t, "color", fam, m.group(0)) for fam in fams):
             doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
             return
@@ -145,13 +146,15 @@ def _exclude(t: Turn, excluded: list[tuple[str, int, int]]) -> None:
     t.spans["color_exclude"] = " ... ".join(t.doc.low[s:e] for _, s, e in excluded)
 
 
-def _ruled_out(low: str, m: re.Match[str], before: str) -> bool:
+def _ruled_out(low: str, m: re.Match[str], before: str, doc: Doc) -> bool:
     """ "not black", "any color but red", "swap black for white", "black is boring": the color is not wanted."""
     # "not mineral gray": the negation may stand before a shade word the pattern does not know
     # ("excluding marble gray", "i hate bay blue", "not in awesome violet": catalog shades have names the
     # gazetteer reads as one base color, so every cue is also tried before the word in front of it)
+    # A word another parser took is no shade: "not too expensive black phone" wants black.
     pm = re.search(r"\b([a-z]{3,})\s+$", before)
-    shade = bool(pm and pm.group(1) not in load("fillers").sets["tokens"])
+    at = m.start() - len(before) + pm.start(1) if pm else 0
+    shade = bool(pm and pm.group(1) not in load("fillers").sets["tokens"] and doc.free(at, at + len(pm.group(1))))
     neg_at = m.start() - len(pm.group(0)) if pm and shade else m.start()
     heads = [before + " " if not before.endswith(" ") else before] + ([before[:pm.start()]] if pm and shade else [])
     return bool(negated(low, m.start()) or negated(low, neg_at)

@@ -103,6 +103,8 @@ def test_a_shade_name_after_a_cue_is_ruled_out(ex, text, excluded):
     ("anything in phantom black", "black"),  # "anything in" is no cue
     ("show me awesome black ones", "black"),
     ("i want it in space gray", "gray"),
+    ("a not too expensive black phone", "black"),  # the negation is the price's: "expensive" is no shade word
+    ("a not too expensive onyx gray mobile", "gray"),
 ])
 def test_a_shade_name_with_no_cue_stays_wanted(ex, text, wanted):
     got = _active(ex, text)
