@@ -63,6 +63,13 @@ REFINE: dict[str, list[str]] = {
                       "{b} instead", "try {b}", "do you have {b} instead", "let's look at {b}", "any {b} ones instead",
                       "hmm what about {b}", "forget {old}, show {b}", "{b} please", "swap to {b}",
                       "rather {b} than {old}", "could you show {b} instead of {old}"],
+    # the new brand named before the old one ("pixel instead of samsung"): replace_brand's only such
+    # templates were held out, so no trained model had seen the order shoppers use most
+    "swap_brand": ["{b} instead of {old}", "show me {b} instead of {old}", "{b} instead of {old} please",
+                   "i want {b} instead of {old}", "{b} rather than {old}", "i'd go with {b} over {old}",
+                   "prefer {b} to {old}", "{b}, not {old}", "{b} not {old}", "replace {old} with {b}",
+                   "{b} over {old}", "can i see {b} instead of {old}?", "let's do {b} instead of {old}",
+                   "i'd prefer {b} over {old}"],
     "add_brand": ["or {b} too", "also {b}", "{b} is fine too", "include {b} as well", "and {b}",
                   "add {b}", "{b} also works", "{b} would be ok too", "or {b}", "show {b} as well"],
     "either_brand": ["{b} or {b2}", "{b} or {b2} please", "either {b} or {b2}", "only {b} or {b2}", "{b}/{b2}",
@@ -218,8 +225,8 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
     """One refinement of `state`: (utterance, target state, moves, reset, family)."""
     ops = ["add_constraint", "replace_brand", "add_brand", "exclude_brand", "replace_color", "replace_price",
            "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add",
-           "narrow_list", "exclude_color", "exclude_brands"]
-    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04, 0.03, 0.02]
+           "narrow_list", "exclude_color", "exclude_brands", "swap_brand"]
+    weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04, 0.03, 0.02, 0.03]
     op = rng.choices(ops, weights)[0]
     if op == "narrow_list":  # "just black" after "black or gray": one value of a two-value list stays
         narrowed = _narrow_list(rng, vocab, state)
@@ -243,7 +250,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
             t = "{c} ones"
             i = -1
         return t.format(c=ph.text), merge_sets(state, ph.sets), [], False, f"{op}/{i}"
-    if op == "replace_brand":
+    if op in ("replace_brand", "swap_brand"):
         b = _brand_for(rng, vocab, state)
         old = state.brand[0] if state.brand else rng.choice(vocab.phone_brands[:5])
         i = rng.randrange(len(REFINE[op]))
