@@ -109,3 +109,15 @@ def test_a_shade_name_after_a_cue_is_ruled_out(ex, text, excluded):
 def test_a_shade_name_with_no_cue_stays_wanted(ex, text, wanted):
     got = _active(ex, text)
     assert got.get("color") == [wanted] and "color_exclude" not in got, got
+
+
+@pytest.mark.parametrize("text", ["pixel over samsung", "i'd go with pixel over samsung", "prefer pixel to samsung",
+                                  "i'd prefer pixel over samsung"])
+def test_the_brand_after_over_or_prefer_to_is_the_old_one_of_a_swap(ex, text):
+    got = _active(ex, text, Filters(subcategory=PHONES, brand=["Samsung"]))
+    assert got["brand"] == ["Google"] and "brand_exclude" not in got, got
+
+
+def test_over_before_a_price_is_still_a_bound(ex):
+    got = _active(ex, "over 500 dollars", Filters(subcategory=PHONES, brand=["Samsung"]))
+    assert got["price_min"] == 500.0 and got["brand"] == ["Samsung"]
