@@ -17,6 +17,11 @@ Polarity is checked against the grammar's own reading of the turn (`check_polari
 model newly *wants* that the grammar newly *rules out* ("no huawei or xiaomi", "any colour except pink") is
 excluded instead, and the other way round. Negation scope is where the grammar is precise and a small model
 is not: placeholders hide no polarity, so the model must learn every way of saying "not".
+
+The same reading bounds what a turn adds to a wanted list (`check_additions`): where the grammar newly wants
+some brands (or colours), the model wants those too and its list holds more, the grammar's list stands. The extra is
+nearly always the old side of a swap the model kept ("could you show tcl instead of xiaomi" -> TCL and
+Xiaomi); the grammar reads roles (swapped, excluded, a phone an accessory is for) that a placeholder hides.
 """
 
 from __future__ import annotations
@@ -108,4 +113,21 @@ def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) 
         for name, values in lists.items():
             if values != list(getattr(proposed, name)):
                 changes[name] = values
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def check_additions(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a wanted list cut to `reading`'s where the model adds every value the grammar adds this
+    turn and its list holds more: an extra new value, or one from before that the grammar's reading let go
+    ("pixel instead of samsung" with Samsung wanted before). See the module doc."""
+    changes: dict[str, list[str]] = {}
+    warnings = []
+    for name, _ in POLARITY_PAIRS:
+        had, model_all, grammar_all = _keys(before, name), _keys(proposed, name), _keys(reading, name)
+        grammar_new = grammar_all - had
+        if grammar_new and grammar_new <= model_all - had and model_all > grammar_all:
+            changes[name] = list(getattr(reading, name))
+            extra = ", ".join(str(v) for v in getattr(proposed, name) if str(v).lower() not in grammar_all)
+            warnings.append(f"the model also wanted {name.replace('_', ' ')} {extra}, which the message does not "
+                            f"ask for; dropped")
     return (proposed.merged(**changes) if changes else proposed), warnings

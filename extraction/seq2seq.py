@@ -31,7 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import adds_pair_values, check_entities, check_polarity, check_subcategory
+from .evidence import adds_pair_values, check_additions, check_entities, check_polarity, check_subcategory
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -260,8 +260,10 @@ class Seq2SeqExtractor(Extractor):
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more
             if adds_pair_values(state, kept):
-                state, more = check_polarity(state, kept, self._grammar().extract(said, kept).filters)
-                unsupported += more
+                reading = self._grammar().extract(said, kept).filters
+                state, more = check_polarity(state, kept, reading)
+                state, also = check_additions(state, kept, reading)
+                unsupported += more + also
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

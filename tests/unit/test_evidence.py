@@ -108,3 +108,40 @@ def test_a_seq2seq_extractor_checks_polarity_against_the_grammar():
     assert negated.filters.color == [] and negated.filters.color_exclude == ["black"]
     assert any("moved" in w for w in negated.warnings)
     assert wanted.filters.color == ["black"] and not wanted.filters.color_exclude
+
+
+@pytest.mark.parametrize("proposed, before, reading, expected", [
+    # "could you show tcl instead of xiaomi": the model kept the old side of the swap
+    (Filters(brand=["TCL", "Xiaomi"]), None, Filters(brand=["TCL"]), Filters(brand=["TCL"])),
+    (Filters(color=["red", "black"]), Filters(color=["black"]), Filters(color=["red"]), Filters(color=["red"])),
+    # the same new values, or fewer, or none read by the grammar: the model stands
+    (Filters(brand=["TCL", "Xiaomi"]), None, Filters(brand=["TCL", "Xiaomi"]), Filters(brand=["TCL", "Xiaomi"])),
+    (Filters(brand=["TCL"]), None, Filters(brand=["TCL", "Xiaomi"]), Filters(brand=["TCL"])),
+    (Filters(brand=["TCL", "Xiaomi"]), None, Filters(), Filters(brand=["TCL", "Xiaomi"])),
+    # a different new value is no superset: left to the cascade, not cut here
+    (Filters(brand=["Sony", "Xiaomi"]), None, Filters(brand=["TCL"]), Filters(brand=["Sony", "Xiaomi"])),
+    # values carried from before do not count as added ("and nokia" to a samsung list)
+    (Filters(brand=["Samsung", "Nokia"]), Filters(brand=["Samsung"]), Filters(brand=["Samsung", "Nokia"]),
+     Filters(brand=["Samsung", "Nokia"])),
+])
+def test_what_a_turn_adds_to_a_wanted_list_is_bounded_by_the_grammar(proposed, before, reading, expected):
+    from extraction.evidence import check_additions
+
+    kept, warnings = check_additions(proposed, before, reading)
+    assert kept == expected
+    assert bool(warnings) == (kept != proposed)
+
+
+def test_a_seq2seq_extractor_drops_the_old_side_of_a_swap_the_model_kept():
+    from extraction.seq2seq import Seq2SeqExtractor
+    from extraction.vocabulary import Vocabulary
+
+    class Written(Seq2SeqExtractor):  # the model's text as given, no tokenizer in between
+        def generate_scored(self, inputs):
+            return [("subcategory=Cell Phones ; brand=Google , Samsung", 0.99)] * len(inputs)
+
+    ex = Written(None, None, vocab=Vocabulary.default())
+    swap, both = ex.extract_batch(["could you show pixel instead of samsung", "pixel or samsung"],
+                                  [Filters(subcategory=PHONES, brand=["Samsung"]), Filters(subcategory=PHONES)])
+    assert swap.filters.brand == ["Google"] and any("dropped" in w for w in swap.warnings)
+    assert sorted(both.filters.brand) == ["Google", "Samsung"]  # both asked for: the model stands
