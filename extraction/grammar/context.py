@@ -52,12 +52,9 @@ def drop_value(t: Turn, name: str, value: str, span: str) -> bool:
     current = list(t.update.set.get(name, getattr(t.state, name) if t.state is not None else []))
     if value not in current:
         return False
-    rest = [v for v in current if v != value]
-    if rest:
-        t.update.set[name] = rest
-    else:
-        t.update.set.pop(name, None)
-        t.update.remove.append(name)
+    # An empty list clears this field only: `remove` takes group names, and "color" would clear color_exclude
+    # too ("red is boring, rose instead" lost the colours the shopper had ruled out).
+    t.update.set[name] = [v for v in current if v != value]
     t.spans[name] = span
     return True
 

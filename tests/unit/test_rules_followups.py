@@ -121,3 +121,12 @@ def test_the_brand_after_over_or_prefer_to_is_the_old_one_of_a_swap(ex, text):
 def test_over_before_a_price_is_still_a_bound(ex):
     got = _active(ex, "over 500 dollars", Filters(subcategory=PHONES, brand=["Samsung"]))
     assert got["price_min"] == 500.0 and got["brand"] == ["Samsung"]
+
+
+@pytest.mark.parametrize("text, before, after", [
+    ("red is boring, rose instead", Filters(color=["red"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("not black", Filters(color=["black"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("forget samsung", Filters(brand=["Samsung"], brand_exclude=["Apple"]), Filters(brand_exclude=["Apple"])),
+])
+def test_dropping_the_last_wanted_value_keeps_the_exclusions(ex, text, before, after):
+    assert ex.extract(text, before).filters == after
