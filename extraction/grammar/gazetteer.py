@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lexicon.load import load
@@ -101,6 +102,11 @@ def _brand_keys(vocab: Vocabulary) -> tuple[dict[str, str], set[str], set[str]]:
         k = brand_key(b)
         if k and k != b.lower():
             add(k, b)
+        # A CamelCase brand is typed as two words too ("otter box", "pop sockets"); parts of 3+ letters only
+        # ("boAt" is no "bo at").
+        parts = re.split(r"(?<=[a-z])(?=[A-Z])", b)
+        if len(parts) > 1 and all(len(p) >= 3 for p in parts):
+            add(" ".join(parts), b)
     line_makers = product_lines()
     for line, parent in list(line_makers.items()) + list(device_lines().items()):
         canonical = vocab.brand(parent)

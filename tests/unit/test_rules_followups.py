@@ -130,3 +130,19 @@ def test_over_before_a_price_is_still_a_bound(ex):
 ])
 def test_dropping_the_last_wanted_value_keeps_the_exclusions(ex, text, before, after):
     assert ex.extract(text, before).filters == after
+
+
+@pytest.mark.parametrize("text, field, brand", [
+    ("an otter box case", "brand", "OtterBox"),  # a CamelCase brand typed as two words
+    ("no otter box please", "brand_exclude", "OtterBox"),
+    ("pop sockets grip", "brand", "PopSockets"),
+])
+def test_a_camelcase_brand_is_read_as_two_words(ex, text, field, brand):
+    assert _active(ex, text).get(field) == [brand]
+
+
+def test_the_model_input_tags_a_two_word_camelcase_brand():
+    from extraction.entities import tag_entities
+
+    text, ents = tag_entities("an otter box case", Vocabulary.default())
+    assert text == "an b0 otter box case" and ents.values["brand"] == ["OtterBox"]
