@@ -146,3 +146,17 @@ def test_the_model_input_tags_a_two_word_camelcase_brand():
 
     text, ents = tag_entities("an otter box case", Vocabulary.default())
     assert text == "an b0 otter box case" and ents.values["brand"] == ["OtterBox"]
+
+
+@pytest.mark.parametrize("text, field, brand", [
+    ("a power bank from anker & 4+ star", "brand", "Anker"),  # "& 4" is a rating, not an "anker 4" device
+    ("a power bank excluding ugreen & 4+ stars", "brand_exclude", "UGREEN"),
+])
+def test_a_number_after_a_separator_is_no_model_of_the_brand(ex, text, field, brand):
+    got = _active(ex, text)
+    assert got.get(field) == [brand] and got["average_rating_min"] == 4.0, got
+
+
+def test_a_model_number_right_after_the_brand_still_names_the_phone(ex):
+    result = ex.extract("samsung s23 case")
+    assert result.compatible == "samsung s23" and not result.filters.brand

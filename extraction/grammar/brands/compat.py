@@ -32,8 +32,10 @@ def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accesso
         return True
     if rx["compat_after"].match(low[end:]) is not None:
         return True
+    # a model number stands right after the brand ("samsung s23 case"); "anker & 4+ stars" is a brand and a rating
+    attached = re.match(r"\s*" + re.escape(next_tok), low[end:]) is not None
     return accessory_ctx and not new_phone and bool(
-        h.key in g.product_lines or rx["model_token"].match(next_tok)
+        h.key in g.product_lines or (attached and rx["model_token"].match(next_tok))
         # "samsung galaxy case" is for a Galaxy; "iniu galaxy charger" is an Iniu charger
         or (next_tok in g.product_lines and g.brands[next_tok] == canonical)
         # "samsung phone case" is for a Samsung phone; "tozo phone case" is a Tozo case
