@@ -160,3 +160,7 @@ def test_a_number_after_a_separator_is_no_model_of_the_brand(ex, text, field, br
 def test_a_model_number_right_after_the_brand_still_names_the_phone(ex):
     result = ex.extract("samsung s23 case")
     assert result.compatible == "samsung s23" and not result.filters.brand
+
+
+def test_one_plus_typed_as_1_plus_narrows_a_list(ex):
+    assert _active(ex, "hmm, only 1+ then", Filters(brand=["OnePlus", "Google"]))["brand"] == ["OnePlus"]
