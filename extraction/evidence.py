@@ -18,10 +18,11 @@ model newly *wants* that the grammar newly *rules out* ("no huawei or xiaomi", "
 excluded instead, and the other way round. Negation scope is where the grammar is precise and a small model
 is not: placeholders hide no polarity, so the model must learn every way of saying "not".
 
-The same reading bounds what a turn adds to a wanted list (`check_additions`): where the grammar newly wants
-some brands (or colours), the model wants those too and its list holds more, the grammar's list stands. The extra is
-nearly always the old side of a swap the model kept ("could you show tcl instead of xiaomi" -> TCL and
-Xiaomi); the grammar reads roles (swapped, excluded, a phone an accessory is for) that a placeholder hides.
+The same reading bounds a wanted list the turn changes (`check_additions`): where the grammar changed the
+brands (or colours), the model has every value the grammar added and its list holds more, the grammar's
+list stands. The extra is nearly always the old side of a swap the model kept ("could you show tcl instead
+of xiaomi" -> TCL and Xiaomi) or a value a narrowing let go ("only oneplus then"). The grammar reads roles
+(swapped, excluded, the phone an accessory is for) that a placeholder hides.
 """
 
 from __future__ import annotations
@@ -84,11 +85,12 @@ def _written(value: str, low: str) -> bool:
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
 
 
-def adds_pair_values(proposed: Filters, before: Filters | None) -> bool:
-    """Whether `proposed` has a brand or colour, wanted or excluded, that `before` did not: only then can
-    `check_polarity` change anything, so only then is the grammar's reading worth computing."""
+def pair_values_in_play(proposed: Filters, before: Filters | None) -> bool:
+    """Whether `proposed` has a brand or colour, wanted or excluded, that `before` did not, or `before` holds one
+    (the grammar may let it go): only then can `check_polarity` or `check_additions` change anything, so only
+    then is the grammar's reading worth computing."""
     return any(set(getattr(proposed, name)) - set(getattr(before, name) if before is not None else [])
-               for pair in POLARITY_PAIRS for name in pair)
+               or (before is not None and getattr(before, name)) for pair in POLARITY_PAIRS for name in pair)
 
 
 def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -117,15 +119,16 @@ def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) 
 
 
 def check_additions(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with a wanted list cut to `reading`'s where the model adds every value the grammar adds this
-    turn and its list holds more: an extra new value, or one from before that the grammar's reading let go
-    ("pixel instead of samsung" with Samsung wanted before). See the module doc."""
+    """`proposed` with a wanted list cut to `reading`'s where the grammar changed that list this turn, the model
+    has every value the grammar added, and the model's list holds more: an extra new value, or one from before
+    that the grammar's reading let go ("pixel instead of samsung" with Samsung wanted before, "only oneplus
+    then" after "oneplus or google"). See the module doc."""
     changes: dict[str, list[str]] = {}
     warnings = []
     for name, _ in POLARITY_PAIRS:
         had, model_all, grammar_all = _keys(before, name), _keys(proposed, name), _keys(reading, name)
         grammar_new = grammar_all - had
-        if grammar_new and grammar_new <= model_all - had and model_all > grammar_all:
+        if grammar_all != had and grammar_new <= model_all - had and model_all > grammar_all:
             changes[name] = list(getattr(reading, name))
             extra = ", ".join(str(v) for v in getattr(proposed, name) if str(v).lower() not in grammar_all)
             warnings.append(f"the model also wanted {name.replace('_', ' ')} {extra}, which the message does not "

@@ -31,7 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import adds_pair_values, check_additions, check_entities, check_polarity, check_subcategory
+from .evidence import check_additions, check_entities, check_polarity, check_subcategory, pair_values_in_play
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -259,7 +259,7 @@ class Seq2SeqExtractor(Extractor):
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more
-            if adds_pair_values(state, kept):
+            if pair_values_in_play(state, kept):
                 reading = self._grammar().extract(said, kept).filters
                 state, more = check_polarity(state, kept, reading)
                 state, also = check_additions(state, kept, reading)

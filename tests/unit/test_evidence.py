@@ -145,3 +145,13 @@ def test_a_seq2seq_extractor_drops_the_old_side_of_a_swap_the_model_kept():
                                   [Filters(subcategory=PHONES, brand=["Samsung"]), Filters(subcategory=PHONES)])
     assert swap.filters.brand == ["Google"] and any("dropped" in w for w in swap.warnings)
     assert sorted(both.filters.brand) == ["Google", "Samsung"]  # both asked for: the model stands
+
+
+def test_a_narrowing_the_grammar_reads_cuts_the_model_list():
+    from extraction.evidence import check_additions
+
+    before = Filters(brand=["OnePlus", "Google"])
+    kept, warnings = check_additions(before, before, Filters(brand=["OnePlus"]))  # "only oneplus then"
+    assert kept.brand == ["OnePlus"] and warnings
+    # the grammar left the list as it was: the model's list stands, whatever it is
+    assert check_additions(Filters(brand=["OnePlus"]), before, before)[0].brand == ["OnePlus"]
