@@ -128,7 +128,9 @@ def check_additions(proposed: Filters, before: Filters | None, reading: Filters)
     for name, _ in POLARITY_PAIRS:
         had, model_all, grammar_all = _keys(before, name), _keys(proposed, name), _keys(reading, name)
         grammar_new = grammar_all - had
-        if grammar_all != had and grammar_new <= model_all - had and model_all > grammar_all:
+        # An emptied reading is no narrowing: the grammar also clears a list as a side effect (a new product
+        # type, "other brands", which a move then reads from the brand list itself).
+        if grammar_all and grammar_all != had and grammar_new <= model_all - had and model_all > grammar_all:
             changes[name] = list(getattr(reading, name))
             extra = ", ".join(str(v) for v in getattr(proposed, name) if str(v).lower() not in grammar_all)
             warnings.append(f"the model also wanted {name.replace('_', ' ')} {extra}, which the message does not "

@@ -155,3 +155,11 @@ def test_a_narrowing_the_grammar_reads_cuts_the_model_list():
     assert kept.brand == ["OnePlus"] and warnings
     # the grammar left the list as it was: the model's list stands, whatever it is
     assert check_additions(Filters(brand=["OnePlus"]), before, before)[0].brand == ["OnePlus"]
+
+
+def test_an_emptied_reading_is_no_narrowing():
+    from extraction.evidence import check_additions
+
+    before = Filters(brand=["Motorola"])  # "an apple charging cable": the grammar switched product type
+    assert check_additions(Filters(brand=["Apple"]), before, Filters())[0].brand == ["Apple"]
+    assert check_additions(before, before, Filters())[0].brand == ["Motorola"]  # "other brands please"
