@@ -83,7 +83,16 @@ def fuzzy(word: str, choices: list[str], cutoff: float) -> str | None:
     from rapidfuzz import fuzz, process  # lazy: rapidfuzz costs start-up time
 
     hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return hit[0] if hit else None
+    if hit:
+        return hit[0]
+    # One slip in a short name ("rampwo", "ankre", "xiaomk") costs a 5-6 letter word more ratio than the cutoff
+    # allows; one edit or one swap of neighbours (OSA distance 1), same first letter, one such choice only.
+    if len(word) < 5:
+        return None
+    from rapidfuzz.distance import OSA  # lazy: as above
+
+    near = {c for c in choices if c[:1] == word[:1] and OSA.distance(word, c, score_cutoff=1) <= 1}
+    return near.pop() if len(near) == 1 else None
 
 
 @functools.cache

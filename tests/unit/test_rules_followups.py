@@ -164,3 +164,11 @@ def test_a_model_number_right_after_the_brand_still_names_the_phone(ex):
 
 def test_one_plus_typed_as_1_plus_narrows_a_list(ex):
     assert _active(ex, "hmm, only 1+ then", Filters(brand=["OnePlus", "Google"]))["brand"] == ["OnePlus"]
+
+
+def test_one_slip_in_a_short_brand_is_still_tagged_for_the_model():
+    from extraction.entities import tag_entities
+
+    text, ents = tag_entities("a ankre charger", Vocabulary.default())  # a swap of neighbours: ratio 80 < 85
+    assert text == "a b0 ankre charger" and ents.values["brand"] == ["Anker"]
+    assert tag_entities("a nice phone", Vocabulary.default())[0] == "a nice phone"  # real words stay words
