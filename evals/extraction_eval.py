@@ -96,11 +96,6 @@ def _gold(vocab: Any, ex: Example, shown: Sequence[Product]) -> Filters:
     return gold
 
 
-def _load_test(config: ExtractionEvalConfig, vocab_products: Sequence[Product]) -> tuple[list[Example], dict[str, str]]:
-    test, _, where = _load_splits(config, vocab_products)
-    return test, where
-
-
 def _load_splits(config: ExtractionEvalConfig,
                  vocab_products: Sequence[Product]) -> tuple[list[Example], list[Example], dict[str, str]]:
     """(held-out test examples, dev examples, family -> split): the model folder's own data when it kept it,
