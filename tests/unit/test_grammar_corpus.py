@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.rules import RuleExtractor, parse_update
-from extraction.vocabulary import Vocabulary
+from extraction.rules import parse_update
 from retrieval.filters import Filters
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "grammar"
@@ -39,11 +38,6 @@ def _load() -> list[tuple[str, str, dict, dict]]:
 
 
 CASES = _load()
-
-
-@pytest.fixture(scope="module")
-def ex() -> RuleExtractor:
-    return RuleExtractor(Vocabulary.default())
 
 
 def _fields(spec: dict) -> list[str]:

@@ -21,11 +21,6 @@ from retrieval.filters import ACCESSORIES, PHONES, Filters
 WEBSHOP = Path(__file__).resolve().parents[3] / "shared" / "data" / "queries" / "webshop_human_instructions.txt.gz"
 
 
-@pytest.fixture(scope="module")
-def ex() -> RuleExtractor:
-    return RuleExtractor(Vocabulary.default())
-
-
 def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
     return ex.extract(text, state).filters.active()
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.rules import RuleExtractor
 from extraction.vocabulary import Vocabulary
 from retrieval.filters import PHONES, Filters
-
-
-@pytest.fixture(scope="module")
-def ex() -> RuleExtractor:
-    return RuleExtractor(Vocabulary.default())
-
-
-def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
-    return ex.extract(text, state or Filters()).filters.active()
+from tests.rule_reading import active
 
 
 @pytest.mark.parametrize("text, old, new", [
@@ -25,18 +16,18 @@ def _active(ex: RuleExtractor, text: str, state: Filters | None = None) -> dict:
     ("white looks so dull, blue?", "white", "blue"),
 ])
 def test_a_colour_judged_after_it_is_swapped_for_the_one_named_next(ex, text, old, new):
-    got = _active(ex, text, Filters(subcategory=PHONES, color=[old]))
+    got = active(ex, text, Filters(subcategory=PHONES, color=[old]))
     assert got["color"] == [new] and "color_exclude" not in got, got
 
 
 @pytest.mark.parametrize("text", ["the black is great", "black's fine", "white looks good", "is black out of stock?"])
 def test_a_colour_praised_or_asked_about_stays_wanted(ex, text):
-    got = _active(ex, text, Filters(subcategory=PHONES, color=["black", "white"]))
+    got = active(ex, text, Filters(subcategory=PHONES, color=["black", "white"]))
     assert "color_exclude" not in got and got["color"], got
 
 
 def test_a_colour_judged_with_none_wanted_is_excluded(ex):
-    assert _active(ex, "pink is a no")["color_exclude"] == ["pink"]
+    assert active(ex, "pink is a no")["color_exclude"] == ["pink"]
 
 
 @pytest.mark.parametrize("text, field, values", [
@@ -44,7 +35,7 @@ def test_a_colour_judged_with_none_wanted_is_excluded(ex):
     ("phones in neither red nor pink", "color_exclude", ["red", "pink"]),
 ])
 def test_neither_nor_excludes_both(ex, text, field, values):
-    got = _active(ex, text)
+    got = active(ex, text)
     assert sorted(got[field]) == sorted(values) and not got.get(field.replace("_exclude", "")), got
 
 
@@ -54,19 +45,19 @@ def test_neither_nor_excludes_both(ex, text, field, values):
     ("bring it down to $250", 250.0),
 ])
 def test_a_number_offered_after_a_direction_sets_the_budget(ex, text, price_max):
-    got = _active(ex, text, Filters(subcategory=PHONES, price_max=300))
+    got = active(ex, text, Filters(subcategory=PHONES, price_max=300))
     assert got["price_max"] == price_max, got
 
 
 def test_more_budget_without_a_number_is_a_move_up_not_a_cheap_level(ex):
-    got = _active(ex, "i have more budget now", Filters(subcategory=PHONES, price_max=300))
+    got = active(ex, "i have more budget now", Filters(subcategory=PHONES, price_max=300))
     assert isinstance(got["price_max"], float) and got["price_max"] > 300, got  # the ceiling moves up
-    assert _active(ex, "something more budget friendly").get("price_max") == "low"
+    assert active(ex, "something more budget friendly").get("price_max") == "low"
 
 
 @pytest.mark.parametrize("text", ["bump it to 4 stars", "could go to 256gb"])
 def test_a_budget_phrase_before_another_unit_leaves_the_budget(ex, text):
-    assert _active(ex, text, Filters(subcategory=PHONES, price_max=300))["price_max"] == 300.0
+    assert active(ex, text, Filters(subcategory=PHONES, price_max=300))["price_max"] == 300.0
 
 
 @pytest.mark.parametrize("text, field, value", [
@@ -74,17 +65,17 @@ def test_a_budget_phrase_before_another_unit_leaves_the_budget(ex, text):
     ("none under 100", "price_min", 100.0),
 ])
 def test_none_before_a_bound_flips_it(ex, text, field, value):
-    assert _active(ex, text, Filters(subcategory=PHONES))[field] == value
+    assert active(ex, text, Filters(subcategory=PHONES))[field] == value
 
 
 @pytest.mark.parametrize("text", ["is 650 possible", "would 650 work", "650 possible?", "could you do 650?"])
 def test_a_budget_asked_as_a_question_sets_it(ex, text):
-    assert _active(ex, text, Filters(subcategory=PHONES, price_max=600))["price_max"] == 650.0
+    assert active(ex, text, Filters(subcategory=PHONES, price_max=600))["price_max"] == 650.0
 
 
 @pytest.mark.parametrize("text, condition", [("no refurbs", "new"), ("refurbs are fine", "renewed")])
 def test_refurbs_is_the_renewed_condition(ex, text, condition):
-    assert _active(ex, text)["condition"] == condition
+    assert active(ex, text)["condition"] == condition
 
 
 @pytest.mark.parametrize("text, excluded", [
@@ -95,7 +86,7 @@ def test_refurbs_is_the_renewed_condition(ex, text, condition):
     ("hide the yellow ones", "yellow"),
 ])
 def test_a_shade_name_after_a_cue_is_ruled_out(ex, text, excluded):
-    got = _active(ex, text)
+    got = active(ex, text)
     assert got.get("color_exclude") == [excluded] and "color" not in got, got
 
 
@@ -107,19 +98,19 @@ def test_a_shade_name_after_a_cue_is_ruled_out(ex, text, excluded):
     ("a not too expensive onyx gray mobile", "gray"),
 ])
 def test_a_shade_name_with_no_cue_stays_wanted(ex, text, wanted):
-    got = _active(ex, text)
+    got = active(ex, text)
     assert got.get("color") == [wanted] and "color_exclude" not in got, got
 
 
 @pytest.mark.parametrize("text", ["pixel over samsung", "i'd go with pixel over samsung", "prefer pixel to samsung",
                                   "i'd prefer pixel over samsung"])
 def test_the_brand_after_over_or_prefer_to_is_the_old_one_of_a_swap(ex, text):
-    got = _active(ex, text, Filters(subcategory=PHONES, brand=["Samsung"]))
+    got = active(ex, text, Filters(subcategory=PHONES, brand=["Samsung"]))
     assert got["brand"] == ["Google"] and "brand_exclude" not in got, got
 
 
 def test_over_before_a_price_is_still_a_bound(ex):
-    got = _active(ex, "over 500 dollars", Filters(subcategory=PHONES, brand=["Samsung"]))
+    got = active(ex, "over 500 dollars", Filters(subcategory=PHONES, brand=["Samsung"]))
     assert got["price_min"] == 500.0 and got["brand"] == ["Samsung"]
 
 
@@ -138,7 +129,7 @@ def test_dropping_the_last_wanted_value_keeps_the_exclusions(ex, text, before, a
     ("pop sockets grip", "brand", "PopSockets"),
 ])
 def test_a_camelcase_brand_is_read_as_two_words(ex, text, field, brand):
-    assert _active(ex, text).get(field) == [brand]
+    assert active(ex, text).get(field) == [brand]
 
 
 def test_the_model_input_tags_a_two_word_camelcase_brand():
@@ -153,7 +144,7 @@ def test_the_model_input_tags_a_two_word_camelcase_brand():
     ("a power bank excluding ugreen & 4+ stars", "brand_exclude", "UGREEN"),
 ])
 def test_a_number_after_a_separator_is_no_model_of_the_brand(ex, text, field, brand):
-    got = _active(ex, text)
+    got = active(ex, text)
     assert got.get(field) == [brand] and got["average_rating_min"] == 4.0, got
 
 
@@ -163,7 +154,7 @@ def test_a_model_number_right_after_the_brand_still_names_the_phone(ex):
 
 
 def test_one_plus_typed_as_1_plus_narrows_a_list(ex):
-    assert _active(ex, "hmm, only 1+ then", Filters(brand=["OnePlus", "Google"]))["brand"] == ["OnePlus"]
+    assert active(ex, "hmm, only 1+ then", Filters(brand=["OnePlus", "Google"]))["brand"] == ["OnePlus"]
 
 
 def test_one_slip_in_a_short_brand_is_still_tagged_for_the_model():
