@@ -269,7 +269,8 @@ class Seq2SeqExtractor(Extractor):
         return preds
 
     def _grammar(self) -> Extractor:
-        """The rule grammar, as a second reader of negation (`evidence.check_polarity`); built on first use."""
+        """The rule grammar, as a second reader of negation and list changes (`evidence.check_polarity`,
+        `check_additions`); built on first use."""
         if getattr(self, "_rules", None) is None:
             from .rules import RuleExtractor  # lazy: the grammar's lexicons load only when a model needs them
 
