@@ -35,6 +35,7 @@ from extraction.rules import RuleExtractor
 from extraction.seq2seq import Seq2SeqExtractor
 from extraction.shadow import Shadowed
 from extraction.state import apply_moves
+from extraction.subcategory_judge import Judged, judged
 from extraction.vocabulary import Vocabulary
 from retrieval.catalog import Product, load_catalog
 from retrieval.filters import FIELD_ORDER, Filters
@@ -74,6 +75,9 @@ class ExtractionEvalConfig:
     # The model as served: the grammar takes the turns where the model is unsure (`extraction.shadow`), with the
     # threshold chosen on the dev sets (`evals.cascade_sweep`). Reported as the "cascade" column.
     cascade: bool = True
+    # The learned subcategory judge served behind the cascade (`extraction.subcategory_judge`); the cascade
+    # column is scored with it when this folder holds one. None: the cascade alone.
+    judge: str | None = "models/subcategory_judge"
 
 
 def _percentile(xs: Sequence[float], q: float) -> float:
@@ -259,6 +263,21 @@ def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab:
                 for i in dev if preds["rules"][i.id] != preds[name][i.id]]
 
 
+def synthetic_dev(dev: Sequence[Example], config: ExtractionEvalConfig, products: Sequence[Product],
+                  vocab: Any) -> tuple[list[Example], list[list[Product]], list[Filters]]:
+    """A sample of the synthetic dev families (for choosing thresholds), the products shown before each turn, and
+    each turn's gold state."""
+    dev = random.Random(config.seed + 1).sample(list(dev), min(len(dev), config.max_examples))
+    rng = random.Random(config.seed)
+    shown = [_shown_for(rng, products, e.input_state) for e in dev]
+    return dev, shown, [_gold(vocab, e, sh) for e, sh in zip(dev, shown, strict=True)]
+
+
+def load_splits(config: ExtractionEvalConfig, products: Sequence[Product]) -> tuple[Any, Any, Any]:
+    """(test, dev, where) of the synthetic sets, as `run` reads them."""
+    return _load_splits(config, products)
+
+
 def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate the rule extractor (baseline) and, if configured, the seq2seq model; returns the report."""
     torch.set_flush_denormal(True)
@@ -279,13 +298,11 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
     test = rng.sample(test, min(len(test), config.max_examples))
     sweep_report = None
     if config.cascade and "seq2seq" in extractors and "rules" in extractors:
-        dev = random.Random(config.seed + 1).sample(dev, min(len(dev), config.max_examples))
-        dev_rng = random.Random(config.seed)
-        dev_shown = [_shown_for(dev_rng, products, e.input_state) for e in dev]
-        sweep_report = cascade_sweep.sweep(extractors["seq2seq"], extractors["rules"], dev, dev_shown,
-                                           [_gold(vocab, e, sh) for e, sh in zip(dev, dev_shown, strict=True)],
+        dev, dev_shown, dev_golds = synthetic_dev(dev, config, products, vocab)
+        sweep_report = cascade_sweep.sweep(extractors["seq2seq"], extractors["rules"], dev, dev_shown, dev_golds,
                                            real_phrasing.load("dev") if config.real_phrasing else [], vocab)
-        extractors["cascade"] = Shadowed(extractors["seq2seq"], extractors["rules"], sweep_report["min_confidence"])
+        extractors["cascade"] = judged(Shadowed(extractors["seq2seq"], extractors["rules"],
+                                                sweep_report["min_confidence"]), config.judge, extractors["rules"])
     dialogues = generate_dialogues(SynthConfig(n_dialogues=config.n_dialogues, seed=config.seed + 101),
                                    load_vocab(products=products))
     report: dict[str, Any] = {"config": asdict(config), "baseline": "rules", "n_test": len(test),
@@ -300,6 +317,7 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
         report["latency"][name] = measure_latency(ex, test[:config.latency_queries])
     if sweep_report is not None:
         report["cascade"] = sweep_report
+        report["cascade"]["judge"] = config.judge if isinstance(extractors.get("cascade"), Judged) else None
     if config.real_phrasing:
         add_real_phrasing(report, extractors, vocab)
     paths = {"seq2seq": config.model, "cascade": config.model} | dict(config.compare)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 LEARNED_CONFIG = "learned_config.json"  # the file `extraction.learned` folders hold (checked without importing torch)
 TRAINED_SUBDIR = "extractor"  # `sift train extractor` writes here by default
+JUDGE_SUBDIR = "subcategory_judge"  # `sift train subcategory-judge` writes here by default
 EVAL_REPORT = "eval_extraction.json"  # beside the model: `sift eval extraction --out <model>/eval_extraction.json`
 Kind = Literal["rules", "seq2seq", "llm"]
 
@@ -190,6 +191,16 @@ def _threshold(d: Decision) -> tuple[float, ...]:
         return ()
 
 
+def _judge_folder(d: Decision, settings: Settings) -> str | None:
+    """The subcategory judge served behind a model: the one its evaluation was scored with (so that `auto`'s
+    choice holds for what is served), else `<models dir>/subcategory_judge` for a model forced without one."""
+    try:
+        report = json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())
+        return report["cascade"]["judge"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return str(Path(settings.models_dir) / JUDGE_SUBDIR)
+
+
 def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None) -> Choice:
     """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values).
 
@@ -220,8 +231,12 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
     if d.kind != "rules":
         from extraction.rules import RuleExtractor  # lazy: see above
         from extraction.shadow import Shadowed  # the grammar reads beside the model; disagreements are logged
+        from extraction.subcategory_judge import Judged, judged  # its encoder loads on the first judged turn
 
-        extractor = Shadowed(extractor, RuleExtractor(vocab), *_threshold(d))
+        grammar = RuleExtractor(vocab)
+        extractor = judged(Shadowed(extractor, grammar, *_threshold(d)), _judge_folder(d, settings), grammar)
+        if isinstance(extractor, Judged):
+            d = replace(d, reason=f"{d.reason}; subcategory judge {_judge_folder(d, settings)} behind it")
     choice = Choice(d.kind, d.reason, d.model, d.min_confidence, extractor=extractor)
     log.info("%s", choice.line())
     return choice

@@ -57,7 +57,7 @@ from training.synth import (
 )
 
 
-def _shared_data(relative: str) -> str:
+def shared_data(relative: str) -> str:
     """A file of the shared data folder: `../shared/data` beside the checkout (as CI has it), else the
     machine-wide `/work/shared/data`; the first path when neither has it (callers report it missing)."""
     candidates = [Path(__file__).resolve().parents[2] / "shared" / "data" / relative,
@@ -66,7 +66,7 @@ def _shared_data(relative: str) -> str:
 
 
 # Real WebShop shopper instructions (silver lines for training, an unlabelled smoke test in evals).
-WEBSHOP_TEXT = _shared_data("queries/webshop_human_instructions.txt.gz")
+WEBSHOP_TEXT = shared_data("queries/webshop_human_instructions.txt.gz")
 
 
 @dataclass

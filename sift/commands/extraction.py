@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from retrieval.catalog import load_catalog
 from retrieval.filters import Filters
 
-from ..extractor_choice import Choice, choose_extractor, decide, eval_command, trained_folder
+from ..extractor_choice import JUDGE_SUBDIR, Choice, choose_extractor, decide, eval_command, trained_folder
 from ..settings import Settings
 from .common import subcommands
 
@@ -166,14 +166,30 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_judge(args: argparse.Namespace) -> int:
+    from training.train_subcategory_judge import JudgeTrainConfig, main  # lazy: keeps start-up short
+
+    out = args.out or str(Path(args.settings.models_dir) / JUDGE_SUBDIR)
+    command = " ".join(["sift train subcategory-judge", f"--out {out}", f"--seed {args.seed}", f"--c {args.c}"])
+    catalog = str(args.catalog) if getattr(args, "catalog", None) else None
+    if catalog:
+        command += f" --catalog {catalog}"
+    metrics = main(JudgeTrainConfig(out=out, seed=args.seed, c=args.c, catalog=catalog), command=command)
+    print(json.dumps(metrics, indent=2))
+    print(f"next: `{eval_command(trained_folder(args.settings))}` scores the served extractor with it", file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.extraction_eval import ExtractionEvalConfig, markdown, run  # lazy: keeps start-up short
 
     model = evaluation_candidate(args.settings, getattr(args, "model", None))
     catalog = getattr(args, "catalog", None)
     compare = dict(c.split("=", 1) for c in (getattr(args, "compare", None) or []) if "=" in c)
+    judge = args.judge or str(Path(args.settings.models_dir) / JUDGE_SUBDIR)
     report = run(ExtractionEvalConfig(model=model, catalog=str(catalog) if catalog else None,
-                                      max_examples=args.max_examples, compare=compare))
+                                      max_examples=args.max_examples, compare=compare,
+                                      judge=None if judge == "none" else judge))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
@@ -226,6 +242,15 @@ def register(subparsers: Any) -> None:
     t.add_argument("--catalog", type=Path, default=None, help="catalog to draw values from (default: demo)")
     t.set_defaults(func=cmd_train)
 
+    j = train.add_parser("subcategory-judge", help="train the learned subcategory judge (a head over the packaged "
+                         "MiniLM) from the real catalogs and WebShop lines in ../shared/data")
+    j.add_argument("--out", default=None, help="output folder (default: <models dir>/subcategory_judge)")
+    j.add_argument("--seed", type=int, default=13)
+    j.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic head")
+    j.add_argument("--catalog", type=Path, default=None, help="the serving catalog, whose products it learns too "
+                   "(default: demo)")
+    j.set_defaults(func=cmd_train_judge)
+
     ev = subcommands(subparsers, "eval", "evaluations")
     e = ev.add_parser("extraction", help="per-field accuracy / exact match of rules vs the trained model")
     e.add_argument("--model", default=None,
@@ -233,6 +258,8 @@ def register(subparsers: Any) -> None:
     e.add_argument("--out", default=None, help="write the JSON report here")
     e.add_argument("--compare", action="append", default=None, metavar="NAME=PATH",
                    help="another trained model to add as a column (repeatable), e.g. minilm-lora=/tmp/lora")
+    e.add_argument("--judge", default=None, help="subcategory judge folder served behind the cascade column, or "
+                   "'none' (default: <models dir>/subcategory_judge when it exists)")
     e.add_argument("--max-examples", type=int, default=1500, dest="max_examples")
     e.add_argument("--catalog", type=Path, default=None)
     e.add_argument("--json", action="store_true")

@@ -135,8 +135,9 @@ def test_extraction_eval_reports_rules_and_model_side_by_side(tiny_model, tmp_pa
     real = tmp_path / "real.txt"
     real.write_text("i need a blue sofa for my living room\nlooking for gluten free cookies\n")
     report = run(ExtractionEvalConfig(model=str(out), max_examples=30, n_dialogues=3, latency_queries=5,
-                                      real_text=str(real), real_lines=2))
+                                      real_text=str(real), real_lines=2, judge=None))
     assert set(report["single_turn"]) == {"rules", "seq2seq", "cascade"} and report["baseline"] == "rules"
+    assert report["cascade"]["judge"] is None  # the cascade alone (test_subcategory_judge covers the judge)
     # The cascade's threshold was chosen on dev: the best row of the sweep, and the cascade column reports the
     # same real-phrasing dev score that row predicted.
     sweep = report["cascade"]

@@ -1,0 +1,89 @@
+"""Choose the subcategory judge's threshold on the dev sets only, with the grammar's readings.
+
+A veto matters only where a reading newly sets "Cell Phone Accessories" (`extraction.subcategory_judge`).
+For every such dev turn (the synthetic dev template families, held out from the extractor's training, and
+the real-phrasing dev split) the gold says whether the accessory subcategory is right; a threshold t
+vetoes the turns whose P(neither) >= t. The chosen t maximises right minus wrong vetoes, summed over both
+sets (ties: the higher t, fewer vetoes). The test splits are never read.
+
+    python -m evals.judge_sweep models/subcategory_judge            # prints the table, writes sweep.json there
+    python -m evals.judge_sweep models/subcategory_judge --write    # and the chosen threshold into config.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from evals import real_phrasing
+from evals.extraction_eval import ExtractionEvalConfig, demo_products, load_splits, synthetic_dev
+from extraction.rules import RuleExtractor
+from extraction.subcategory_judge import CONFIG, Judged, SubcategoryJudge
+from extraction.vocabulary import Vocabulary
+from retrieval.filters import ACCESSORIES
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def candidates(judge: SubcategoryJudge, max_synthetic: int = 3000, seed: int = 13) -> list[dict[str, Any]]:
+    """Dev turns the grammar reads as newly asking for accessories: the judge's P(neither), and whether a veto
+    would be right (the gold has no new accessory subcategory)."""
+    products = demo_products()
+    vocab = Vocabulary.from_products(products)
+    rules = RuleExtractor(vocab)
+    judged = Judged(rules, judge, rules)
+    turns = []
+    config = ExtractionEvalConfig(model=None, seed=seed, max_examples=max_synthetic)
+    dev, _, golds = synthetic_dev(load_splits(config, products)[1], config, products, vocab)
+    turns += [("synthetic", e.utterance, e.input_state, g.subcategory) for e, g in zip(dev, golds, strict=True)]
+    for item in real_phrasing.load("dev"):
+        turns.append(("real_dev", item.text, item.state, vocab.snap(item.gold)[0].subcategory))
+    out = []
+    for source, text, before, gold in turns:
+        reading = rules.extract(text, before)
+        was = before.subcategory if before is not None else None
+        if reading.filters.subcategory != ACCESSORIES or was == ACCESSORIES:
+            continue
+        topic = judged.topic_for(text, before)
+        if topic:
+            out.append({"source": source, "text": text, "topic": topic, "veto_right": gold != ACCESSORIES,
+                        "p_neither": judge.neither([topic])[0]})
+    return out
+
+
+def sweep(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    table = []
+    for t in THRESHOLDS:
+        row: dict[str, Any] = {"threshold": t}
+        for source in ("synthetic", "real_dev"):
+            vetoed = [r for r in rows if r["source"] == source and r["p_neither"] >= t]
+            row[source] = {"right": sum(r["veto_right"] for r in vetoed), "wrong": sum(not r["veto_right"] for r in vetoed)}
+        row["net"] = sum(row[s]["right"] - row[s]["wrong"] for s in ("synthetic", "real_dev"))
+        table.append(row)
+    best = max(table, key=lambda r: (r["net"], r["threshold"]))
+    return {"threshold": best["threshold"], "table": table, "n_candidates": len(rows),
+            "wrong_vetoes_at_choice": [r["text"] for r in rows if r["p_neither"] >= best["threshold"]
+                                       and not r["veto_right"]][:20]}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder")
+    parser.add_argument("--write", action="store_true", help="write the chosen threshold into the judge's config")
+    args = parser.parse_args(argv)
+    folder = Path(args.folder)
+    result = sweep(candidates(SubcategoryJudge.load(folder)))
+    (folder / "sweep.json").write_text(json.dumps(result, indent=1) + "\n")
+    if args.write:
+        cfg = json.loads((folder / CONFIG).read_text())
+        cfg["threshold"] = result["threshold"]
+        cfg["threshold_from"] = "python -m evals.judge_sweep (dev sets only)"
+        (folder / CONFIG).write_text(json.dumps(cfg, indent=1) + "\n")
+    print(json.dumps({k: v for k, v in result.items()}, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The learned subcategory judge: what it vetoes, what it leaves alone, how it is trained, saved and chosen."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from extraction.base import ExtractionResult, Extractor
+from extraction.rules import RuleExtractor
+from extraction.subcategory_judge import CLASSES, Judged, SubcategoryJudge, is_judge_folder, judged
+from extraction.vocabulary import Vocabulary
+from retrieval.filters import ACCESSORIES, PHONES, Filters
+
+# A two-dimensional "encoder": texts with a non-phone word point one way, everything else the other.
+OTHER = ("makeup", "cabinet", "laptop", "brush")
+
+
+def _encode(texts):
+    return np.array([[1.0, 0.0] if any(w in t for w in OTHER) else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def _judge(threshold=0.6) -> SubcategoryJudge:
+    # class order (phones, accessories, neither): direction 0 is "neither", direction 1 "accessories"
+    weight = np.array([[0.0, 0.0], [0.0, 4.0], [4.0, 0.0]], dtype=np.float32)
+    return SubcategoryJudge(weight, np.zeros(3, dtype=np.float32), threshold, encode=_encode)
+
+
+class _Fixed(Extractor):
+    """Always reads the same new subcategory (the reading a judge sits behind)."""
+
+    name = "fixed"
+
+    def __init__(self, subcategory):
+        self.subcategory = subcategory
+
+    def extract(self, utterance, state=None, shown=()):
+        before = state or Filters()
+        return ExtractionResult(filters=before.merged(subcategory=self.subcategory, color=["black"]),
+                                spans={"subcategory": "case"})
+
+
+@pytest.fixture(scope="module")
+def grammar():
+    return RuleExtractor(Vocabulary.default())
+
+
+def test_a_new_accessory_subcategory_for_something_else_is_vetoed_with_a_warning(grammar):
+    j = Judged(_Fixed(ACCESSORIES), _judge(), grammar)
+    r = j.extract("i need a transparent makeup case in black")
+    assert r.filters.subcategory is None and r.filters.color == ["black"]  # only the subcategory goes
+    assert "subcategory" not in r.spans and any("phone accessory" in w for w in r.warnings)
+    assert j.vetoes == 1
+    kept = j.extract("i need a slim case in black")
+    assert kept.filters.subcategory == ACCESSORIES and not kept.warnings
+
+
+def test_the_judge_only_vetoes_new_accessories_with_product_words_and_no_phone_named(grammar):
+    j = Judged(_Fixed(ACCESSORIES), _judge(), grammar)
+    # already browsing accessories: the turn sets nothing new
+    assert j.extract("a makeup case", Filters(subcategory=ACCESSORIES)).filters.subcategory == ACCESSORIES
+    # an accessory for a phone named ("for my galaxy s21"): a phone accessory whatever else it says
+    assert j.extract("a makeup brush case for my galaxy s21").filters.subcategory == ACCESSORIES
+    # phones are never judged (the shop's model names are what it has not seen)
+    assert Judged(_Fixed(PHONES), _judge(), grammar).extract("a laptop").filters.subcategory == PHONES
+    # batches agree with single turns, each judged on its own
+    batch = j.extract_batch(["a makeup case", "a slim case"], [None, None])
+    assert [r.filters.subcategory for r in batch] == [None, ACCESSORIES]
+
+
+def test_the_threshold_is_the_judges_own(grammar):
+    strict = Judged(_Fixed(ACCESSORIES), _judge(threshold=0.99999), grammar)
+    assert strict.extract("a makeup case").filters.subcategory == ACCESSORIES
+
+
+def test_saved_judges_load_and_bad_folders_say_what_to_do(tmp_path):
+    from safetensors.numpy import save_file
+
+    folder = tmp_path / "judge"
+    assert not is_judge_folder(folder)
+    with pytest.raises(FileNotFoundError, match="sift train subcategory-judge"):
+        SubcategoryJudge.load(folder)
+    folder.mkdir()
+    j = _judge()
+    save_file({"weight": j.weight, "bias": j.bias}, str(folder / "head.safetensors"))
+    (folder / "config.json").write_text(json.dumps({"classes": list(CLASSES), "threshold": 0.7}))
+    loaded = SubcategoryJudge.load(folder, encode=_encode)
+    assert loaded.threshold == 0.7 and loaded.neither(["a makeup bag"])[0] > 0.95
+    assert loaded.neither(["a case"])[0] < 0.05
+    assert isinstance(judged(_Fixed(ACCESSORIES), folder, encode=_encode), Judged)
+    assert isinstance(judged(_Fixed(ACCESSORIES), tmp_path / "none"), _Fixed)  # no judge: the extractor itself
+    (folder / "config.json").write_text(json.dumps({"classes": ["a", "b"]}))
+    with pytest.raises(ValueError, match="retrain"):
+        SubcategoryJudge.load(folder)
+
+
+def test_training_labels_catalog_rows_by_their_category_path():
+    from training.train_subcategory_judge import ACCESSORIES as A
+    from training.train_subcategory_judge import NEITHER as N
+    from training.train_subcategory_judge import PHONES as P
+    from training.train_subcategory_judge import _catalog_label
+
+    assert _catalog_label("us_phones", []) == P
+    assert _catalog_label("in_electronics", ["Cell Phones & Accessories", "Cell Phones"]) == P
+    assert _catalog_label("in_electronics", ["Cell Phones & Accessories", "Accessories", "Cables"]) == A
+    assert _catalog_label("in_electronics", ["Electronics", "Laptop"]) == N
+    assert _catalog_label("in_electronics", ["Electronics"]) is None  # no category: not guessed
+    assert _catalog_label("electronics_2013", ["Electronics", "inkjet printer ink"]) == N
+    assert _catalog_label("electronics_2013", ["Electronics", "headphones"]) is None  # may be a phone accessory
+
+
+def test_the_head_fits_separable_embeddings():
+    from training.train_subcategory_judge import fit
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(3, 8, dtype=np.float32) * 3
+    y = np.repeat(np.arange(3), 40)
+    x = (centres[y] + rng.normal(0, 0.3, (120, 8))).astype(np.float32)
+    w, b = fit(x, y, c=1.0, seed=0)
+    assert w.shape == (3, 8) and ((x @ w.T + b).argmax(axis=1) == y).mean() > 0.95
+
+
+def test_the_sweep_picks_the_threshold_with_most_right_vetoes_net():
+    from evals.judge_sweep import sweep
+
+    rows = ([{"source": "real_dev", "text": f"r{i}", "p_neither": 0.65, "veto_right": True} for i in range(3)]
+            + [{"source": "synthetic", "text": "s", "p_neither": 0.55, "veto_right": False}]
+            + [{"source": "synthetic", "text": "t", "p_neither": 0.75, "veto_right": False}])
+    out = sweep(rows)
+    assert out["threshold"] == 0.6 and out["wrong_vetoes_at_choice"] == ["t"]
+    assert next(r for r in out["table"] if r["threshold"] == 0.5)["net"] == 1
+
+
+@pytest.mark.slow
+def test_the_committed_judge_reads_what_a_thing_is():
+    """The shipped head over the real packaged MiniLM: a phone case is one, a makeup case and a cabinet are not."""
+    judge = SubcategoryJudge.load("models/subcategory_judge")
+    others = ["transparent makeup case for nail art", "walnut curio cabinet", "laptop sleeve 16 inch",
+              "pencil case for school"]
+    phone_things = ["phone case", "case", "wireless earbuds", "screen protector", "car phone mount",
+                    "usb c charging cable"]
+    p = judge.neither(others + phone_things)
+    assert min(p[:len(others)]) >= judge.threshold > max(p[len(others):])
