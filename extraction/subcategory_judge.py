@@ -155,8 +155,12 @@ def _new_accessories(before: Filters | None, result: ExtractionResult) -> bool:
 
 
 def judged(extractor: Extractor, folder: str | Path | None, grammar: Extractor | None = None,
-           **kwargs: Any) -> Extractor:
-    """`extractor` behind the judge in `folder`, or `extractor` itself where there is none."""
+           embedder: Any = None, **kwargs: Any) -> Extractor:
+    """`extractor` behind the judge in `folder`, or `extractor` itself where there is none. `embedder`: an
+    already loaded `retrieval.embedder.Embedder` (the search index's); used when it is the judge's encoder."""
     if not is_judge_folder(folder):
         return extractor
-    return Judged(extractor, SubcategoryJudge.load(folder, **kwargs), grammar)
+    judge = SubcategoryJudge.load(folder, **kwargs)
+    if judge.encode is None and embedder is not None and getattr(embedder, "name", None) == judge.encoder:
+        judge.encode = embedder.encode_queries  # one MiniLM in memory, already warm, for search and judge
+    return Judged(extractor, judge, grammar)

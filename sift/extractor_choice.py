@@ -201,8 +201,10 @@ def _judge_folder(d: Decision, settings: Settings) -> str | None:
         return str(Path(settings.models_dir) / JUDGE_SUBDIR)
 
 
-def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None) -> Choice:
-    """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values).
+def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None,
+                     embedder: object | None = None) -> Choice:
+    """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values). `embedder`: the
+    search index's loaded encoder, which a learned extractor's subcategory judge shares when it is the same model.
 
     Raises `ValueError` for SIFT_EXTRACTOR=llm without SIFT_LLM, `OSError` for a model that cannot be loaded.
     """
@@ -234,7 +236,8 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
         from extraction.subcategory_judge import Judged, judged  # its encoder loads on the first judged turn
 
         grammar = RuleExtractor(vocab)
-        extractor = judged(Shadowed(extractor, grammar, *_threshold(d)), _judge_folder(d, settings), grammar)
+        extractor = judged(Shadowed(extractor, grammar, *_threshold(d)), _judge_folder(d, settings), grammar,
+                           embedder)
         if isinstance(extractor, Judged):
             d = replace(d, reason=f"{d.reason}; subcategory judge {_judge_folder(d, settings)} behind it")
     choice = Choice(d.kind, d.reason, d.model, d.min_confidence, extractor=extractor)

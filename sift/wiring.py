@@ -64,7 +64,8 @@ def choose_for_engine(settings: Settings, engine: SearchEngine, model: str | Non
     if reads_types(vocab) and isinstance(engine.embedder, Embedder):
         # The index's own MiniLM maps a shopper's words to the catalog's types by meaning (categories.py).
         vocab.encoder = engine.embedder.encode_queries
-    return choose_extractor(settings, vocab, model)
+    # The same MiniLM serves the subcategory judge behind a learned extractor (extraction.subcategory_judge).
+    return choose_extractor(settings, vocab, model, engine.embedder)
 
 
 def build_assistant(settings: Settings, engine: SearchEngine, checkpoint: str | Path | None,

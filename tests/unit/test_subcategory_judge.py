@@ -142,3 +142,25 @@ def test_the_committed_judge_reads_what_a_thing_is():
                     "usb c charging cable"]
     p = judge.neither(others + phone_things)
     assert min(p[:len(others)]) >= judge.threshold > max(p[len(others):])
+
+
+def test_the_judge_shares_an_already_loaded_encoder_of_the_same_model(tmp_path):
+    from safetensors.numpy import save_file
+
+    folder = tmp_path / "judge"
+    folder.mkdir()
+    j = _judge()
+    save_file({"weight": j.weight, "bias": j.bias}, str(folder / "head.safetensors"))
+    (folder / "config.json").write_text(json.dumps({"classes": list(CLASSES), "encoder": "packaged:x"}))
+
+    class _Embedder:
+        def __init__(self, name):
+            self.name = name
+
+        def encode_queries(self, texts):
+            return _encode(texts)
+
+    same = judged(_Fixed(ACCESSORIES), folder, embedder=_Embedder("packaged:x"))
+    assert same.judge.encode is not None and same.judge.neither(["a makeup case"])[0] > 0.9
+    other = judged(_Fixed(ACCESSORIES), folder, embedder=_Embedder("some/other-model"))
+    assert other.judge.encode is None  # a different model: the judge loads its own on first use
