@@ -201,6 +201,13 @@ def _judge_folder(d: Decision, settings: Settings) -> str | None:
         return str(Path(settings.models_dir) / JUDGE_SUBDIR)
 
 
+def _judge_scored(d: Decision) -> bool:
+    try:
+        return bool(json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())["cascade"]["judge"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None,
                      embedder: object | None = None) -> Choice:
     """Decide (`decide`) and build the extractor, snapped to `vocab` (the catalog's values). `embedder`: the
@@ -238,6 +245,9 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
         grammar = RuleExtractor(vocab)
         extractor = judged(Shadowed(extractor, grammar, *_threshold(d)), _judge_folder(d, settings), grammar,
                            embedder)
+        if not isinstance(extractor, Judged) and _judge_folder(d, settings) and _judge_scored(d):
+            log.warning("the model was evaluated with the subcategory judge %s, which is not there: serving without "
+                        "it; `sift train subcategory-judge` makes one", _judge_folder(d, settings))
         if isinstance(extractor, Judged):
             d = replace(d, reason=f"{d.reason}; subcategory judge {_judge_folder(d, settings)} behind it")
     choice = Choice(d.kind, d.reason, d.model, d.min_confidence, extractor=extractor)

@@ -164,3 +164,29 @@ def test_the_judge_shares_an_already_loaded_encoder_of_the_same_model(tmp_path):
     assert same.judge.encode is not None and same.judge.neither(["a makeup case"])[0] > 0.9
     other = judged(_Fixed(ACCESSORIES), folder, embedder=_Embedder("some/other-model"))
     assert other.judge.encode is None  # a different model: the judge loads its own on first use
+
+
+def test_serving_uses_the_judge_the_evaluation_named_and_says_when_it_is_missing(tmp_path, monkeypatch, caplog):
+    from safetensors.numpy import save_file
+
+    from sift.extractor_choice import choose_extractor
+    from sift.settings import Settings
+
+    folder = tmp_path / "models" / "extractor"
+    folder.mkdir(parents=True)
+    (folder / "learned_config.json").write_text("{}")
+    report = {"cascade": {"min_confidence": 0.8, "judge": str(tmp_path / "judge")}}
+    (folder / "eval_extraction.json").write_text(json.dumps(report))
+    monkeypatch.setattr("extraction.learned.LearnedExtractor.load",
+                        classmethod(lambda cls, path, vocab=None, **kw: _Fixed(ACCESSORIES)))
+    settings = Settings(models_dir=tmp_path / "models", extractor="seq2seq")
+    with caplog.at_level("WARNING"):
+        missing = choose_extractor(settings, Vocabulary.default())
+    assert not isinstance(missing.extractor, Judged) and "not there" in caplog.text
+    (tmp_path / "judge").mkdir()
+    j = _judge()
+    save_file({"weight": j.weight, "bias": j.bias}, str(tmp_path / "judge" / "head.safetensors"))
+    (tmp_path / "judge" / "config.json").write_text(json.dumps({"classes": list(CLASSES)}))
+    served = choose_extractor(settings, Vocabulary.default())
+    assert isinstance(served.extractor, Judged) and "subcategory judge" in served.reason
+    assert served.extractor.inner.min_confidence == 0.8
