@@ -9,9 +9,6 @@ are for another device with no phone named (the same lexicon patterns the gramma
 `lexicon/data/subcategories.toml`; GUIDE rule 1 of `evals/real_phrasing`). Otherwise the subcategory of
 the state before the turn is kept, with a warning.
 
-The condition is the other closed value, checked the same way (`check_condition`): a new one needs some
-condition word in the message ("a non oem replacement remote" is not "new").
-
 Brands, colours and carriers are checked the same way: a value the state did not have stands only if the
 input carried its placeholder. A target can name a value in words where the tagger gave it no placeholder,
 so a model can learn to write, say, "Xiaomi" from nothing ("earbuds from jbl or bose" -> brand Xiaomi).
@@ -58,17 +55,6 @@ def check_subcategory(utterance: str, before: Filters | None, proposed: Filters)
     return proposed.merged(subcategory=old), [UNSUPPORTED.format(what=ACCESSORIES.lower())]
 
 
-def check_condition(utterance: str, before: Filters | None, proposed: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with a new condition put back to the one before where the message has no condition word at all
-    (`conditions.toml` `any_word`, looser than the grammar's own patterns): like the subcategory, the condition
-    is a closed value a model can write from nothing ("a non oem replacement remote" -> new)."""
-    old = before.condition if before is not None else None
-    if proposed.condition in (None, old) or load("conditions").rx["any_word"].search(utterance.lower()):
-        return proposed, []
-    return proposed.merged(condition=old), [f"the model set the condition {proposed.condition}, but the message has "
-                                            f"no condition word; left as it was"]
-
-
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,
                    entities: EntityMap) -> tuple[Filters, list[str]]:
     """`proposed` less the brands, colours and carriers that are not in the state before, not behind a placeholder
@@ -93,8 +79,6 @@ def _keys(state: Filters | None, name: str) -> set[str]:
 
 
 def _written(value: str, low: str) -> bool:
-    # Not narrowed by the colour lexicon's "not a colour after" words: on 3,000 synthetic dev turns that cut one
-    # right colour ("a light green apple iphone") and on unlabelled WebShop lines saved one ("orange flavored").
     return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None
 
 

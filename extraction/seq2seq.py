@@ -31,14 +31,7 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import (
-    check_additions,
-    check_condition,
-    check_entities,
-    check_polarity,
-    check_subcategory,
-    pair_values_in_play,
-)
+from .evidence import check_additions, check_entities, check_polarity, check_subcategory, pair_values_in_play
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -263,8 +256,6 @@ class Seq2SeqExtractor(Extractor):
             state, snap_warnings = snap_target(self.vocab, data)
             said, kept = (utterance if isinstance(utterance, str) else ""), (None if reset else before)
             state, unsupported = check_subcategory(said, kept, state)
-            state, more = check_condition(said, kept, state)
-            unsupported += more
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.evidence import check_condition, check_subcategory
+from extraction.evidence import check_subcategory
 from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 
@@ -163,17 +163,3 @@ def test_an_emptied_reading_is_no_narrowing():
     before = Filters(brand=["Motorola"])  # "an apple charging cable": the grammar switched product type
     assert check_additions(Filters(brand=["Apple"]), before, Filters())[0].brand == ["Apple"]
     assert check_additions(before, before, Filters())[0].brand == ["Motorola"]  # "other brands please"
-
-
-@pytest.mark.parametrize("text, before, proposed, expected", [
-    ("a non oem replacement tv remote", None, "new", None),  # no condition word: the model's "new" goes
-    ("the remote please", Filters(condition="renewed"), "new", "renewed"),  # back to the one before
-    ("a refurbished pixel", None, "renewed", "renewed"),
-    ("a pre owned galaxy", None, "renewed", "renewed"),
-    ("brand new only", Filters(condition="renewed"), "new", "new"),
-    ("anything cheaper", Filters(condition="renewed"), "renewed", "renewed"),  # carried over, not new
-])
-def test_a_new_condition_needs_a_condition_word(text, before, proposed, expected):
-    state, warnings = check_condition(text, before, Filters(condition=proposed))
-    assert state.condition == expected
-    assert bool(warnings) == (expected != proposed)
