@@ -83,6 +83,29 @@ def _written(value: str, low: str) -> bool:
 
 
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
+LEVEL_FIELDS = ("price_min", "price_max", "review_count_min", "review_count_max", "average_rating_min",
+                "average_rating_max")
+
+
+def levels_in_play(proposed: Filters, before: Filters | None) -> bool:
+    """Whether `proposed` newly sets a level ("low"/"medium"/"high"): only then can `check_levels` change it."""
+    return any(isinstance(getattr(proposed, f), str) and getattr(proposed, f) != (getattr(before, f) if before
+               is not None else None) for f in LEVEL_FIELDS)
+
+
+def check_levels(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a level it newly sets replaced by the grammar's level for the same field, where the grammar
+    newly sets a different one. Level words are facts of the lexicon (`levels.toml`, the annotation guide's rule
+    5: "well reviewed" is high, "decently rated" medium); a model learns them from its training labels, and an
+    older generator had some of them otherwise."""
+    changes: dict[str, str] = {}
+    for f in LEVEL_FIELDS:
+        mine, read, was = getattr(proposed, f), getattr(reading, f), getattr(before, f) if before is not None else None
+        if isinstance(mine, str) and isinstance(read, str) and mine != read and mine != was and read != was:
+            changes[f] = read
+    warnings = [f"the model read {f.replace('_', ' ')} as {getattr(proposed, f)}; the level words say {v}"
+                for f, v in changes.items()]
+    return (proposed.merged(**changes) if changes else proposed), warnings
 
 
 def pair_values_in_play(proposed: Filters, before: Filters | None) -> bool:

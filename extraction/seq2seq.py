@@ -31,7 +31,15 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import check_additions, check_entities, check_polarity, check_subcategory, pair_values_in_play
+from .evidence import (
+    check_additions,
+    check_entities,
+    check_levels,
+    check_polarity,
+    check_subcategory,
+    levels_in_play,
+    pair_values_in_play,
+)
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
@@ -259,11 +267,16 @@ class Seq2SeqExtractor(Extractor):
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more
-            if pair_values_in_play(state, kept):
+            pairs, levels = pair_values_in_play(state, kept), levels_in_play(state, kept)
+            if pairs or levels:
                 reading = self._grammar().extract(said, kept).filters
-                state, more = check_polarity(state, kept, reading)
-                state, also = check_additions(state, kept, reading)
-                unsupported += more + also
+                if pairs:
+                    state, more = check_polarity(state, kept, reading)
+                    state, also = check_additions(state, kept, reading)
+                    unsupported += more + also
+                if levels:
+                    state, more = check_levels(state, kept, reading)
+                    unsupported += more
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

@@ -130,15 +130,17 @@ RATING_MAX = ["rating not exceeding {r}", "rated at most {r}", "{r} or less", "{
 RATING_RANGE = ["rated between {a} and {b}", "between {a} and {b}", "rated {a} to {b}", "rating from {a} to {b}",
                 "with a rating between {a} and {b}"]
 RATING_QUAL = [
+    # The annotation guide (evals/real_phrasing/GUIDE.md, rule 5) and the grammar (lexicon levels.toml):
+    # "well reviewed" and "good ratings" are high; "decent", "solid", "ok" are medium.
     (["highly rated", "top rated", "top-rated", "best rated", "well rated", "highly-rated", "high rated",
-      "best-rated", "highest rated", "5 star quality"], "pre", {"average_rating_min": "high"}),
-    (["with great reviews", "with excellent ratings", "with great ratings", "that people love", "with top ratings",
-      "with a high rating", "with stellar reviews", "that is highly rated", "rated really well"], "post",
+      "best-rated", "highest rated", "5 star quality", "well reviewed", "well-reviewed", "good rated"], "pre",
      {"average_rating_min": "high"}),
-    (["decently rated", "well reviewed", "well-reviewed", "good rated", "solidly rated"], "pre",
+    (["with great reviews", "with excellent ratings", "with great ratings", "that people love", "with top ratings",
+      "with a high rating", "with stellar reviews", "that is highly rated", "rated really well", "with good reviews",
+      "with good ratings", "with a good rating"], "post", {"average_rating_min": "high"}),
+    (["decently rated", "solidly rated"], "pre", {"average_rating_min": "medium"}),
+    (["with decent ratings", "with a decent rating", "with ok ratings", "that is rated well enough"], "post",
      {"average_rating_min": "medium"}),
-    (["with good reviews", "with decent ratings", "with good ratings", "with a decent rating", "with ok ratings",
-      "that is rated well enough", "with a good rating"], "post", {"average_rating_min": "medium"}),
     (["poorly rated", "low rated", "badly rated", "low-rated"], "pre", {"average_rating_max": "low"}),
     (["with bad reviews", "with a low rating", "with poor ratings", "with low ratings"], "post",
      {"average_rating_max": "low"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.evidence import check_subcategory
+from extraction.evidence import check_levels, check_subcategory, levels_in_play
 from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 
@@ -163,3 +163,16 @@ def test_an_emptied_reading_is_no_narrowing():
     before = Filters(brand=["Motorola"])  # "an apple charging cable": the grammar switched product type
     assert check_additions(Filters(brand=["Apple"]), before, Filters())[0].brand == ["Apple"]
     assert check_additions(before, before, Filters())[0].brand == ["Motorola"]  # "other brands please"
+
+
+def test_a_level_the_model_reads_otherwise_than_the_level_words_follows_the_grammar():
+    before = Filters(price_max="low")
+    proposed = Filters(price_max="low", average_rating_min="medium")
+    assert levels_in_play(proposed, before) and not levels_in_play(before, before)
+    state, warnings = check_levels(proposed, before, Filters(price_max="low", average_rating_min="high"))
+    assert state.average_rating_min == "high" and state.price_max == "low" and warnings
+    # the grammar read no level (or the same one, or kept the old one): the model's stands
+    for reading in (Filters(price_max="low"), Filters(price_max="low", average_rating_min="medium")):
+        assert check_levels(proposed, before, reading) == (proposed, [])
+    # a number is not a level: "over 4 stars" read as 4.0 by the grammar leaves the model's level alone
+    assert check_levels(proposed, before, Filters(price_max="low", average_rating_min=4.0)) == (proposed, [])

@@ -165,7 +165,7 @@ def test_gb_is_storage_never_price(ex):
     ("top rated", {"average_rating_min": "high"}),
     ("well reviewed", {"average_rating_min": "high"}),
     ("great reviews", {"average_rating_min": "high"}),
-    ("good rating", {"average_rating_min": "medium"}),
+    ("good rating", {"average_rating_min": "high"}),  # the annotation guide, rule 5
     ("decent reviews", {"average_rating_min": "medium"}),
     ("poorly rated", {"average_rating_max": "low"}),
     ("lots of reviews", {"review_count_min": "high"}),
