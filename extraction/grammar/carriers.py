@@ -40,13 +40,15 @@ def parse(t: Turn) -> None:
     found: list[tuple[int, str, int, int]] = []
     phone_ctx = phone_context(t)
     context_only = load("carriers").sets["context_only"]
+    certain = [(m.start(), m.end()) for _, alias, first, rx in _aliases() if alias not in context_only
+               and first in doc.words for m in rx.finditer(low)]
     for name, alias, first, rx in _aliases():
         if first not in doc.words:
             continue
         for m in rx.finditer(low):
             if not doc.free(m.start(), m.end()):
                 continue
-            if alias in context_only and not _carrier_slot(t, m, alias, phone_ctx):
+            if alias in context_only and not _carrier_slot(t, m, alias, phone_ctx) and not _listed_with(low, m, certain):
                 continue
             if alias == "unlocked" and re.match(r"\s+(?:door|doors|achievement|content|level|character)", low[m.end():]):
                 continue
@@ -80,6 +82,16 @@ def _carrier_slot(t: Turn, m: re.Match[str], alias: str, phone_ctx: bool) -> boo
     slot = bool(re.search(r"\b(?:on|via|through)\s+$", low[max(0, m.start() - 10):m.start()])) or bool(
         re.match(r"[\s-]+(?:compatible|friendly|ready)\b", low[m.end():]))
     return carrier_ctx or phone_ctx and (capitalised or slot or alias not in ("visible", "metro", "boost"))
+
+
+_LIST_JOIN = r"\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*(?:either\s+)?"
+
+
+def _listed_with(low: str, m: re.Match[str], certain: list[tuple[int, int]]) -> bool:
+    """An alias that is also a word is a carrier in a list with a carrier that is only one: "either straight talk
+    or at&t", "for visible or t-mobile"."""
+    return any(re.fullmatch(_LIST_JOIN, low[m.end():s]) or re.fullmatch(_LIST_JOIN, low[e:m.start()])
+               for s, e in certain)
 
 
 def _lifted_or_ruled_out(t: Turn, m: re.Match[str], name: str) -> bool:

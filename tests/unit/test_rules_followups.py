@@ -163,3 +163,15 @@ def test_one_slip_in_a_short_brand_is_still_tagged_for_the_model():
     text, ents = tag_entities("a ankre charger", Vocabulary.default())  # a swap of neighbours: ratio 80 < 85
     assert text == "a b0 ankre charger" and ents.values["brand"] == ["Anker"]
     assert tag_entities("a nice phone", Vocabulary.default())[0] == "a nice phone"  # real words stay words
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i would like to buy a preowned products in mineral gray and either straight talk or at&t",
+     ["Straight Talk", "AT&T"]),
+    ("what's a good phone that is durable for visible or t-mobile", ["Visible", "T-Mobile"]),
+    ("a boost or verizon phone", ["Boost Mobile", "Verizon"]),
+    ("the visible difference", []),  # an ordinary word with no carrier beside it stays a word
+    ("boost my signal and t-mobile", ["T-Mobile"]),  # "and" joins a verb phrase here, not a list of carriers
+])
+def test_a_carrier_that_is_also_a_word_counts_in_a_list_with_a_carrier(ex, text, expected):
+    assert ex.extract(text).filters.carrier == expected
