@@ -845,3 +845,19 @@ def test_a_constraint_said_to_be_unneeded_is_lifted(ex, text, gone):
         assert got.get("storage_gb_min") == 128.0 and "storage_gb_max" not in got, got
     for kept in ("subcategory",):
         assert kept in got
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("with harly any reviews", "with hardly any reviews"),
+    ("notrh of 30$", "north of 30$"),
+    ("no more than thhree thousand user ratings", "no more than three thousand user ratings"),
+    ("lesser kmown ones", "lesser known ones"),
+    ("fiftty dollars", "fifty dollars"),
+])
+def test_number_words_and_bound_words_are_repaired_too(typed, read):
+    assert repair(typed)[0] == read
+
+
+def test_a_repaired_bound_word_bounds_its_number(ex):
+    assert active(ex, "a bluetooth headset with no more than thhree thousand user ratings")["review_count_max"] == 3000
+    assert active(ex, "a power bank notrh of 30$")["price_min"] == 30
