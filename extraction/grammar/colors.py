@@ -72,7 +72,12 @@ def _is_color_here(word: str, before: str, after: str, found: list[tuple[str, in
     if word not in base and word not in load("colors").sets["precise"] and not (
             rx["context_after"].match(after) or rx["context_before"].search(before)):
         return False
-    return not (word == "rose" and not re.match(r"\s*gold\b", after))
+    if word == "rose" and not re.match(r"\s*gold\b", after):
+        # a bare "rose" is pink only in a colour slot ("rose colored", "rose instead?", "in rose"), never from an
+        # article alone ("a rose scented candle", "rose water")
+        slot = rx["context_after"].match(after)
+        return bool(slot and slot.group(0).strip() or re.search(r"\b(?:in|colou?r:?|prefer)\s+$", before))
+    return True
 
 
 def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:

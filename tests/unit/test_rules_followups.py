@@ -115,7 +115,9 @@ def test_over_before_a_price_is_still_a_bound(ex):
 
 
 @pytest.mark.parametrize("text, before, after", [
-    ("red is boring, rose instead", Filters(color=["red"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("red is boring", Filters(color=["red"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("red is boring, rose instead", Filters(color=["red"], color_exclude=["yellow"]),
+     Filters(color=["pink"], color_exclude=["yellow"])),  # a bare "rose" in a colour slot is pink
     ("not black", Filters(color=["black"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
     ("forget samsung", Filters(brand=["Samsung"], brand_exclude=["Apple"]), Filters(brand_exclude=["Apple"])),
 ])
@@ -175,3 +177,22 @@ def test_one_slip_in_a_short_brand_is_still_tagged_for_the_model():
 ])
 def test_a_carrier_that_is_also_a_word_counts_in_a_list_with_a_carrier(ex, text, expected):
     assert ex.extract(text).filters.carrier == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a rose colored phone", ["pink"]),
+    ("rose instead?", ["pink"]),
+    ("in rose please", ["pink"]),
+    ("a rose gold iphone", ["gold"]),
+    ("a rose scented candle", []),  # an article alone is no colour slot
+    ("rose", []),
+    ("blue tooth headphones", []),  # "bluetooth" typed as two words
+])
+def test_a_bare_rose_is_pink_only_in_a_colour_slot(ex, text, expected):
+    assert ex.extract(text).filters.color == expected
+
+
+@pytest.mark.parametrize("text", ["a xiaomi poco 7 temmpered glass", "a smart waych that is green",
+                                  "a premium screen proyectors", "blue tooth headphoens"])
+def test_misspelt_accessory_words_still_ask_for_accessories(ex, text):
+    assert ex.extract(text).filters.subcategory == "Cell Phone Accessories"
