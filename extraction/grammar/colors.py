@@ -42,8 +42,11 @@ def parse(t: Turn) -> None:
         _read(t, m, found)
     if not found:
         _misspelt(t, found)
+    dropped = [("!" + f[0][1:], f[1], f[2]) for f in found if f[0].startswith("~")]
     excluded = [f for f in found if f[0].startswith("!")]
-    found = [f for f in found if not f[0].startswith("!")]
+    found = [f for f in found if not f[0].startswith(("!", "~"))]
+    if not found:
+        excluded += dropped
     if excluded and found:
         # "not orchid, alpine blue", "blue instead of red": a swap, as for brands; nothing is excluded
         roles = Roles(wanted=list(found), excluded=list(excluded))
@@ -97,9 +100,16 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
     if im:
         start -= len(before) - im.start()
-    if _ruled_out(low, m, low[max(0, m.start() - 40):m.start()], doc) or _continues_exclusion(low, start, m.end(), found):
+    out = _ruled_out(low, m, low[max(0, m.start() - 40):m.start()], doc) or (
+        "exclude" if _continues_exclusion(low, start, m.end(), found) else None)
+    if out:
         if all(drop_value(t, "color", fam, m.group(0)) for fam in fams):
-            doc.take(start, m.end())  # "not black" while black is asked for: black leaves the list
+            # asked for before: it leaves the list ("drop the black"); "not black" also rules it out, as "not
+            # Samsung" does (docs/state_rules.md rows 8 and 49), unless another colour takes its place in the
+            # same message ("red is boring, rose instead": a swap; "~" = excluded only if alone)
+            if out == "exclude":
+                found.extend(("~" + fam, start, m.end()) for fam in fams)
+            doc.take(start, m.end())
             return
         cm = re.match(r"\s*(?:colou?r(?:ed|s)?|ones?|versions?)\b", low[m.end():])
         end = m.end() + (cm.end() if cm else 0)
@@ -151,8 +161,9 @@ def _exclude(t: Turn, excluded: list[tuple[str, int, int]]) -> None:
     t.spans["color_exclude"] = " ... ".join(t.doc.low[s:e] for _, s, e in excluded)
 
 
-def _ruled_out(low: str, m: re.Match[str], before: str, doc: Doc) -> bool:
-    """ "not black", "any color but red", "swap black for white", "black is boring": the color is not wanted."""
+def _ruled_out(low: str, m: re.Match[str], before: str, doc: Doc) -> str | None:
+    """ "not black", "any color but red", "black is boring": "exclude"; "drop the black", "swap black for white":
+    "drop" (a colour asked for only leaves the list); None: the colour is not ruled out."""
     # "not mineral gray": the negation may stand before a shade word the pattern does not know
     # ("excluding marble gray", "i hate bay blue", "not in awesome violet": catalog shades have names the
     # gazetteer reads as one base color, so every cue is also tried before the word in front of it)
@@ -162,11 +173,14 @@ def _ruled_out(low: str, m: re.Match[str], before: str, doc: Doc) -> bool:
     shade = bool(pm and pm.group(1) not in load("fillers").sets["tokens"] and doc.free(at, at + len(pm.group(1))))
     neg_at = m.start() - len(pm.group(0)) if pm and shade else m.start()
     heads = [before + " " if not before.endswith(" ") else before] + ([before[:pm.start()]] if pm and shade else [])
-    return bool(negated(low, m.start()) or negated(low, neg_at)
-                or load("colors").rx["out_after"].match(low[m.end():])  # "black is boring, any red ones?"
-                or any(load("colors").rx["exclude_before"].search(h) or load("removals").rx["drop_before"].search(h)
-                       or load("brands").rx["swap_out_before"].search(h)
-                       or re.search(r"\b(?:instead of|rather than)\s+$", h) for h in heads))  # "swap black for white"
+    if (negated(low, m.start()) or negated(low, neg_at)
+            or load("colors").rx["out_after"].match(low[m.end():])  # "black is boring, any red ones?"
+            or any(load("colors").rx["exclude_before"].search(h) for h in heads)):
+        return "exclude"
+    if any(load("removals").rx["drop_before"].search(h) or load("brands").rx["swap_out_before"].search(h)
+           or re.search(r"\b(?:instead of|rather than)\s+$", h) for h in heads):  # "swap black for white"
+        return "drop"
+    return None
 
 
 def _misspelt(t: Turn, found: list[tuple[str, int, int]]) -> None:

@@ -115,10 +115,11 @@ def test_over_before_a_price_is_still_a_bound(ex):
 
 
 @pytest.mark.parametrize("text, before, after", [
-    ("red is boring", Filters(color=["red"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("red is boring", Filters(color=["red"], color_exclude=["yellow"]), Filters(color_exclude=["yellow", "red"])),
     ("red is boring, rose instead", Filters(color=["red"], color_exclude=["yellow"]),
      Filters(color=["pink"], color_exclude=["yellow"])),  # a bare "rose" in a colour slot is pink
-    ("not black", Filters(color=["black"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
+    ("not black", Filters(color=["black"], color_exclude=["yellow"]), Filters(color_exclude=["yellow", "black"])),
+    ("drop the black", Filters(color=["black"], color_exclude=["yellow"]), Filters(color_exclude=["yellow"])),
     ("forget samsung", Filters(brand=["Samsung"], brand_exclude=["Apple"]), Filters(brand_exclude=["Apple"])),
 ])
 def test_dropping_the_last_wanted_value_keeps_the_exclusions(ex, text, before, after):

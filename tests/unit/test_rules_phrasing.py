@@ -135,7 +135,7 @@ def test_a_quality_phrase_is_not_the_cue_of_the_next_number(ex):
 @pytest.mark.parametrize("text, after", [
     ("remove verizon", {"carrier": ["AT&T"], "color": ["black", "blue"]}),
     ("not on verizon", {"carrier": ["AT&T"], "color": ["black", "blue"]}),
-    ("not black", {"carrier": ["Verizon", "AT&T"], "color": ["blue"]}),
+    ("not black", {"carrier": ["Verizon", "AT&T"], "color": ["blue"], "color_exclude": ["black"]}),  # state rules row 49
     ("drop the blue", {"carrier": ["Verizon", "AT&T"], "color": ["black"]}),
 ])
 def test_a_value_can_be_taken_out_of_its_list(ex, text, after):
