@@ -197,3 +197,12 @@ def test_a_bare_rose_is_pink_only_in_a_colour_slot(ex, text, expected):
                                   "a premium screen proyectors", "blue tooth headphoens"])
 def test_misspelt_accessory_words_still_ask_for_accessories(ex, text):
     assert ex.extract(text).filters.subcategory == "Cell Phone Accessories"
+
+
+@pytest.mark.parametrize("before, expected", [
+    (Filters(review_count_max=750.0), ["Apple"]),  # a search under way: a short reply names a brand
+    (Filters(subcategory=PHONES), ["Apple"]),
+    (None, []),  # a first message "apple please" stays ambiguous
+])
+def test_a_short_brand_reply_counts_once_a_search_is_under_way(ex, before, expected):
+    assert ex.extract("apple please", before).filters.brand == expected

@@ -65,8 +65,10 @@ def hits(doc: Doc, toks: list[tuple[str, int, int]], g: Gazetteer) -> Iterator[H
 
 
 def phones_discussed(state: Filters | None) -> bool:
-    """Phones or their accessories are the topic so far: then "or apple", "apple please" name a brand."""
-    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude))
+    """A search is under way (phones or accessories, a brand, or any other constraint so far): then "or apple",
+    "apple please" name a brand of the catalog (only the catalog's brands are matched at all)."""
+    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude
+                           or state.active()))
 
 
 def listed_with_brand(after: str, g: Gazetteer) -> bool:
