@@ -206,3 +206,9 @@ def test_misspelt_accessory_words_still_ask_for_accessories(ex, text):
 ])
 def test_a_short_brand_reply_counts_once_a_search_is_under_way(ex, before, expected):
     assert ex.extract("apple please", before).filters.brand == expected
+
+
+@pytest.mark.parametrize("text, expected", [("ankre please", ["Anker"]), ("spigne pls", ["Spigen"]),
+                                            ("great thanks", ["Belkin"])])
+def test_a_misspelt_brand_alone_is_a_brand_reply(ex, text, expected):
+    assert ex.extract(text, Filters(subcategory="Cell Phone Accessories", brand=["Belkin"])).filters.brand == expected

@@ -24,7 +24,8 @@ def misspelt(t: Turn, toks: list[tuple[str, int, int]], phone_talk: bool, roles:
         prv = toks[k - 1][0] if k > 0 else ""
         # A short reply about brands while phones are discussed ("or noika too", "not oneplis?",
         # "let's look at nolia") is a brand slot as well: a cue word before, only fillers after.
-        reply_slot = phone_talk and prv in lex.sets["fuzzy_cue_prev"] and all(
+        # So is a reply that is the brand alone ("ankre please", "asuus?").
+        reply_slot = phone_talk and (prv in lex.sets["fuzzy_cue_prev"] or k == 0) and all(
             w in fillers or w in ("as", "well", "would", "be", "fine", "good") for w, _, _ in toks[k + 1:])
         if (len(tok) < 5 or not tok.isalpha() or tok in COMMON_WORDS or tok in g.brands
                 or not t.doc.free(start, end)
