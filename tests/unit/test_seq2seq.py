@@ -102,3 +102,15 @@ def test_delexicalised_model_reads_placeholders_and_its_output_is_mapped_back(to
     # n10 was never in the input: that item is dropped with a warning, the rest is kept
     assert unknown.filters == Filters(price_min=150.0, brand=["Samsung"])
     assert any("n10" in w for w in unknown.warnings)
+
+
+def test_the_model_and_its_checks_read_the_typo_repaired_message(tokenizer, monkeypatch) -> None:
+    """ "an accessroy" reaches the model as "an accessory", so the accessory check finds its word; catalog words
+    ("samsung") are never "repaired"."""
+    seen = []
+    ex = Seq2SeqExtractor(ScriptedModel(tokenizer, ["subcategory=Cell Phone Accessories"]), tokenizer, vocab=VOCAB)
+    original = ex.generate_scored
+    monkeypatch.setattr(ex, "generate_scored", lambda inputs: seen.extend(inputs) or original(inputs))
+    r = ex.extract("i would like to buy an accessroy from samsung")
+    assert "accessory" in seen[0] and "accessroy" not in seen[0] and "samsung" in seen[0]
+    assert r.filters.subcategory == "Cell Phone Accessories"  # the check saw "accessory" and let it stand
