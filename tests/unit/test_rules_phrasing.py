@@ -861,3 +861,10 @@ def test_number_words_and_bound_words_are_repaired_too(typed, read):
 def test_a_repaired_bound_word_bounds_its_number(ex):
     assert active(ex, "a bluetooth headset with no more than thhree thousand user ratings")["review_count_max"] == 3000
     assert active(ex, "a power bank notrh of 30$")["price_min"] == 30
+
+
+@pytest.mark.parametrize("typed, read", [("not higjer than 3/5", "not higher than 3/5"),
+                                         ("igmore ratigns.", "ignore ratings."),
+                                         ("with enpugh reviews", "with enough reviews")])
+def test_comparators_and_removal_words_are_repaired(typed, read):
+    assert repair(typed)[0] == read
