@@ -179,33 +179,33 @@ def _auto(folder: Path) -> Decision:
     return Decision("rules", f"{scored}; using rules, SIFT_EXTRACTOR={folder} would force the model")
 
 
-def _threshold(d: Decision) -> tuple[float, ...]:
+def _cascade_report(d: Decision) -> dict[str, object]:
+    """The "cascade" part of the model's own evaluation report; empty when there is none (or it is unreadable)."""
+    try:
+        cascade = json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())["cascade"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return cascade if isinstance(cascade, dict) else {}
+
+
+def _threshold(d: Decision, cascade: dict[str, object]) -> tuple[float, ...]:
     """`Shadowed`'s min_confidence: the one the model's own evaluation chose on dev (auto), else the same from its
     report when a model is forced, else `Shadowed`'s default."""
     if d.min_confidence is not None:
         return (d.min_confidence,)
     try:
-        report = json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())
-        return (float(report["cascade"]["min_confidence"]),)
-    except (OSError, ValueError, KeyError, TypeError):
+        return (float(cascade["min_confidence"]),)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
         return ()
 
 
-def _judge_folder(d: Decision, settings: Settings) -> str | None:
+def _judge_folder(cascade: dict[str, object], settings: Settings) -> str | None:
     """The subcategory judge served behind a model: the one its evaluation was scored with (so that `auto`'s
-    choice holds for what is served), else `<models dir>/subcategory_judge` for a model forced without one."""
-    try:
-        report = json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())
-        return report["cascade"]["judge"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return str(Path(settings.models_dir) / JUDGE_SUBDIR)
-
-
-def _judge_scored(d: Decision) -> bool:
-    try:
-        return bool(json.loads((Path(str(d.model)) / EVAL_REPORT).read_text())["cascade"]["judge"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    choice holds for what is served; None: scored without one), else `<models dir>/subcategory_judge` for a
+    model forced without an evaluation."""
+    if "judge" in cascade:
+        return str(cascade["judge"]) if cascade["judge"] else None
+    return str(Path(settings.models_dir) / JUDGE_SUBDIR)
 
 
 def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = None,
@@ -242,14 +242,15 @@ def choose_extractor(settings: Settings, vocab: Vocabulary, model: str | None = 
         from extraction.shadow import Shadowed  # the grammar reads beside the model; disagreements are logged
         from extraction.subcategory_judge import Judged, judged  # its encoder loads on the first judged turn
 
+        cascade = _cascade_report(d)  # read once: threshold and judge come from the same evaluation
+        folder = _judge_folder(cascade, settings)
         grammar = RuleExtractor(vocab)
-        extractor = judged(Shadowed(extractor, grammar, *_threshold(d)), _judge_folder(d, settings), grammar,
-                           embedder)
-        if not isinstance(extractor, Judged) and _judge_folder(d, settings) and _judge_scored(d):
-            log.warning("the model was evaluated with the subcategory judge %s, which is not there: serving without "
-                        "it; `sift train subcategory-judge` makes one", _judge_folder(d, settings))
+        extractor = judged(Shadowed(extractor, grammar, *_threshold(d, cascade)), folder, grammar, embedder)
         if isinstance(extractor, Judged):
-            d = replace(d, reason=f"{d.reason}; subcategory judge {_judge_folder(d, settings)} behind it")
+            d = replace(d, reason=f"{d.reason}; subcategory judge {folder} behind it")
+        elif cascade.get("judge"):
+            log.warning("the model was evaluated with the subcategory judge %s, which is not there: serving without "
+                        "it; `sift train subcategory-judge` makes one", folder)
     choice = Choice(d.kind, d.reason, d.model, d.min_confidence, extractor=extractor)
     log.info("%s", choice.line())
     return choice
