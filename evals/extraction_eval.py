@@ -100,7 +100,7 @@ def _gold(vocab: Any, ex: Example, shown: Sequence[Product]) -> Filters:
     return gold
 
 
-def _load_splits(config: ExtractionEvalConfig,
+def load_splits(config: ExtractionEvalConfig,
                  vocab_products: Sequence[Product]) -> tuple[list[Example], list[Example], dict[str, str]]:
     """(held-out test examples, dev examples, family -> split): the model folder's own data when it kept it,
     else the same generation and family split as training with the configured seed."""
@@ -273,11 +273,6 @@ def synthetic_dev(dev: Sequence[Example], config: ExtractionEvalConfig, products
     return dev, shown, [_gold(vocab, e, sh) for e, sh in zip(dev, shown, strict=True)]
 
 
-def load_splits(config: ExtractionEvalConfig, products: Sequence[Product]) -> tuple[Any, Any, Any]:
-    """(test, dev, where) of the synthetic sets, as `run` reads them."""
-    return _load_splits(config, products)
-
-
 def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate the rule extractor (baseline) and, if configured, the seq2seq model; returns the report."""
     torch.set_flush_denormal(True)
@@ -293,7 +288,7 @@ def run(config: ExtractionEvalConfig, extractors: dict[str, Any] | None = None) 
             extractors["seq2seq"] = load_model(config.model, vocab)
         for name, path in config.compare.items():
             extractors[name] = load_model(path, vocab)
-    test, dev, where = _load_splits(config, products)
+    test, dev, where = load_splits(config, products)
     rng = random.Random(config.seed)
     test = rng.sample(test, min(len(test), config.max_examples))
     sweep_report = None

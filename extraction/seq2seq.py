@@ -289,7 +289,7 @@ class Seq2SeqExtractor(Extractor):
         from .grammar.gazetteer import gazetteer  # lazy: the grammar's tables load only when a model reads
         from .typos import repair  # lazy: as above
 
-        known = gazetteer(self.vocab if self.vocab is not None else Vocabulary.default()).known_tokens
+        known = gazetteer(self.vocab).known_tokens  # the constructor always sets a vocabulary
         return [repair(u, known)[0] if isinstance(u, str) else u for u in utterances]
 
     def _grammar(self) -> Extractor:
