@@ -20,7 +20,7 @@ from typing import Any
 from evals import real_phrasing
 from evals.extraction_eval import ExtractionEvalConfig, demo_products, load_splits, synthetic_dev
 from extraction.rules import RuleExtractor
-from extraction.subcategory_judge import CONFIG, Judged, SubcategoryJudge
+from extraction.subcategory_judge import CONFIG, SubcategoryJudge, judge_topic
 from extraction.vocabulary import Vocabulary
 from retrieval.filters import ACCESSORIES
 
@@ -33,7 +33,6 @@ def candidates(judge: SubcategoryJudge, max_synthetic: int = 3000, seed: int = 1
     products = demo_products()
     vocab = Vocabulary.from_products(products)
     rules = RuleExtractor(vocab)
-    judged = Judged(rules, judge, rules)
     turns = []
     config = ExtractionEvalConfig(model=None, seed=seed, max_examples=max_synthetic)
     dev, _, golds = synthetic_dev(load_splits(config, products)[1], config, products, vocab)
@@ -46,7 +45,7 @@ def candidates(judge: SubcategoryJudge, max_synthetic: int = 3000, seed: int = 1
         was = before.subcategory if before is not None else None
         if reading.filters.subcategory != ACCESSORIES or was == ACCESSORIES:
             continue
-        topic = judged.topic_for(text, before)
+        topic = judge_topic(reading)  # as `Judged` reads it, from the same grammar reading
         if topic:
             out.append({"source": source, "text": text, "topic": topic, "veto_right": gold != ACCESSORIES,
                         "p_neither": judge.neither([topic])[0]})

@@ -143,8 +143,13 @@ class Judged(Extractor):
         judge: no product words ("a black oneplus"), or an accessory for a phone named ("a case for the s21")."""
         if self.grammar is None:
             return utterance
-        reading = self.grammar.extract(utterance, before)
-        return None if reading.compatible else reading.topic
+        return judge_topic(self.grammar.extract(utterance, before))
+
+
+def judge_topic(reading: ExtractionResult) -> str | None:
+    """What a grammar reading leaves for the judge: the topic, or None where there is nothing to judge (no product
+    words, or an accessory for a phone named)."""
+    return None if reading.compatible else reading.topic
 
 
 def _new_accessories(before: Filters | None, result: ExtractionResult) -> bool:
