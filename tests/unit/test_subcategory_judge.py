@@ -127,9 +127,20 @@ def test_the_sweep_picks_the_threshold_with_most_right_vetoes_net():
     rows = ([{"source": "real_dev", "text": f"r{i}", "p_neither": 0.65, "veto_right": True} for i in range(3)]
             + [{"source": "synthetic", "text": "s", "p_neither": 0.55, "veto_right": False}]
             + [{"source": "synthetic", "text": "t", "p_neither": 0.75, "veto_right": False}])
-    out = sweep(rows)
+    out = sweep(rows, {"synthetic": 10, "real_dev": 10})
     assert out["threshold"] == 0.6 and out["wrong_vetoes_at_choice"] == ["t"]
     assert next(r for r in out["table"] if r["threshold"] == 0.5)["net"] == 1
+
+
+def test_the_sweep_weighs_each_dev_set_by_its_rate_not_its_size():
+    """One right real veto in 100 turns outweighs three wrong synthetic ones in 3,000: EM gain 0.01 - 0.001."""
+    from evals.judge_sweep import sweep
+
+    rows = ([{"source": "real_dev", "text": "r", "p_neither": 0.65, "veto_right": True}]
+            + [{"source": "synthetic", "text": f"s{i}", "p_neither": 0.65, "veto_right": False} for i in range(3)])
+    out = sweep(rows, {"synthetic": 3000, "real_dev": 100})
+    assert out["threshold"] == 0.6
+    assert sweep(rows, {"synthetic": 100, "real_dev": 100})["threshold"] == 0.95  # equal sizes: a net loss
 
 
 @pytest.mark.slow
