@@ -97,7 +97,11 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     if not fams:
         return
     start = m.start()
-    im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before)
+    im = re.search(r"\b(?:in|colou?r:?|colou?red)\s+(?:the\s+)?(?:colou?r\s+)?$", before) or re.search(
+        # a shade's own name before its base colour: "in the color autumn green", "colour: misty blue"
+        r"\b(?:in (?:the )?colou?r|colou?r:)\s+(?:[a-z]+\s+){1,2}$", before)
+    if im and not doc.free(m.start() - (len(before) - im.start()), m.start()):
+        im = None  # a word there is another constraint's
     if im:
         start -= len(before) - im.start()
     out = _ruled_out(low, m, low[max(0, m.start() - 40):m.start()], doc) or (

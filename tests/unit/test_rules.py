@@ -205,7 +205,14 @@ def test_level_words_that_are_not_levels(ex, text):
     ("charger for my samsung", {"subcategory": ACCESSORIES}),
     ("samsung galaxy s23 case", {"subcategory": ACCESSORIES}),
     ("apple compatible case", {"subcategory": ACCESSORIES}),
-    ("band for my apple watch", {}),
+    ("band for my apple watch", {"subcategory": ACCESSORIES}),  # a smartwatch band (guide rule 1); no brand
+    ("a strap compatible with samsung galaxy watch 4", {"subcategory": ACCESSORIES}),
+    # a colour before "noise cancelling" is one; "white noise" is not ("white noise machine" below)
+    ("blue noise cancelling headphones", {"subcategory": ACCESSORIES, "color": ["blue"]}),
+    ("a black noise-canceling headset", {"subcategory": ACCESSORIES, "color": ["black"]}),
+    ("a 38 mm gold apple watch band", {"subcategory": ACCESSORIES, "color": ["gold"]}),
+    ("black and golden earbuds", {"subcategory": ACCESSORIES, "color": ["black", "gold"]}),
+    ("a cell phone signal booster for 4g lte", {"subcategory": ACCESSORIES}),
     ("blue or green case", {"subcategory": ACCESSORIES, "color": ["blue", "green"]}),
     ("navy blue ones", {"color": ["blue"]}),
     ("black ones", {"color": ["black"]}),
@@ -239,7 +246,8 @@ def test_gazetteers(ex, text, expected):
 @pytest.mark.parametrize("text", ["apple juice", "noise cancelling headphones", "nothing fancy", "a simple case",
                                   "visible light", "cricket bat", "boost my signal", "black tea", "orange juice",
                                   "green tea", "clear skin", "boat shoes", "maid of honor", "blu ray player",
-                                  "in case it breaks", "easy to be used", "galaxy projector"])
+                                  "in case it breaks", "easy to be used", "galaxy projector", "white noise machine",
+                                  "green apple candy"])
 def test_ordinary_words_are_not_brands_colors_or_carriers(ex, text):
     got = _active(ex, text)
     assert not {"brand", "brand_exclude", "carrier", "color", "condition"} & set(got), got
