@@ -49,7 +49,7 @@ def candidates(judge: SubcategoryJudge, max_synthetic: int = 3000,
         was = before.subcategory if before is not None else None
         if reading.filters.subcategory != ACCESSORIES or was == ACCESSORIES:
             continue
-        topic = judge_topic(reading)  # as `Judged` reads it, from the same grammar reading
+        topic = judge_topic(reading, before)  # as `Judged` reads it, from the same grammar reading
         if topic:
             out.append({"source": source, "text": text, "topic": topic, "veto_right": gold != ACCESSORIES,
                         "p_neither": judge.neither([topic])[0]})

@@ -143,13 +143,26 @@ class Judged(Extractor):
         judge: no product words ("a black oneplus"), or an accessory for a phone named ("a case for the s21")."""
         if self.grammar is None:
             return utterance
-        return judge_topic(self.grammar.extract(utterance, before))
+        return judge_topic(self.grammar.extract(utterance, before), before)
 
 
-def judge_topic(reading: ExtractionResult) -> str | None:
+def judge_topic(reading: ExtractionResult, before: Filters | None = None) -> str | None:
     """What a grammar reading leaves for the judge: the topic, or None where there is nothing to judge (no product
-    words, or an accessory for a phone named)."""
-    return None if reading.compatible else reading.topic
+    words, an accessory for a phone named, or a brand of the shop's named in this turn)."""
+    if reading.compatible or _names_a_shop_brand(reading, before):
+        return None
+    return reading.topic
+
+
+def _names_a_shop_brand(reading: ExtractionResult, before: Filters | None) -> bool:
+    # A shopper who names one of the shop's makers ("a mophie tempered glass", "accessories except ugreen") asks
+    # within the shop: "accessories" or "case" there means the shop's. The grammar only snaps brands the
+    # vocabulary knows, so "a case for my canon" or "a bag by coach" still goes to the judge.
+    for name in ("brand", "brand_exclude"):
+        had = set(getattr(before, name) or []) if before is not None else set()
+        if set(getattr(reading.filters, name) or []) - had:
+            return True
+    return False
 
 
 def _new_accessories(before: Filters | None, result: ExtractionResult) -> bool:

@@ -246,7 +246,7 @@ def register(subparsers: Any) -> None:
                          "MiniLM) from the real catalogs and WebShop lines in ../shared/data")
     j.add_argument("--out", default=None, help="output folder (default: <models dir>/subcategory_judge)")
     j.add_argument("--seed", type=int, default=13)
-    j.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic head")
+    j.add_argument("--c", type=float, default=4.0, help="inverse L2 strength of the logistic head")
     j.add_argument("--catalog", type=Path, default=None, help="the serving catalog, whose products it learns too "
                    "(default: demo)")
     j.set_defaults(func=cmd_train_judge)

@@ -62,6 +62,12 @@ def test_the_judge_only_vetoes_new_accessories_with_product_words_and_no_phone_n
     assert j.extract("a makeup case", Filters(subcategory=ACCESSORIES)).filters.subcategory == ACCESSORIES
     # an accessory for a phone named ("for my galaxy s21"): a phone accessory whatever else it says
     assert j.extract("a makeup brush case for my galaxy s21").filters.subcategory == ACCESSORIES
+    # a maker the shop sells named in the turn: the shopper asks within the shop ("a mophie makeup case")
+    assert j.extract("an anker makeup case").filters.subcategory == ACCESSORIES
+    assert j.extract("a makeup case but not anker").filters.subcategory == ACCESSORIES
+    # ... but not one named before this turn, nor a maker the shop does not know
+    assert j.extract("a makeup case", Filters(brand=["Anker"])).filters.subcategory is None
+    assert j.extract("a makeup case by chanel").filters.subcategory is None
     # phones are never judged (the shop's model names are what it has not seen)
     assert Judged(_Fixed(PHONES), _judge(), grammar).extract("a laptop").filters.subcategory == PHONES
     # batches agree with single turns, each judged on its own
@@ -201,3 +207,49 @@ def test_serving_uses_the_judge_the_evaluation_named_and_says_when_it_is_missing
     served = choose_extractor(settings, Vocabulary.default())
     assert isinstance(served.extractor, Judged) and "subcategory judge" in served.reason
     assert served.extractor.inner.min_confidence == 0.8
+
+
+def test_hand_labels_name_webshop_lines_by_hash_and_say_what_is_wrong(tmp_path):
+    import gzip
+
+    from training.train_subcategory_judge import ACCESSORIES as A
+    from training.train_subcategory_judge import NEITHER as N
+    from training.train_subcategory_judge import JudgeTrainConfig, hand_labelled, line_key
+
+    web = tmp_path / "webshop.txt.gz"
+    with gzip.open(web, "wt", encoding="utf-8") as fh:
+        fh.write("i need a beauty case for lipstick\ni want noise cancelling earbuds\n")
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(f"# comment\n{line_key('i want noise cancelling earbuds')}\taccessory\n"
+                      f"{line_key('  i need a beauty case for lipstick ')}\tneither\n")
+    texts, y = hand_labelled(JudgeTrainConfig(webshop=str(web), labels=str(labels)))
+    assert texts == ["i want noise cancelling earbuds", "i need a beauty case for lipstick"] and y == [A, N]
+    labels.write_text(f"{line_key('i want noise cancelling earbuds')}\tgadget\n")
+    with pytest.raises(ValueError, match="labels.tsv:1: label 'gadget'"):
+        hand_labelled(JudgeTrainConfig(webshop=str(web), labels=str(labels)))
+    labels.write_text("0123456789abcdef\tneither\n")
+    with pytest.raises(ValueError, match="not in"):
+        hand_labelled(JudgeTrainConfig(webshop=str(web), labels=str(labels)))
+
+
+def test_the_committed_hand_labels_are_well_formed():
+    from training.train_subcategory_judge import LABELS
+
+    rows = [r.split("\t") for r in LABELS.read_text().splitlines() if r and not r.startswith("#")]
+    assert len(rows) > 500 and all(len(k) == 16 and v in ("phone", "accessory", "neither") for k, v in rows)
+    assert len({k for k, _ in rows}) == len(rows)
+
+
+def test_judge_training_takes_only_the_extractors_training_families():
+    from training.synth import SynthConfig, generate_examples, split_by_family
+    from training.train_subcategory_judge import JudgeTrainConfig, synthetic_turns
+
+    cfg = JudgeTrainConfig(synthetic_turns=40)
+    texts, y = synthetic_turns(cfg)
+    assert len(texts) == 40 and set(y) <= {0, 1}
+    n = 4 * cfg.synthetic_turns  # as synthetic_turns draws them
+    splits = split_by_family(generate_examples(SynthConfig(n_single=n, n_multi=n, n_dialogues=0, seed=cfg.seed)),
+                             seed=cfg.seed)
+    held_out = {e.utterance for e in splits["dev"] + splits["test"]} - {e.utterance for e in splits["train"]}
+    assert held_out and not held_out & set(texts)  # never a turn of the families the extractor is scored on
+    assert synthetic_turns(JudgeTrainConfig(synthetic_turns=0)) == ([], [])
