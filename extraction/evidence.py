@@ -18,6 +18,9 @@ model newly *wants* that the grammar newly *rules out* ("no huawei or xiaomi", "
 excluded instead, and the other way round. Negation scope is where the grammar is precise and a small model
 is not: placeholders hide no polarity, so the model must learn every way of saying "not".
 
+The same reading keeps a list the turn adds to (`check_kept`): where the grammar read "white too" as an
+addition and the model replaced the list with the new value, the old values stay.
+
 The same reading bounds a wanted list the turn changes (`check_additions`): where the grammar changed the
 brands (or colours), the model has every value the grammar added and its list holds more, the grammar's
 list stands. The extra is nearly always the old side of a swap the model kept ("could you show tcl instead
@@ -159,3 +162,58 @@ def check_additions(proposed: Filters, before: Filters | None, reading: Filters)
             warnings.append(f"the model also wanted {name.replace('_', ' ')} {extra}, which the message does not "
                             f"ask for; dropped")
     return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def check_kept(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a wanted list put back to `reading`'s where the grammar read the turn as adding to that
+    list (its reading holds every value from before and new ones), the model has the new values and nothing
+    else, but let some of the old ones go: "white too" or "samsung works as well" replaced instead of added."""
+    changes: dict[str, list[str]] = {}
+    warnings = []
+    for name, _ in POLARITY_PAIRS:
+        had, model_all, grammar_all = _keys(before, name), _keys(proposed, name), _keys(reading, name)
+        if had and grammar_all > had and grammar_all - had <= model_all <= grammar_all and not had <= model_all:
+            changes[name] = list(getattr(reading, name))
+            dropped = ", ".join(sorted(had - model_all))
+            warnings.append(f"the model let {name.replace('_', ' ')} {dropped} go, but the message adds to the "
+                            f"list; kept")
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def check_let_go(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` less an exclusion it newly makes of a value that was wanted before, where the grammar only
+    took that value off the wanted list ("ok forget samsung", "without the samsung filter": out of the list,
+    not ruled out; docs/state_rules.md row 67)."""
+    changes: dict[str, list[str]] = {}
+    warnings = []
+    for wanted, excluded in POLARITY_PAIRS:
+        was_wanted, read_wanted, read_excluded = _keys(before, wanted), _keys(reading, wanted), _keys(reading, excluded)
+        let_go = (was_wanted - read_wanted) - read_excluded
+        values = [v for v in getattr(proposed, excluded)
+                  if not (str(v).lower() in let_go and str(v).lower() not in _keys(before, excluded))]
+        if values != list(getattr(proposed, excluded)):
+            changes[excluded] = values
+            warnings.append(f"the model ruled out a {wanted.replace('_', ' ')} the message only lets go; not excluded")
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+STORAGE_FIELDS = ("storage_gb_min", "storage_gb_max")
+_SIZE = r"(?<![\d.]){}\s*(?:gb|gigs?|gigabytes?|g)?"
+
+
+def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tuple[Filters, list[str]]:
+    """`proposed` less a storage bound it newly sets from a size the message gives as RAM ("6gb ram"): RAM is
+    not storage (evals/real_phrasing/GUIDE.md rule 4), and the grammar's number reader never reads it so."""
+    low, ram = utterance.lower(), load("fields").rx["ram_after"]
+    changes: dict[str, None] = {}
+    for name in STORAGE_FIELDS:
+        value = getattr(proposed, name)
+        if not isinstance(value, float) or value == (getattr(before, name) if before is not None else None):
+            continue
+        size = f"{value:g}"
+        said = [bool(ram.match(low, m.end())) for m in re.finditer(_SIZE.format(re.escape(size)), low)]
+        if said and all(said):  # every time the size is said, it is RAM ("8gb ram and 8gb storage" keeps it)
+            changes[name] = None
+    if not changes:
+        return proposed, []
+    return proposed.merged(**changes), ["the model read a RAM size as storage; dropped"]

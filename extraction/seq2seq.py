@@ -34,8 +34,11 @@ from .entities import EntityMap, relexicalise_entities
 from .evidence import (
     check_additions,
     check_entities,
+    check_kept,
+    check_let_go,
     check_levels,
     check_polarity,
+    check_ram,
     check_subcategory,
     levels_in_play,
     pair_values_in_play,
@@ -268,13 +271,17 @@ class Seq2SeqExtractor(Extractor):
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents)
                 unsupported += more
+            state, more = check_ram(said, state, kept)
+            unsupported += more
             pairs, levels = pair_values_in_play(state, kept), levels_in_play(state, kept)
             if pairs or levels:
                 reading = self._grammar().extract(said, kept).filters
                 if pairs:
                     state, more = check_polarity(state, kept, reading)
                     state, also = check_additions(state, kept, reading)
-                    unsupported += more + also
+                    state, kept_too = check_kept(state, kept, reading)
+                    state, let_go = check_let_go(state, kept, reading)
+                    unsupported += more + also + kept_too + let_go
                 if levels:
                     state, more = check_levels(state, kept, reading)
                     unsupported += more

@@ -61,8 +61,7 @@ def _not_a_bound(low: str, q: Quantity) -> bool:
     # A letter glued to the number that is not a known unit: "5g", "1080p", "s23" -> a name.
     if not q.unit and q.end < len(low) and re.match(r"[a-z]", low[q.end:q.end + 1]) and not q.multiplier:
         return True
-    if q.kind == "storage" and re.match(r"\s*(?:of\s+)?(?:ram|lpddr\w*|ddr\w*|memory ram|system memory)\b",
-                                        low[q.end:]):
+    if q.kind == "storage" and load("fields").rx["ram_after"].match(low[q.end:]):
         return True  # "8gb ram" is not storage; it stays in the topic as a spec
     return q.kind == "storage" and bool(re.search(r"\bram\s*$", low[max(0, q.start - 8):q.start]))
 

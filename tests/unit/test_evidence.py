@@ -157,6 +157,61 @@ def test_a_narrowing_the_grammar_reads_cuts_the_model_list():
     assert check_additions(Filters(brand=["OnePlus"]), before, before)[0].brand == ["OnePlus"]
 
 
+def test_an_addition_the_model_read_as_a_replacement_keeps_the_old_values():
+    from extraction.evidence import check_kept
+
+    before = Filters(color=["black"])
+    kept, warnings = check_kept(Filters(color=["white"]), before, Filters(color=["black", "white"]))  # "white too"
+    assert kept.color == ["black", "white"] and any("black" in w for w in warnings)
+    # the grammar replaced the list ("white instead"): the model's list stands
+    assert check_kept(Filters(color=["white"]), before, Filters(color=["white"])) == (Filters(color=["white"]), [])
+    # the model has something the grammar did not read: not this check's to decide
+    assert check_kept(Filters(color=["red"]), before, Filters(color=["black", "white"]))[0].color == ["red"]
+    # nothing before: nothing to keep
+    assert check_kept(Filters(color=["white"]), None, Filters(color=["white"]))[0].color == ["white"]
+
+
+def test_a_seq2seq_extractor_keeps_what_a_turn_adds_to():
+    from extraction.seq2seq import Seq2SeqExtractor
+    from extraction.vocabulary import Vocabulary
+
+    class Written(Seq2SeqExtractor):  # the model's text as given, no tokenizer in between
+        def generate_scored(self, inputs):
+            return [("subcategory=Cell Phones ; color=white", 0.99)] * len(inputs)
+
+    ex = Written(None, None, vocab=Vocabulary.default())
+    too, instead = ex.extract_batch(["white too", "white instead"], [Filters(subcategory=PHONES, color=["black"])] * 2)
+    assert sorted(too.filters.color) == ["black", "white"] and instead.filters.color == ["white"]
+
+
+def test_a_value_the_grammar_only_lets_go_is_not_ruled_out():
+    from extraction.evidence import check_let_go
+
+    before = Filters(brand=["Samsung"], price_max=400)
+    # "ok forget samsung": the grammar takes Samsung off the list; the model also excluded it
+    kept, warnings = check_let_go(Filters(brand_exclude=["Samsung"], price_max=400), before, Filters(price_max=400))
+    assert kept.brand_exclude == [] and warnings
+    # "not samsung": the grammar rules it out too, so the exclusion stands
+    ruled = Filters(brand_exclude=["Samsung"], price_max=400)
+    assert check_let_go(ruled, before, ruled) == (ruled, [])
+    # an exclusion already in force is not the model's doing
+    old = Filters(brand=["Samsung"], brand_exclude=["Samsung"])
+    assert check_let_go(Filters(brand_exclude=["Samsung"]), old, Filters())[0].brand_exclude == ["Samsung"]
+
+
+@pytest.mark.parametrize("text,proposed,expected", [
+    ("at least 6gb ram", Filters(storage_gb_min=6.0), Filters()),
+    ("a phone with 8 gb of ram and 128gb storage", Filters(storage_gb_min=8.0), Filters()),
+    ("a phone with 8 gb of ram and 128gb storage", Filters(storage_gb_min=128.0), Filters(storage_gb_min=128.0)),
+    ("8gb ram and 8gb storage", Filters(storage_gb_min=8.0), Filters(storage_gb_min=8.0)),
+    ("at least 6gb please", Filters(storage_gb_min=6.0), Filters(storage_gb_min=6.0)),
+])
+def test_a_ram_size_is_never_storage(text, proposed, expected):
+    from extraction.evidence import check_ram
+
+    assert check_ram(text, proposed, None)[0] == expected
+
+
 def test_an_emptied_reading_is_no_narrowing():
     from extraction.evidence import check_additions
 
