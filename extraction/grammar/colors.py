@@ -29,7 +29,9 @@ def _color_rx() -> re.Pattern[str]:
     shade_words = "|".join(sorted(set(shades) - set(base_colors()), key=len, reverse=True))
     base_words = "|".join(sorted(base, key=len, reverse=True))
     modifiers = "(?:" + "|".join(load("colors").words["modifiers"]) + ")"
-    return re.compile(rf"(?<![\w-])(?:{modifiers}\s+|(?:{shade_words})\s+(?=(?:{base_words})(?![\w-])))?"
+    # A hyphen may come before a colour ("off-white", "cover -purple", "a-red": guide rule 2), but not after
+    # "anti-"/"non-" ("anti-blue light") nor inside a word; after one only where nothing is glued ("gold-plated").
+    return re.compile(rf"(?<!\w)(?<!anti-)(?<!non-)(?:{modifiers}(?:\s+|-)|(?:{shade_words})\s+(?=(?:{base_words})(?![\w-])))?"
                       rf"(?P<c>{'|'.join(words)})(?![\w-])"
                       rf"(?P<finish>\s+(?:{shade_words}|metallic|matte|glossy)(?![\w-]))?")
 
