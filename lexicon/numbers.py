@@ -132,7 +132,8 @@ def g_storage_sizes() -> frozenset[float]:
 
 
 def words_to_number(text: str) -> float | None:
-    """ "two hundred" -> 200, "fifteen hundred" -> 1500, "2 hundred" -> 200; None if not a number phrase."""
+    """ "two hundred" -> 200, "fifteen hundred" -> 1500, "2 hundred" -> 200, "two fifty" -> 250; None if not a
+    number phrase."""
     lex = load("numbers")
     words, teens = lex.maps["word_numbers"], lex.maps["teens"]
     tokens = [t for t in re.split(r"[\s-]+", text.lower().strip()) if t and t != "and"]
@@ -152,7 +153,10 @@ def words_to_number(text: str) -> float | None:
             total += (current or 1.0) * 1000
             current = 0.0
         elif tok in words:
-            current += words[tok]
+            if 0 < current < 10 and words[tok] >= 20 and words[tok] % 10 == 0:
+                current = current * 100 + words[tok]  # "two fifty" is 250, "one twenty five" 125, as said aloud
+            else:
+                current += words[tok]
         else:
             return None
         seen = True
