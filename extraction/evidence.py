@@ -101,11 +101,20 @@ def check_levels(proposed: Filters, before: Filters | None, reading: Filters) ->
     newly sets a different one. Level words are facts of the lexicon (`levels.toml`, the annotation guide's rule
     5: "well reviewed" is high, "decently rated" medium); a model learns them from its training labels, and an
     older generator had some of them otherwise."""
-    changes: dict[str, str] = {}
+    changes: dict[str, str | None] = {}
     for f in LEVEL_FIELDS:
         mine, read, was = getattr(proposed, f), getattr(reading, f), getattr(before, f) if before is not None else None
         if isinstance(mine, str) and isinstance(read, str) and mine != read and mine != was and read != was:
             changes[f] = read
+    # The other end of the same attribute: "nothing too fancy" is a ceiling the model wrote as a floor. Where the
+    # model newly sets a level on one end, the grammar newly sets one on the other end only, the grammar's end stands.
+    for f in LEVEL_FIELDS:
+        other = f[:-3] + ("max" if f.endswith("_min") else "min")
+        mine, was = getattr(proposed, f), getattr(before, f) if before is not None else None
+        read_other, was_other = getattr(reading, other), getattr(before, other) if before is not None else None
+        if (isinstance(mine, str) and mine != was and getattr(reading, f) == was and isinstance(read_other, str)
+                and read_other != was_other and f not in changes and other not in changes):
+            changes[f], changes[other] = was, read_other
     warnings = [f"the model read {f.replace('_', ' ')} as {getattr(proposed, f)}; the level words say {v}"
                 for f, v in changes.items()]
     return (proposed.merged(**changes) if changes else proposed), warnings

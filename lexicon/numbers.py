@@ -147,7 +147,7 @@ def words_to_number(text: str) -> float | None:
             current += float(tok)
         elif tok in teens:
             current += teens[tok]
-        elif tok == "hundred":
+        elif tok in ("hundred", "hundo", "hundos"):  # "2 hundo": chat slang
             current = (current or 1.0) * 100
         elif tok in ("thousand", "grand", "k"):
             total += (current or 1.0) * 1000

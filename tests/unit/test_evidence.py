@@ -231,3 +231,15 @@ def test_a_level_the_model_reads_otherwise_than_the_level_words_follows_the_gram
         assert check_levels(proposed, before, reading) == (proposed, [])
     # a number is not a level: "over 4 stars" read as 4.0 by the grammar leaves the model's level alone
     assert check_levels(proposed, before, Filters(price_max="low", average_rating_min=4.0)) == (proposed, [])
+
+
+def test_a_level_the_model_puts_on_the_wrong_end_moves_to_the_grammars_end():
+    # "nothing too fancy": the model wrote a floor, the level words say a ceiling
+    state, warnings = check_levels(Filters(price_min="medium"), None, Filters(price_max="medium"))
+    assert state.price_min is None and state.price_max == "medium" and warnings
+    # both ends read by the grammar ("mid-range"): nothing moves
+    both = Filters(price_min="medium", price_max="medium")
+    assert check_levels(Filters(price_min="medium"), None, both)[0] == Filters(price_min="medium")
+    # the end the model set was there before the turn: not the model's doing
+    before = Filters(price_min="medium")
+    assert check_levels(before, before, Filters(price_min="medium", price_max="low"))[0].price_min == "medium"
