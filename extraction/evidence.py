@@ -226,3 +226,14 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model read a RAM size as storage; dropped"]
+
+
+def check_missed_colours(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with the colours the grammar newly reads, where the model left the colours as they were: a
+    marketing shade the entity tagger gave no placeholder ("in khaki", "a mystic navy charger") cannot reach a
+    model's output at all, while the grammar maps it to its base colour (`lexicon/data/colors.toml`)."""
+    had, mine, read = _keys(before, "color"), _keys(proposed, "color"), _keys(reading, "color")
+    if not (read > had and mine == had) or read & _keys(proposed, "color_exclude"):
+        return proposed, []
+    added = ", ".join(sorted(read - had))
+    return proposed.merged(color=list(reading.color)), [f"the model missed the colour {added}; added"]

@@ -212,6 +212,21 @@ def test_a_ram_size_is_never_storage(text, proposed, expected):
     assert check_ram(text, proposed, None)[0] == expected
 
 
+def test_a_colour_only_the_grammar_read_is_added_where_the_model_left_the_colours_alone():
+    from extraction.evidence import check_missed_colours
+
+    # "of khaki color": no placeholder reached the model, the grammar maps khaki to beige
+    state, warnings = check_missed_colours(Filters(subcategory=PHONES), None, Filters(color=["beige"]))
+    assert state.color == ["beige"] and state.subcategory == PHONES and warnings
+    before = Filters(color=["black"])
+    assert check_missed_colours(before, before, Filters(color=["black", "beige"]))[0].color == ["black", "beige"]
+    # the model changed the colours itself, or the grammar read none new, or the model rules it out: left alone
+    assert check_missed_colours(Filters(color=["red"]), before, Filters(color=["black", "beige"]))[0].color == ["red"]
+    assert check_missed_colours(before, before, before) == (before, [])
+    ruled = Filters(color=["black"], color_exclude=["beige"])
+    assert check_missed_colours(ruled, before, Filters(color=["black", "beige"])) == (ruled, [])
+
+
 def test_an_emptied_reading_is_no_narrowing():
     from extraction.evidence import check_additions
 
