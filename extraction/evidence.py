@@ -237,3 +237,25 @@ def check_missed_colours(proposed: Filters, before: Filters | None, reading: Fil
         return proposed, []
     added = ", ".join(sorted(read - had))
     return proposed.merged(color=list(reading.color)), [f"the model missed the colour {added}; added"]
+
+
+BOUNDED = ("price", "review_count", "average_rating", "storage_gb")
+
+
+def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a number it newly puts on one end of an attribute moved to the other end, where the
+    grammar newly puts the same number there and leaves the model's end as it was ("a cheap phone, like 100
+    bucks": a ceiling the model wrote as a floor). Comparators are the grammar's lexicon; the placeholder the
+    model sees hides which end a bare number belongs to."""
+    changes: dict[str, object] = {}
+    for attr in BOUNDED:
+        for end, other in (("_min", "_max"), ("_max", "_min")):
+            f, g = attr + end, attr + other
+            was_f, was_g = (getattr(before, f), getattr(before, g)) if before is not None else (None, None)
+            mine = getattr(proposed, f)
+            if (isinstance(mine, float) and mine != was_f and getattr(proposed, g) == was_g
+                    and getattr(reading, g) == mine and mine != was_g and getattr(reading, f) == was_f):
+                changes[f], changes[g] = was_f, mine
+    if not changes:
+        return proposed, []
+    return proposed.merged(**changes), ["the model put a bound on the other end than the message says; moved"]

@@ -33,6 +33,7 @@ from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
 from .evidence import (
     check_additions,
+    check_bound_side,
     check_entities,
     check_kept,
     check_let_go,
@@ -286,7 +287,8 @@ class Seq2SeqExtractor(Extractor):
                 state, more = check_levels(state, kept, reading)
                 unsupported += more
             state, more = check_missed_colours(state, kept, reading)
-            unsupported += more
+            state, side = check_bound_side(state, kept, reading)
+            unsupported += more + side
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

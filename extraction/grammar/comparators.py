@@ -57,6 +57,11 @@ def prefix(low: str, start: int) -> tuple[str | None, str | None, int]:
         return None, None, start
     comp = m.group("comp")
     comp_start = start - (len(window) - m.start("comp"))
+    if re.fullmatch(r"(?:less|lower|fewer|more|higher|greater|better|above|below|under|over|cheaper)", comp) \
+            and re.search(r"\d\S*\s+or\s+$", low[max(0, comp_start - 30):comp_start]):
+        # "4.5/5 or less 32 gb": the previous number's postfix, not this one's comparator. Not after "and"/"&":
+        # "under $250 & below 4 star" starts a new bound.
+        return None, None, start
     if comp in ("max", "plus", "ultra") or comp.startswith("max"):
         # "iphone 14 pro max 256 gb", "xs max 64gb": part of the model name, not "at most"
         if re.search(r"\b(?:pro|xs|note\s*\d*|mate|galaxy\s+\w+|iphone\s+\d+)\s*$", low[max(0, comp_start - 20):comp_start]):

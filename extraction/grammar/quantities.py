@@ -33,7 +33,10 @@ def parse(t: Turn) -> None:
         if attr == "rating" and q.value > 5:
             if kind is None and not q.unit:
                 continue
-            attr = "reviews" if q.unit in ("ratings",) else attr
+            if not q.unit and not q.kind and q.value >= 20:
+                attr = "price"  # "4.5 stars but under 400": the cue was the stars before; no rating is 400
+            else:
+                attr = "reviews" if q.unit in ("ratings",) else attr
         if attr == "price" and (not q.unit and not q.currency and q.value < 1 or q.value <= 0):
             continue  # "$0" bounds nothing a shopper wants ("show all prices as $0" is not a budget)
         final_kind = _direction(low, q, kind, post_kind)
@@ -97,10 +100,10 @@ def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -
     else the attribute's bare meaning (see `assign`). None: a unitless number with no cue at all."""
     if kind in ("min", "max"):
         return kind
+    if q.plus:
+        return "min"  # "256gb+" says it itself, whatever follows ("256gb+ and less than 350 bucks")
     if post_kind:
         return post_kind
-    if q.plus:
-        return "min"
     if kind == "around":
         return "around"
     if kind == "bare" or q.unit or q.currency:

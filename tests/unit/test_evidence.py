@@ -227,6 +227,21 @@ def test_a_colour_only_the_grammar_read_is_added_where_the_model_left_the_colour
     assert check_missed_colours(ruled, before, Filters(color=["black", "beige"])) == (ruled, [])
 
 
+def test_a_bound_the_model_puts_on_the_other_end_moves_to_the_grammars_end():
+    from extraction.evidence import check_bound_side
+
+    # "a cheap phone, like 100 bucks": the model wrote a floor, the grammar reads a ceiling of the same number
+    state, warnings = check_bound_side(Filters(price_min=100.0), None, Filters(price_max=100.0, price_min=None))
+    assert state.price_min is None and state.price_max == 100.0 and warnings
+    # a different number, or the grammar also reading the model's end: left alone
+    assert check_bound_side(Filters(price_min=100.0), None, Filters(price_max=150.0))[0].price_min == 100.0
+    both = Filters(price_min=100.0, price_max=100.0)
+    assert check_bound_side(Filters(price_min=100.0), None, both)[0] == Filters(price_min=100.0)
+    # the model's end was there before the turn: not the model's doing
+    before = Filters(price_min=100.0)
+    assert check_bound_side(before, before, Filters(price_min=100.0, price_max=100.0))[0] == before
+
+
 def test_an_emptied_reading_is_no_narrowing():
     from extraction.evidence import check_additions
 
