@@ -25,7 +25,8 @@ from .context import Turn, drop_value, fuzzy, negated, set_or_add, unique
 @functools.cache
 def _color_rx() -> re.Pattern[str]:
     base, shades = set(base_colors()) | {"grey"}, color_shades()
-    words = sorted(base | set(shades), key=len, reverse=True)
+    split = [k.replace(" ", r"[\s-]") for k in load("colors").maps["split_shades"]]
+    words = split + sorted(base | set(shades), key=len, reverse=True)
     shade_words = "|".join(sorted(set(shades) - set(base_colors()), key=len, reverse=True))
     base_words = "|".join(sorted(base, key=len, reverse=True))
     modifiers = "(?:" + "|".join(load("colors").words["modifiers"]) + ")"
@@ -95,7 +96,8 @@ def _read(t: Turn, m: re.Match[str], found: list[tuple[str, int, int]]) -> None:
     after, before = low[m_end:], low[max(0, m.start() - 20):m.start()]
     if not _is_color_here(word, before, after, found):
         return
-    fams = color_families(low[m.start():m_end])
+    joined = load("colors").maps["split_shades"].get(re.sub(r"[\s-]+", " ", word))
+    fams = color_families(joined or low[m.start():m_end])
     if not fams:
         return
     start = m.start()

@@ -115,15 +115,28 @@ def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -
 
 def parse_budget_correction(t: Turn) -> None:
     """A bare number said back while a budget is in force corrects that budget: "no, more like 300",
-    "make that 250", "can we do 400?", "actually 300", "300 would be better"."""
+    "make that 250", "can we do 400?", "actually 300", "300 would be better". A storage size said back to a
+    storage floor in force corrects the floor ("128 would do")."""
     state = t.state
-    if state is None or (state.price_max is None and state.price_min is None):
+    if state is None:
         return
     m = load("comparators").rx["budget_correction"].match(t.doc.low.strip())
     if not m:
         return
     value = to_float(m.group("n").replace(",", ""), m.group("k"))
     if value is None or value <= 0:
+        return
+    budget = next((b for b in (state.price_max, state.price_min) if b is not None), None)
+    # A storage size said back to a storage floor in force ("128 would do", "64 is enough"), unless a budget in
+    # force is near the number (then it is the budget: "250 would do" under a $300 limit)
+    near_budget = isinstance(budget, float) and 0.5 <= value / budget <= 2
+    if isinstance(state.storage_gb_min, float) and value in g_storage_sizes() and not m.group("k") \
+            and not near_budget:
+        t.update.set["storage_gb_min"] = value
+        t.spans["storage_gb_min"] = m.group(0).strip()
+        t.doc.take(0, len(t.doc.low))
+        return
+    if budget is None:
         return
     # The bound in force is the one corrected; with a range, "more like 300" moves the ceiling.
     field_name = "price_min" if state.price_max is None else "price_max"
