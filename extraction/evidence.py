@@ -34,7 +34,8 @@ import re
 from typing import TYPE_CHECKING
 
 from lexicon.load import load
-from retrieval.filters import ACCESSORIES, Filters
+from lexicon.numbers import quantities
+from retrieval.filters import ACCESSORIES, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 
 from .entities import FIELD_KIND
 
@@ -81,6 +82,17 @@ def _keys(state: Filters | None, name: str) -> set[str]:
     return {str(v).lower() for v in getattr(state, name)} if state is not None else set()
 
 
+def _before(state: Filters | None, name: str) -> object:
+    """A field's value in the state before the turn (None for no state)."""
+    return getattr(state, name) if state is not None else None
+
+
+def _other_end(name: str) -> str:
+    """The other bound of the same attribute: "price_min" -> "price_max"."""
+    low, high = NUMERIC_PAIRS[NUMERIC_FIELDS[name][0]]
+    return high if name == low else low
+
+
 def _written(value: str, low: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None
 
@@ -92,8 +104,8 @@ LEVEL_FIELDS = ("price_min", "price_max", "review_count_min", "review_count_max"
 
 def levels_in_play(proposed: Filters, before: Filters | None) -> bool:
     """Whether `proposed` newly sets a level ("low"/"medium"/"high"): only then can `check_levels` change it."""
-    return any(isinstance(getattr(proposed, f), str) and getattr(proposed, f) != (getattr(before, f) if before
-               is not None else None) for f in LEVEL_FIELDS)
+    return any(isinstance(getattr(proposed, f), str) and getattr(proposed, f) != _before(before, f)
+               for f in LEVEL_FIELDS)
 
 
 def check_levels(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -103,15 +115,15 @@ def check_levels(proposed: Filters, before: Filters | None, reading: Filters) ->
     older generator had some of them otherwise."""
     changes: dict[str, str | None] = {}
     for f in LEVEL_FIELDS:
-        mine, read, was = getattr(proposed, f), getattr(reading, f), getattr(before, f) if before is not None else None
+        mine, read, was = getattr(proposed, f), getattr(reading, f), _before(before, f)
         if isinstance(mine, str) and isinstance(read, str) and mine != read and mine != was and read != was:
             changes[f] = read
     # The other end of the same attribute: "nothing too fancy" is a ceiling the model wrote as a floor. Where the
     # model newly sets a level on one end, the grammar newly sets one on the other end only, the grammar's end stands.
     for f in LEVEL_FIELDS:
-        other = f[:-3] + ("max" if f.endswith("_min") else "min")
-        mine, was = getattr(proposed, f), getattr(before, f) if before is not None else None
-        read_other, was_other = getattr(reading, other), getattr(before, other) if before is not None else None
+        other = _other_end(f)
+        mine, was = getattr(proposed, f), _before(before, f)
+        read_other, was_other = getattr(reading, other), _before(before, other)
         if (isinstance(mine, str) and mine != was and getattr(reading, f) == was and isinstance(read_other, str)
                 and read_other != was_other and f not in changes and other not in changes):
             changes[f], changes[other] = was, read_other
@@ -206,8 +218,6 @@ def check_let_go(proposed: Filters, before: Filters | None, reading: Filters) ->
     return (proposed.merged(**changes) if changes else proposed), warnings
 
 
-STORAGE_FIELDS = ("storage_gb_min", "storage_gb_max")
-_SIZE = r"(?<![\d.]){}\s*(?:gb|gigs?|gigabytes?|g)?"
 
 
 def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tuple[Filters, list[str]]:
@@ -215,12 +225,12 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
     not storage (evals/real_phrasing/GUIDE.md rule 4), and the grammar's number reader never reads it so."""
     low, ram = utterance.lower(), load("fields").rx["ram_after"]
     changes: dict[str, None] = {}
-    for name in STORAGE_FIELDS:
+    for name in NUMERIC_PAIRS["storage_gb"]:
         value = getattr(proposed, name)
-        if not isinstance(value, float) or value == (getattr(before, name) if before is not None else None):
+        if not isinstance(value, float) or value == _before(before, name):
             continue
-        size = f"{value:g}"
-        said = [bool(ram.match(low, m.end())) for m in re.finditer(_SIZE.format(re.escape(size)), low)]
+        # every place the number reader finds this size (the grammar's own reader, lexicon.numbers)
+        said = [bool(ram.match(low, q.end)) for q in quantities(low) if q.value == value]
         if said and all(said):  # every time the size is said, it is RAM ("8gb ram and 8gb storage" keeps it)
             changes[name] = None
     if not changes:
@@ -239,7 +249,7 @@ def check_missed_colours(proposed: Filters, before: Filters | None, reading: Fil
     return proposed.merged(color=list(reading.color)), [f"the model missed the colour {added}; added"]
 
 
-BOUNDED = ("price", "review_count", "average_rating", "storage_gb")
+BOUNDED = ("price", "review_count", "rating", "storage_gb")  # the attributes of NUMERIC_PAIRS a model writes
 
 
 def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -249,9 +259,9 @@ def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters
     model sees hides which end a bare number belongs to."""
     changes: dict[str, object] = {}
     for attr in BOUNDED:
-        for end, other in (("_min", "_max"), ("_max", "_min")):
-            f, g = attr + end, attr + other
-            was_f, was_g = (getattr(before, f), getattr(before, g)) if before is not None else (None, None)
+        for f in NUMERIC_PAIRS[attr]:
+            g = _other_end(f)
+            was_f, was_g = _before(before, f), _before(before, g)
             mine = getattr(proposed, f)
             if (isinstance(mine, float) and mine != was_f and getattr(proposed, g) == was_g
                     and getattr(reading, g) == mine and mine != was_g and getattr(reading, f) == was_f):

@@ -88,7 +88,11 @@ class SubcategoryJudge:
             from retrieval.embedder import Embedder  # lazy: the encoder loads on the first judged turn
 
             self.encode = Embedder.load(self.encoder).encode_queries
-        logits = np.asarray(self.encode(list(texts)), dtype=np.float32) @ self.weight.T + self.bias
+        return self.of_embeddings(np.asarray(self.encode(list(texts)), dtype=np.float32))
+
+    def of_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
+        """(n, len(CLASSES)) class probabilities of already encoded texts (training reuses its embeddings)."""
+        logits = embeddings @ self.weight.T + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)

@@ -52,7 +52,7 @@ import torch
 from safetensors.numpy import save_file
 
 from extraction.rules import RuleExtractor
-from extraction.subcategory_judge import CLASSES, CONFIG, WEIGHTS
+from extraction.subcategory_judge import CLASSES, CONFIG, WEIGHTS, SubcategoryJudge
 from extraction.vocabulary import Vocabulary
 from lexicon.load import load as load_lexicon
 from retrieval.catalog import load_catalog
@@ -173,9 +173,9 @@ def synthetic_turns(config: JudgeTrainConfig) -> tuple[list[str], list[int]]:
     texts, labels = [], []
     for e in split_by_family(examples, seed=config.seed)["train"]:
         now, was = e.target_state.subcategory, e.input_state.subcategory
-        if now != was and now in ("Cell Phones", "Cell Phone Accessories"):
+        if now != was and now in CLASSES[:NEITHER]:
             texts.append(e.utterance)
-            labels.append(PHONES if now == "Cell Phones" else ACCESSORIES)
+            labels.append(CLASSES.index(now))
     order = random.Random(config.seed).sample(range(len(texts)), min(len(texts), config.synthetic_turns))
     return [texts[i] for i in order], [labels[i] for i in order]
 
@@ -248,10 +248,11 @@ def _portable(cfg: dict[str, Any]) -> dict[str, Any]:
     return {k: ({n: short(p) for n, p in v.items()} if isinstance(v, dict) else short(v)) for k, v in cfg.items()}
 
 
-def _p_neither(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    z = x @ w.T + b
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    return p[:, NEITHER] / p.sum(axis=1)
+def _fit_with_labels(x: np.ndarray, y: np.ndarray, hx: np.ndarray, hy: np.ndarray,
+                     config: JudgeTrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The head fitted on the rows plus the hand-labelled lines, each repeated `label_weight` times."""
+    return fit(np.concatenate([x] + [hx] * config.label_weight), np.concatenate([y] + [hy] * config.label_weight),
+               config.c, config.seed)
 
 
 def cross_validate(x: np.ndarray, y: np.ndarray, hx: np.ndarray, hy: np.ndarray, config: JudgeTrainConfig,
@@ -261,9 +262,8 @@ def cross_validate(x: np.ndarray, y: np.ndarray, hx: np.ndarray, hy: np.ndarray,
     p = np.zeros(len(hy))
     for f in range(folds):
         keep = fold != f
-        w, b = fit(np.concatenate([x] + [hx[keep]] * config.label_weight),
-                   np.concatenate([y] + [hy[keep]] * config.label_weight), config.c, config.seed)
-        p[~keep] = _p_neither(hx[~keep], w, b)
+        w, b = _fit_with_labels(x, y, hx[keep], hy[keep], config)
+        p[~keep] = SubcategoryJudge(w, b).of_embeddings(hx[~keep])[:, NEITHER]
     neither = hy == NEITHER
     return {"lines": int(len(hy)), "neither": int(neither.sum()), "folds": folds,
             "vetoes": {str(t): {"right": int((neither & (p >= t)).sum()), "wrong": int((~neither & (p >= t)).sum())}
@@ -279,15 +279,13 @@ def main(config: JudgeTrainConfig, command: str = "") -> dict[str, Any]:
     hx = emb.encode_queries(topic_of(htexts))
     y, hy = np.asarray(labels), np.asarray(hlabels)
     n_test = len(y) // 10
-    w, b = fit(np.concatenate([x[n_test:]] + [hx] * config.label_weight),
-               np.concatenate([y[n_test:]] + [hy] * config.label_weight), config.c, config.seed)
+    w, b = _fit_with_labels(x[n_test:], y[n_test:], hx, hy, config)
     pred = (x[:n_test] @ w.T + b).argmax(axis=1)
     held = y[:n_test]
     per_class = {CLASSES[k]: float((pred[held == k] == k).mean()) for k in range(len(CLASSES)) if (held == k).any()}
     cv = cross_validate(x, y, hx, hy, config)
     # the shipped head sees every row
-    w, b = fit(np.concatenate([x] + [hx] * config.label_weight), np.concatenate([y] + [hy] * config.label_weight),
-               config.c, config.seed)
+    w, b = _fit_with_labels(x, y, hx, hy, config)
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     save_file({"weight": w, "bias": b}, str(out / WEIGHTS))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lexicon.load import load
 from lexicon.tokens import Doc
 from lexicon.words import base_colors, color_shades
-from retrieval.filters import ACCESSORIES, PHONES, Filters
+from retrieval.filters import Filters
 
 from ..gazetteer import Gazetteer
 
@@ -67,8 +67,7 @@ def hits(doc: Doc, toks: list[tuple[str, int, int]], g: Gazetteer) -> Iterator[H
 def phones_discussed(state: Filters | None) -> bool:
     """A search is under way (phones or accessories, a brand, or any other constraint so far): then "or apple",
     "apple please" name a brand of the catalog (only the catalog's brands are matched at all)."""
-    return bool(state and (state.subcategory in (PHONES, ACCESSORIES) or state.brand or state.brand_exclude
-                           or state.active()))
+    return state is not None and not state.is_empty()
 
 
 def listed_with_brand(after: str, g: Gazetteer) -> bool:
