@@ -46,10 +46,28 @@ def wait_answers(page, n: int, timeout: int = ANSWER_TIMEOUT_MS):
     return page.locator(ASSISTANT).nth(page.locator(ASSISTANT).count() - 1)
 
 
+def submit(page, text: str, timeout_s: float = ANSWER_TIMEOUT_MS / 1000) -> None:
+    """Type `text` and send it, once the composer takes it.
+
+    Right after the page opens, Chainlit may still be connecting its socket: it then re-renders the composer
+    (emptying what was typed) and keeps the send button disabled. So type again until the button is enabled.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # lazy: e2e-only dependency
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        page.fill("#chat-input", text)
+        try:
+            page.click("#chat-submit", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+
+
 def send(page, text: str, expect_cards: bool = True):
     n = page.locator(ASSISTANT).count()
-    page.fill("#chat-input", text)
-    page.click("#chat-submit")
+    submit(page, text)
     last = wait_answers(page, n + 1)
     if expect_cards:
         last.locator("[data-testid=product-card]").first.wait_for()
