@@ -49,6 +49,7 @@ from extraction.learned import (
     build_encoder,
     native_bf16,
 )
+from extraction.subcategory_judge import CLASSES, NEITHER, is_judge_folder, judged
 from extraction.vocabulary import Vocabulary
 from retrieval.catalog import load_catalog
 from retrieval.filters import Filters
@@ -87,6 +88,10 @@ class LearnedTrainConfig:
     # subcategory for every line. Lines in the real-phrasing set are excluded. 0 = none.
     silver_lines: int = 10000
     silver_file: str = WEBSHOP_TEXT
+    # The subcategory judge serving uses (`extraction.subcategory_judge`), applied to the silver labels too, with
+    # its hand-labelled lines (training/labels/judge_webshop.tsv) taken as they are: without it the model learns
+    # the grammar's "makeup case" / "hair dryer storage case" -> phone accessories. None = the grammar alone.
+    silver_judge: str | None = "models/subcategory_judge"
     # A tiny encoder for tests (a folder with a BertModel + tokenizer); None = the packaged MiniLM.
     encoder: str | None = None
 
@@ -95,8 +100,9 @@ def _log(msg: str) -> None:
     print(f"[train-learned {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int) -> list[Example]:
-    """`n` real lines from `path` (not in evals/real_phrasing) with the rule extractor's filters as targets."""
+def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str | None = None) -> list[Example]:
+    """`n` real lines from `path` (not in evals/real_phrasing) with the rule extractor's filters as targets,
+    behind the subcategory judge in the folder `judge` (and its hand labels) where one is given."""
     import gzip  # lazy: only with silver data
 
     from evals.real_phrasing import SCORED_FIELDS, load  # lazy: held-out texts stay out of training
@@ -110,12 +116,31 @@ def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int) -> list[Exa
         _log(f"silver text {path} not found; training without it")
         return []
     lines = random.Random(seed).sample(lines, min(n, len(lines)))
-    results = RuleExtractor(vocab).extract_batch(lines)
-    out = []
+    rules = RuleExtractor(vocab)
+    reader = judged(rules, judge, rules) if judge else rules
+    results = reader.extract_batch(lines)
+    by_hand = _hand_subcategories(judge) if judge else {}
+    out, relabelled = [], 0
     for line, r in zip(lines, results, strict=True):
-        target = Filters(**{k: v for k, v in r.filters.active().items() if k in SCORED_FIELDS})
-        out.append(Example(Filters(), line, target, family="silver/webshop"))
+        active = {k: v for k, v in r.filters.active().items() if k in SCORED_FIELDS}
+        hand = by_hand.get(line, active.get("subcategory"))
+        if hand != active.get("subcategory"):
+            relabelled += 1
+            active = {k: v for k, v in active.items() if k != "subcategory"} | ({"subcategory": hand} if hand else {})
+        out.append(Example(Filters(), line, Filters(**active), family="silver/webshop"))
+    if judge:
+        vetoes = getattr(reader, "vetoes", 0)
+        _log(f"silver: {len(out)} lines; the judge dropped {vetoes} grammar subcategories, hand labels changed "
+             f"{relabelled} more")
     return out
+
+
+def _hand_subcategories(judge: str) -> dict[str, str | None]:
+    """The judge's hand-labelled WebShop lines -> their subcategory (None for neither)."""
+    from training.train_subcategory_judge import JudgeTrainConfig, hand_labelled  # lazy: only with a judge
+
+    texts, labels = hand_labelled(JudgeTrainConfig(out=judge))
+    return {t: (None if CLASSES[label] == NEITHER else CLASSES[label]) for t, label in zip(texts, labels, strict=True)}
 
 
 def _pad(rows: list[list[int]], value: int = 0) -> torch.Tensor:
@@ -194,7 +219,10 @@ def main(cfg: LearnedTrainConfig) -> dict[str, Any]:
     splits = split_by_family(generate_examples(SynthConfig(n_single=cfg.n_single, n_multi=cfg.n_multi, seed=cfg.seed,
                                                            catalog=cfg.catalog), load_vocab(products=products)), seed=cfg.seed)
     ex_vocab = Vocabulary.from_products(products)
-    train = splits["train"] + (silver_examples(cfg.silver_file, cfg.silver_lines, ex_vocab, cfg.seed)
+    judge = cfg.silver_judge if is_judge_folder(cfg.silver_judge) else None
+    if cfg.silver_lines and cfg.silver_judge and not judge:
+        _log(f"no subcategory judge in {cfg.silver_judge}: silver labels are the grammar's alone")
+    train = splits["train"] + (silver_examples(cfg.silver_file, cfg.silver_lines, ex_vocab, cfg.seed, judge)
                                if cfg.silver_lines else [])
     pairs = [encode_pair(e, True, ex_vocab, edits=cfg.target == "edits", number_hints=cfg.number_hints) for e in train]
     _log(f"data: {len(pairs)} train / {len(splits['dev'])} dev / {len(splits['test'])} test examples")
