@@ -100,9 +100,11 @@ def _log(msg: str) -> None:
     print(f"[train-learned {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str | None = None) -> list[Example]:
+def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str | None = None,
+                    labels: str | None = None) -> list[Example]:
     """`n` real lines from `path` (not in evals/real_phrasing) with the rule extractor's filters as targets,
-    behind the subcategory judge in the folder `judge` (and its hand labels) where one is given."""
+    behind the subcategory judge in the folder `judge` where one is given; then the judge's hand labels (`labels`,
+    by default the committed ones) replace the subcategory of the lines they name."""
     import gzip  # lazy: only with silver data
 
     from evals.real_phrasing import SCORED_FIELDS, load  # lazy: held-out texts stay out of training
@@ -119,7 +121,7 @@ def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str 
     rules = RuleExtractor(vocab)
     reader = judged(rules, judge, rules) if judge else rules
     results = reader.extract_batch(lines)
-    by_hand = _hand_subcategories(judge) if judge else {}
+    by_hand = _hand_subcategories(path, labels) if judge else {}
     out, relabelled = [], 0
     for line, r in zip(lines, results, strict=True):
         active = {k: v for k, v in r.filters.active().items() if k in SCORED_FIELDS}
@@ -135,12 +137,13 @@ def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str 
     return out
 
 
-def _hand_subcategories(judge: str) -> dict[str, str | None]:
+def _hand_subcategories(webshop: str, labels: str | None) -> dict[str, str | None]:
     """The judge's hand-labelled WebShop lines -> their subcategory (None for neither)."""
-    from training.train_subcategory_judge import JudgeTrainConfig, hand_labelled  # lazy: only with a judge
+    from training import train_subcategory_judge as judge_training  # lazy: only with a judge
 
-    texts, labels = hand_labelled(JudgeTrainConfig(out=judge))
-    return {t: (None if CLASSES[label] == NEITHER else CLASSES[label]) for t, label in zip(texts, labels, strict=True)}
+    config = judge_training.JudgeTrainConfig(webshop=webshop, labels=labels or str(judge_training.LABELS))
+    texts, classes = judge_training.hand_labelled(config)
+    return {t: (None if CLASSES[c] == NEITHER else CLASSES[c]) for t, c in zip(texts, classes, strict=True)}
 
 
 def _pad(rows: list[list[int]], value: int = 0) -> torch.Tensor:
