@@ -10,8 +10,8 @@ The judge is a linear head over the packaged all-MiniLM-L6-v2 sentence embedding
 with three classes (phones, phone accessories, neither), trained on real catalog titles labelled by their
 category path and on real shopper instructions about other goods (`training/train_subcategory_judge.py`;
 the folder's `config.json` has the command, seed and data, `metrics.json` what it scored). It only ever
-*vetoes*: where a turn newly sets "Cell Phone Accessories" and the judge's probability for "neither" is at
-least `threshold`, the subcategory goes back to the one before the turn, with a warning. It reads the
+*vetoes*: where a turn newly sets "Cell Phone Accessories" or "Cell Phones" and the judge's probability for
+"neither" is at least `threshold`, the subcategory goes back to the one before the turn, with a warning. It reads the
 grammar's topic of the turn (constraint words out, as in training), and stays out where the grammar found
 no product words or an accessory for a phone named ("a case for my s21").
 It never adds a subcategory, so it cannot invent a constraint, and it leaves alone catalogs whose
@@ -123,7 +123,7 @@ class Judged(Extractor):
 
     def _veto(self, utterances: list[str], states: list[Filters | None],
               results: list[ExtractionResult]) -> list[ExtractionResult]:
-        asked = [i for i, (before, r) in enumerate(zip(states, results, strict=True)) if _new_accessories(before, r)]
+        asked = [i for i, (before, r) in enumerate(zip(states, results, strict=True)) if newly_judged(before, r.filters)]
         topics = {i: self.topic_for(utterances[i], states[i]) for i in asked}
         asked = [i for i in asked if topics[i]]
         if not asked:
@@ -169,11 +169,16 @@ def _names_a_shop_brand(reading: ExtractionResult, before: Filters | None) -> bo
     return False
 
 
-def _new_accessories(before: Filters | None, result: ExtractionResult) -> bool:
-    # Only accessories: their words ("case", "band", "tempered glass", "adapter") are the ambiguous ones. A phone
-    # is read from phone words and the catalog's model names ("nord", "razr"), which the judge has not seen.
-    now = result.filters.subcategory
-    return now == ACCESSORIES and now != (before.subcategory if before is not None else None)
+def newly_judged(before: Filters | None, reading: Filters) -> bool:
+    """Whether `reading` newly sets one of the judge's subcategories (phones or accessories) over `before`.
+
+    Accessory words ("case", "band", "tempered glass", "adapter") are the most ambiguous, but phone words misfire
+    too on real shopper lines ("a spotting scope for iphone 12", "an am/fm radio that plays from the
+    smartphone", "nail polish brushes in galaxy mix"). A phone read from a catalog model name ("nord", "razr")
+    comes with its maker, and a turn naming one of the shop's makers is never judged (`judge_topic`).
+    """
+    now = reading.subcategory
+    return now in (PHONES, ACCESSORIES) and now != (before.subcategory if before is not None else None)
 
 
 def judged(extractor: Extractor, folder: str | Path | None, grammar: Extractor | None = None,

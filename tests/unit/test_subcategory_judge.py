@@ -56,7 +56,7 @@ def test_a_new_accessory_subcategory_for_something_else_is_vetoed_with_a_warning
     assert kept.filters.subcategory == ACCESSORIES and not kept.warnings
 
 
-def test_the_judge_only_vetoes_new_accessories_with_product_words_and_no_phone_named(grammar):
+def test_the_judge_only_vetoes_new_subcategories_with_product_words_and_no_phone_named(grammar):
     j = Judged(_Fixed(ACCESSORIES), _judge(), grammar)
     # already browsing accessories: the turn sets nothing new
     assert j.extract("a makeup case", Filters(subcategory=ACCESSORIES)).filters.subcategory == ACCESSORIES
@@ -68,8 +68,13 @@ def test_the_judge_only_vetoes_new_accessories_with_product_words_and_no_phone_n
     # ... but not one named before this turn, nor a maker the shop does not know
     assert j.extract("a makeup case", Filters(brand=["Anker"])).filters.subcategory is None
     assert j.extract("a makeup case by chanel").filters.subcategory is None
-    # phones are never judged (the shop's model names are what it has not seen)
-    assert Judged(_Fixed(PHONES), _judge(), grammar).extract("a laptop").filters.subcategory == PHONES
+    # a new phone subcategory is judged too ("a spotting scope for iphone 12" is no phone) ...
+    phones = Judged(_Fixed(PHONES), _judge(), grammar)
+    assert phones.extract("a rugged phone for my laptop bag").filters.subcategory is None
+    assert phones.extract("a rugged phone for work").filters.subcategory == PHONES
+    # ... but never where a maker is named ("a galaxy" is Samsung's) or it was phones already
+    assert phones.extract("a samsung for my laptop bag").filters.subcategory == PHONES
+    assert phones.extract("a laptop", Filters(subcategory=PHONES)).filters.subcategory == PHONES
     # batches agree with single turns, each judged on its own
     batch = j.extract_batch(["a makeup case", "a slim case"], [None, None])
     assert [r.filters.subcategory for r in batch] == [None, ACCESSORIES]
@@ -130,9 +135,9 @@ def test_the_head_fits_separable_embeddings():
 def test_the_sweep_picks_the_threshold_with_most_right_vetoes_net():
     from evals.judge_sweep import sweep
 
-    rows = ([{"source": "real_dev", "text": f"r{i}", "p_neither": 0.65, "veto_right": True} for i in range(3)]
-            + [{"source": "synthetic", "text": "s", "p_neither": 0.55, "veto_right": False}]
-            + [{"source": "synthetic", "text": "t", "p_neither": 0.75, "veto_right": False}])
+    rows = ([{"source": "real_dev", "text": f"r{i}", "p_neither": 0.65, "veto_right": True, "veto_wrong": False} for i in range(3)]
+            + [{"source": "synthetic", "text": "s", "p_neither": 0.55, "veto_right": False, "veto_wrong": True}]
+            + [{"source": "synthetic", "text": "t", "p_neither": 0.75, "veto_right": False, "veto_wrong": True}])
     out = sweep(rows, {"synthetic": 10, "real_dev": 10})
     assert out["threshold"] == 0.6 and out["wrong_vetoes_at_choice"] == ["t"]
     assert next(r for r in out["table"] if r["threshold"] == 0.5)["net"] == 1
@@ -142,11 +147,20 @@ def test_the_sweep_weighs_each_dev_set_by_its_rate_not_its_size():
     """One right real veto in 100 turns outweighs three wrong synthetic ones in 3,000: EM gain 0.01 - 0.001."""
     from evals.judge_sweep import sweep
 
-    rows = ([{"source": "real_dev", "text": "r", "p_neither": 0.65, "veto_right": True}]
-            + [{"source": "synthetic", "text": f"s{i}", "p_neither": 0.65, "veto_right": False} for i in range(3)])
+    rows = ([{"source": "real_dev", "text": "r", "p_neither": 0.65, "veto_right": True, "veto_wrong": False}]
+            + [{"source": "synthetic", "text": f"s{i}", "p_neither": 0.65, "veto_right": False, "veto_wrong": True} for i in range(3)])
     out = sweep(rows, {"synthetic": 3000, "real_dev": 100})
     assert out["threshold"] == 0.6
     assert sweep(rows, {"synthetic": 100, "real_dev": 100})["threshold"] == 0.95  # equal sizes: a net loss
+
+
+def test_a_veto_that_leaves_a_turn_wrong_either_way_counts_for_nothing():
+    """"a handset for my phone" read as a phone, gold an accessory: the veto leaves no subcategory, still wrong."""
+    from evals.judge_sweep import sweep
+
+    rows = [{"source": "real_dev", "text": "r", "p_neither": 0.65, "veto_right": False, "veto_wrong": False}]
+    row = next(r for r in sweep(rows, {"synthetic": 10, "real_dev": 10})["table"] if r["threshold"] == 0.6)
+    assert row["real_dev"] == {"right": 0, "wrong": 0} and row["net"] == 0
 
 
 @pytest.mark.slow
