@@ -69,7 +69,7 @@ def check_entities(utterance: str, proposed: Filters, before: Filters | None,
         had = _keys(before, name)
         said = {str(v).lower() for v in entities.values.get(kind, [])}
         values = getattr(proposed, name)
-        keep = [v for v in values if str(v).lower() in had | said or _written(str(v).lower(), low)]
+        keep = [v for v in values if str(v).lower() in had | said or _written(str(v).lower(), low, kind)]
         if len(keep) < len(values):
             changes[name] = keep
             dropped = ", ".join(str(v) for v in values if v not in keep)
@@ -93,8 +93,12 @@ def _other_end(name: str) -> str:
     return high if name == low else low
 
 
-def _written(value: str, low: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low) is not None
+def _written(value: str, low: str, kind: str = "") -> bool:
+    """Whether `value` is written out in `low`; a colour only where the lexicon does not call the words after it
+    no colour ("brown rice", "blue-ray", "green tea": the tagger leaves those as text, the model may not)."""
+    not_after = load("colors").rx["not_after"] if kind == "color" else None
+    return any(not_after is None or not not_after.match(low[m.end():])
+               for m in re.finditer(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", low))
 
 
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))

@@ -28,6 +28,10 @@ def test_misspellings_plurals_and_special_spellings_are_tagged() -> None:
     # ordinary words stay untagged: no brand, color or carrier in this sentence
     text, ents = tag_entities("a phone in mint condition for my mom", _vocab())
     assert text == "a phone in mint condition for my mom" and not any(ents.values.values())
+    # the lexicon's no-colour compounds, with a hyphen too ("blue-ray"), stay text; "sky-blue" is a colour
+    for phrase in ("a remote for my blue-ray player", "a blue ray player", "green tea"):
+        assert not tag_entities(phrase, _vocab())[1].values["color"], phrase
+    assert tag_entities("a sky-blue case", _vocab())[1].values["color"] == ["blue"]
 
 
 def test_state_values_come_first_and_a_repeated_entity_shares_its_placeholder() -> None:

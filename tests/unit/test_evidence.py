@@ -55,6 +55,12 @@ def test_a_brand_the_message_does_not_name_is_dropped_and_state_values_stay():
     # a value written out in the message stands without a placeholder (no product of that colour yet)
     kept, warnings = check_entities("go with black", proposed, None, EntityMap())
     assert kept.color == ["black"] and kept.brand == [] and len(warnings) == 1
+    # ... but not where the lexicon says the words after it make it no colour (the tagger leaves those as text)
+    for text in ("i would like black rice that is organic", "a remote for my black-ray player"):
+        kept, warnings = check_entities(text, Filters(color=["black"]), None, EntityMap())
+        assert kept.color == [] and len(warnings) == 1, text
+    kept, _ = check_entities("black rice and a black tin", Filters(color=["black"]), None, EntityMap())
+    assert kept.color == ["black"]  # one of its mentions is a colour
 
 
 def test_an_entity_model_cannot_write_a_brand_from_nothing():
