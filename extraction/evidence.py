@@ -222,8 +222,6 @@ def check_let_go(proposed: Filters, before: Filters | None, reading: Filters) ->
     return (proposed.merged(**changes) if changes else proposed), warnings
 
 
-
-
 def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tuple[Filters, list[str]]:
     """`proposed` less a storage bound it newly sets from a size the message gives as RAM ("6gb ram"): RAM is
     not storage (evals/real_phrasing/GUIDE.md rule 4), and the grammar's number reader never reads it so."""

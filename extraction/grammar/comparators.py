@@ -57,10 +57,7 @@ def prefix(low: str, start: int) -> tuple[str | None, str | None, int]:
         return None, None, start
     comp = m.group("comp")
     comp_start = start - (len(window) - m.start("comp"))
-    if re.fullmatch(r"(?:less|lower|fewer|more|higher|greater|better|above|below|under|over|cheaper)", comp) \
-            and re.search(r"\d\S*\s+or\s+$", low[max(0, comp_start - 30):comp_start]):
-        # "4.5/5 or less 32 gb": the previous number's postfix, not this one's comparator. Not after "and"/"&":
-        # "under $250 & below 4 star" starts a new bound.
+    if _ends_previous_postfix(low, comp_start, comp_start + len(comp)):
         return None, None, start
     if comp in ("max", "plus", "ultra") or comp.startswith("max"):
         # "iphone 14 pro max 256 gb", "xs max 64gb": part of the model name, not "at most"
@@ -90,6 +87,18 @@ def _kind_of(low: str, start: int, comp: str, comp_start: int, kind: str,
         if re.search(r"spend|afford|pay|cost", low[max(0, comp_start - 40):comp_start]):
             attr = "price"
     return kind, attr, comp_start
+
+
+def _ends_previous_postfix(low: str, comp_start: int, comp_end: int) -> bool:
+    """Whether the comparator at low[comp_start:comp_end] ends the "or ..." postfix of the number just before it
+    ("4.5/5 or less 32 gb": the rating's "or less", not a ceiling on 32 gb). Only after "or": after "and"/"&" a
+    new bound starts ("under $250 & below 4 star")."""
+    w0 = max(0, comp_start - 30)
+    prev = re.search(r"\d\S*(?=\s+or\s+$)", low[w0:comp_start])
+    if not prev:
+        return False
+    _, length = postfix(low[w0 + prev.end():])
+    return length > 0 and w0 + prev.end() + length >= comp_end
 
 
 def postfix(after: str) -> tuple[str | None, int]:
