@@ -128,7 +128,7 @@ def silver_examples(path: str, n: int, vocab: Vocabulary, seed: int, judge: str 
         hand = by_hand.get(line, active.get("subcategory"))
         if hand != active.get("subcategory"):
             relabelled += 1
-            active = {k: v for k, v in active.items() if k != "subcategory"} | ({"subcategory": hand} if hand else {})
+            active["subcategory"] = hand
         out.append(Example(Filters(), line, Filters(**active), family="silver/webshop"))
     if judge:
         vetoes = getattr(reader, "vetoes", 0)
