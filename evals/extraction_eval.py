@@ -244,17 +244,19 @@ def _training_minutes(path: str | None) -> float | None:
 
 
 def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab: Any) -> None:
-    """Real-phrasing dev and test EM per extractor, and the dev utterances where model and rules disagree."""
-    dev, test = real_phrasing.load("dev"), real_phrasing.load("test")
-    report["real_phrasing_dev"], report["real_phrasing_test"] = {}, {}
+    """Real-phrasing dev and test EM per extractor (and on the blind follow-ups, a second dev set), and the dev
+    utterances where model and rules disagree."""
+    dev, test, followups = real_phrasing.load("dev"), real_phrasing.load("test"), real_phrasing.load("followups")
+    report["real_phrasing_dev"], report["real_phrasing_test"], report["real_phrasing_followups_dev"] = {}, {}, {}
     preds = {}
     for name, ex in extractors.items():
         d = real_phrasing.evaluate(ex, dev, vocab)
         preds[name] = d.pop("predictions")
         report["real_phrasing_dev"][name] = d
-        t = real_phrasing.evaluate(ex, test, vocab)
-        t.pop("predictions")
-        report["real_phrasing_test"][name] = t
+        for key, items in (("real_phrasing_test", test), ("real_phrasing_followups_dev", followups)):
+            t = real_phrasing.evaluate(ex, items, vocab)
+            t.pop("predictions")
+            report[key][name] = t
     gold = {i.id: real_phrasing.project(vocab.snap(i.gold)[0]) for i in dev}
     for name, key in (("seq2seq", "disagreements"), ("cascade", "cascade_disagreements")):
         if name in preds and "rules" in preds:
@@ -340,7 +342,8 @@ def markdown(report: dict[str, Any]) -> str:
                     + " | ".join(f"{report['real_text'][n]['any_filter_rate']:.3f}" if n in report["real_text"] else "-"
                                  for n in names) + " |")
     for key, label in (("real_phrasing_test", "real phrasing, test (hand-annotated, EM)"),
-                       ("real_phrasing_dev", "real phrasing, dev (EM)")):
+                       ("real_phrasing_dev", "real phrasing, dev (EM)"),
+                       ("real_phrasing_followups_dev", "blind follow-ups, dev (EM)")):
         if report.get(key):
             rows.append(f"| {label} | " + " | ".join(f"{report[key][n]['exact_match']:.3f}" for n in names) + " |")
     if report.get("training_minutes"):

@@ -102,6 +102,7 @@ def _written(value: str, low: str, kind: str = "") -> bool:
 
 
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
+WANTED_LISTS = ("brand", "color", "carrier")  # the lists a turn adds to, narrows or replaces
 LEVEL_FIELDS = ("price_min", "price_max", "review_count_min", "review_count_max", "average_rating_min",
                 "average_rating_max")
 
@@ -140,8 +141,9 @@ def pair_values_in_play(proposed: Filters, before: Filters | None) -> bool:
     """Whether `proposed` has a brand or colour, wanted or excluded, that `before` did not, or `before` holds one
     (the grammar may let it go): only then can `check_polarity` or `check_additions` change anything, so only
     then is the grammar's reading worth computing."""
+    names = {name for pair in POLARITY_PAIRS for name in pair} | set(WANTED_LISTS)
     return any(set(getattr(proposed, name)) - set(getattr(before, name) if before is not None else [])
-               or (before is not None and getattr(before, name)) for pair in POLARITY_PAIRS for name in pair)
+               or (before is not None and getattr(before, name)) for name in sorted(names))
 
 
 def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -192,10 +194,11 @@ def check_additions(proposed: Filters, before: Filters | None, reading: Filters)
 def check_kept(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
     """`proposed` with a wanted list put back to `reading`'s where the grammar read the turn as adding to that
     list (its reading holds every value from before and new ones), the model has the new values and nothing
-    else, but let some of the old ones go: "white too" or "samsung works as well" replaced instead of added."""
+    else, but let some of the old ones go: "white too", "samsung works as well" or "or tmobile i guess"
+    replaced instead of added."""
     changes: dict[str, list[str]] = {}
     warnings = []
-    for name, _ in POLARITY_PAIRS:
+    for name in WANTED_LISTS:
         had, model_all, grammar_all = _keys(before, name), _keys(proposed, name), _keys(reading, name)
         if had and grammar_all > had and grammar_all - had <= model_all <= grammar_all and not had <= model_all:
             changes[name] = list(getattr(reading, name))
@@ -240,15 +243,59 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
     return proposed.merged(**changes), ["the model read a RAM size as storage; dropped"]
 
 
-def check_missed_colours(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with the colours the grammar newly reads, where the model left the colours as they were: a
-    marketing shade the entity tagger gave no placeholder ("in khaki", "a mystic navy charger") cannot reach a
-    model's output at all, while the grammar maps it to its base colour (`lexicon/data/colors.toml`)."""
-    had, mine, read = _keys(before, "color"), _keys(proposed, "color"), _keys(reading, "color")
-    if not (read > had and mine == had) or read & _keys(proposed, "color_exclude"):
+def check_missed_values(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a wanted list (brands, colours, carriers) put to the grammar's where the grammar newly names
+    values in it and the model left the list as it was: a marketing shade the entity tagger gave no placeholder
+    ("in khaki", "a mystic navy charger") cannot reach a model's output at all, and a correction the model read
+    as no change ("sorry i meant total wireless", "renewed iphone 13 pro") loses the value the message names.
+    A value the model rules out stays ruled out."""
+    changes: dict[str, list[str]] = {}
+    for name in WANTED_LISTS:
+        had, mine, read = _keys(before, name), _keys(proposed, name), _keys(reading, name)
+        excluded = _keys(proposed, f"{name}_exclude") if f"{name}_exclude" in Filters.model_fields else set()
+        if read - had and mine == had and not read & excluded:
+            changes[name] = list(getattr(reading, name))
+    warnings = [f"the model missed the {name.replace('_', ' ')} the message names; read from it" for name in changes]
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def check_removed(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a wanted list put to the grammar's where the grammar only took values off it ("take belkin
+    off", "lose the white") and the model kept one of the values the grammar let go: what a turn removes is
+    read from its words, which a placeholder hides."""
+    changes: dict[str, list[str]] = {}
+    for name in WANTED_LISTS:
+        had, mine, read = _keys(before, name), _keys(proposed, name), _keys(reading, name)
+        if read and read < had and mine <= had and mine & (had - read) and mine != read:
+            changes[name] = list(getattr(reading, name))
+    warnings = [f"the model kept {name.replace('_', ' ')} values the message takes off; removed" for name in changes]
+    return (proposed.merged(**changes) if changes else proposed), warnings
+
+
+def check_units(utterance: str, proposed: Filters, before: Filters | None,
+                reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` less a price, storage, rating or review bound it newly sets from a number the message gives in
+    another attribute's unit ("10000mah or bigger", "a 20000mah power bank": a battery size, not storage or a
+    price). The units are the grammar's (`retrieval/units.toml`, read by `grammar.spec_bounds.mentions`); where the
+    grammar itself reads the number into the same field ("512g" is storage to its quantity reader, "5k reviews" a
+    count), the model's field stands."""
+    from .grammar.spec_bounds import mentions  # lazy: the grammar's unit tables load only when a model reads
+
+    low = utterance.lower()
+    spans = [(start, end) for _, start, end, _ in mentions(low)]
+    changes: dict[str, None] = {}
+    for attr in BOUNDED:
+        for name in NUMERIC_PAIRS[attr]:
+            value = getattr(proposed, name)
+            if not isinstance(value, float) or value in (_before(before, name), getattr(reading, name)):
+                continue
+            said = [any(a <= q.start < b for a, b in spans) for q in quantities(low) if q.value == value]
+            if said and all(said):  # every time the number is said, it carries another attribute's unit
+                changes[name] = None
+    if not changes:
         return proposed, []
-    added = ", ".join(sorted(read - had))
-    return proposed.merged(color=list(reading.color)), [f"the model missed the colour {added}; added"]
+    return proposed.merged(**changes), ["the model read a size in another unit as "
+                                        + ", ".join(n.replace("_", " ") for n in changes) + "; dropped"]
 
 
 BOUNDED = ("price", "review_count", "rating", "storage_gb")  # the attributes of NUMERIC_PAIRS a model writes
@@ -271,3 +318,24 @@ def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model put a bound on the other end than the message says; moved"]
+
+
+def check_range(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with the ends of a range put to the grammar's where the grammar newly reads both ends of an
+    attribute as two different numbers and the model placed the same numbers otherwise ("between 128 and
+    256gb" as exactly 256): which number bounds which end is the comparators' job, the placeholders hide it."""
+    changes: dict[str, object] = {}
+    for attr in BOUNDED:
+        lo, hi = NUMERIC_PAIRS[attr]
+        a, b = getattr(reading, lo), getattr(reading, hi)
+        if not (isinstance(a, float) and isinstance(b, float) and a < b):
+            continue
+        if (a, b) == (_before(before, lo), _before(before, hi)):
+            continue
+        mine = (getattr(proposed, lo), getattr(proposed, hi))
+        new = [v for v, f in zip(mine, (lo, hi), strict=True) if v != _before(before, f)]
+        if mine != (a, b) and len(new) == 2 and all(isinstance(v, float) and v in (a, b) for v in new):
+            changes[lo], changes[hi] = a, b
+    if not changes:
+        return proposed, []
+    return proposed.merged(**changes), ["the model placed a range's numbers on other ends than the message; moved"]

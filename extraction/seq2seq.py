@@ -38,10 +38,13 @@ from .evidence import (
     check_kept,
     check_let_go,
     check_levels,
-    check_missed_colours,
+    check_missed_values,
     check_polarity,
     check_ram,
+    check_range,
+    check_removed,
     check_subcategory,
+    check_units,
     levels_in_play,
     pair_values_in_play,
 )
@@ -277,18 +280,22 @@ class Seq2SeqExtractor(Extractor):
             unsupported += more
             # The grammar's reading of the same turn (about half a millisecond) for the checks against it.
             reading = self._grammar().extract(said, kept).filters
+            state, more = check_units(said, state, kept, reading)
+            unsupported += more
             if pair_values_in_play(state, kept):
                 state, more = check_polarity(state, kept, reading)
                 state, also = check_additions(state, kept, reading)
                 state, kept_too = check_kept(state, kept, reading)
                 state, let_go = check_let_go(state, kept, reading)
-                unsupported += more + also + kept_too + let_go
+                state, removed = check_removed(state, kept, reading)
+                unsupported += more + also + kept_too + let_go + removed
             if levels_in_play(state, kept):
                 state, more = check_levels(state, kept, reading)
                 unsupported += more
-            state, more = check_missed_colours(state, kept, reading)
+            state, more = check_missed_values(state, kept, reading)
             state, side = check_bound_side(state, kept, reading)
-            unsupported += more + side
+            state, ends = check_range(state, kept, reading)
+            unsupported += more + side + ends
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

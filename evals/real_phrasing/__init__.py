@@ -1,6 +1,8 @@
 """The real-phrasing set: shopper utterances written by people, annotated by hand (see GUIDE.md here).
 
 `dev.jsonl` is for tuning and for `SIFT_EXTRACTOR=auto`'s choice; `test.jsonl` is reported, never tuned on.
+`followups.jsonl` (dev only, round 9) holds 180 chat turns written blind by a second annotator, for tuning the
+checks behind a model on follow-up phrasing (see GUIDE.md).
 Each line: `{"id", "source": "webshop"|"followup", "text", "state": {...}, "gold": {...}}`; `state` is the
 filter state before the turn, `gold` the full state after it. Only `SCORED_FIELDS` are annotated and scored
 (the fields every extractor here can write); other fields are projected away on both sides.
@@ -36,7 +38,7 @@ class Item:
     gold: Filters
 
 
-def load(split: Literal["dev", "test"], path: str | Path | None = None) -> list[Item]:
+def load(split: Literal["dev", "test", "followups"], path: str | Path | None = None) -> list[Item]:
     """The annotated items of one split (or of the JSONL file at `path`)."""
     file = Path(path) if path else HERE / f"{split}.jsonl"
     if not file.exists():

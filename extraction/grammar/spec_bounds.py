@@ -46,7 +46,7 @@ def _resolution_rx() -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w+])")
 
 
-def _mentions(low: str) -> list[tuple[str, int, int, float]]:
+def mentions(low: str) -> list[tuple[str, int, int, float]]:
     """(attribute, start, end, value in the canonical unit) of every attribute quantity, left to right."""
     lex = load("spec_phrases")
     found: list[tuple[str, int, int, float]] = []
@@ -74,7 +74,7 @@ def parse(t: Turn) -> None:
     if not reads_types(t.vocab):
         return
     low, lex = t.doc.low, load("spec_phrases")
-    for name, start, end, value in _mentions(low):
+    for name, start, end, value in mentions(low):
         if name not in t.vocab.specs or not t.doc.free(start, end):
             continue
         if lex.rx["not_a_spec_after"].match(low[end:]):

@@ -69,10 +69,11 @@ def test_an_entity_model_writes_brands_of_the_serving_catalog_it_was_never_train
                                       [None, None])
     assert first.filters.brand == ["Samsung"] and first.filters.brand_exclude == ["Zorblax"]
     assert first.filters.color == ["green"]
-    # placeholders the input never had are dropped with a warning, never an exception; the colour the message
-    # names comes back from the grammar's reading (evidence.check_missed_colours), the invented one does not
-    assert garbage.filters.brand == [] and garbage.filters.color == ["green"]
-    assert any("b5" in w for w in garbage.warnings) and any("missed the colour" in w for w in garbage.warnings)
+    # placeholders the input never had are dropped with a warning, never an exception; the maker and colour the
+    # message names come back from the grammar's reading (evidence.check_missed_values), the invented ones do not
+    assert garbage.filters.brand == ["Zorblax"] and garbage.filters.color == ["green"]
+    assert any("b5" in w for w in garbage.warnings) and any("missed the color" in w for w in garbage.warnings)
+    assert any("missed the brand" in w for w in garbage.warnings)
 
 
 def test_words_the_grammar_reads_as_no_colour_get_no_colour_placeholder() -> None:

@@ -72,7 +72,9 @@ def test_an_entity_model_cannot_write_a_brand_from_nothing():
     model = ScriptedSeq2Seq(tok, ["brand=Xiaomi", "brand=b0"])
     ex = Seq2SeqExtractor(model, tok, vocab=Vocabulary.default(), delexicalise=True, entities=True)
     nothing, said = ex.extract_batch(["earbuds from jbl or bose", "a xiaomi phone"], [None, None])
-    assert nothing.filters.brand == [] and any("does not name" in w for w in nothing.warnings)
+    # the invented Xiaomi is dropped; the makers the message does name come back from the grammar's reading
+    assert "Xiaomi" not in nothing.filters.brand and any("does not name" in w for w in nothing.warnings)
+    assert sorted(nothing.filters.brand) == ["Bose", "JBL"] and any("missed" in w for w in nothing.warnings)
     assert said.filters.brand == ["Xiaomi"]
 
 
@@ -219,7 +221,7 @@ def test_a_ram_size_is_never_storage(text, proposed, expected):
 
 
 def test_a_colour_only_the_grammar_read_is_added_where_the_model_left_the_colours_alone():
-    from extraction.evidence import check_missed_colours
+    from extraction.evidence import check_missed_values as check_missed_colours
 
     # "of khaki color": no placeholder reached the model, the grammar maps khaki to beige
     state, warnings = check_missed_colours(Filters(subcategory=PHONES), None, Filters(color=["beige"]))
@@ -279,3 +281,73 @@ def test_a_level_the_model_puts_on_the_wrong_end_moves_to_the_grammars_end():
     # the end the model set was there before the turn: not the model's doing
     before = Filters(price_min="medium")
     assert check_levels(before, before, Filters(price_min="medium", price_max="low"))[0].price_min == "medium"
+
+
+def test_an_addition_to_the_carriers_keeps_the_old_carrier():
+    from extraction.evidence import check_kept
+
+    before = Filters(subcategory=PHONES, carrier=["AT&T"])
+    # "or tmobile i guess": the model replaced AT&T, the grammar added T-Mobile
+    kept, warnings = check_kept(Filters(subcategory=PHONES, carrier=["T-Mobile"]), before,
+                                Filters(subcategory=PHONES, carrier=["AT&T", "T-Mobile"]))
+    assert sorted(kept.carrier) == ["AT&T", "T-Mobile"] and warnings
+
+
+def test_a_value_the_model_missed_is_read_from_the_message():
+    from extraction.evidence import check_missed_values
+
+    # "sorry i meant total wireless": the model wrote no change, the grammar replaces the carrier
+    before = Filters(subcategory=PHONES, carrier=["Straight Talk"])
+    state, warnings = check_missed_values(before, before, Filters(subcategory=PHONES, carrier=["Total Wireless"]))
+    assert state.carrier == ["Total Wireless"] and warnings
+    # "renewed iphone 13 pro": the grammar reads Apple from the product line, the model wrote no brand
+    state, _ = check_missed_values(Filters(condition="renewed"), None, Filters(brand=["Apple"], condition="renewed"))
+    assert state.brand == ["Apple"] and state.condition == "renewed"
+    # the model changed the list itself: its list stands
+    mine = Filters(subcategory=PHONES, carrier=["Verizon"])
+    assert check_missed_values(mine, before, Filters(carrier=["Total Wireless"])) == (mine, [])
+
+
+def test_a_value_the_message_takes_off_does_not_stay():
+    from extraction.evidence import check_removed
+
+    before = Filters(subcategory=ACCESSORIES, brand=["Anker", "Belkin"])
+    # "take belkin off": the model kept Belkin alone, the grammar kept Anker
+    state, warnings = check_removed(Filters(subcategory=ACCESSORIES, brand=["Belkin"]), before,
+                                    Filters(subcategory=ACCESSORIES, brand=["Anker"]))
+    assert state.brand == ["Anker"] and warnings
+    # the two agree, or the grammar's reading is no pure removal: the model's list stands
+    same = Filters(subcategory=ACCESSORIES, brand=["Anker"])
+    assert check_removed(same, before, same) == (same, [])
+    belkin = Filters(brand=["Belkin"])
+    assert check_removed(belkin, before, Filters(brand=["Anker", "Belkin", "Baseus"])) == (belkin, [])
+
+
+@pytest.mark.parametrize("text, proposed, reading, expected", [
+    # a battery size is not storage or a price
+    ("10000mah or bigger", Filters(storage_gb_min=10000.0), Filters(battery_mah_min=10000.0), Filters()),
+    ("anker power bank 20000mah, 4 star+", Filters(price_min=20000.0, average_rating_min=4.0),
+     Filters(average_rating_min=4.0), Filters(average_rating_min=4.0)),
+    # the grammar reads the same number into the same field ("512g" is storage to its quantity reader)
+    ("a 512g phone", Filters(storage_gb_min=512.0), Filters(storage_gb_min=512.0), Filters(storage_gb_min=512.0)),
+    # a number said without another unit somewhere stands
+    ("a 20w charger under 20", Filters(price_max=20.0), Filters(power_w_min=20.0), Filters(price_max=20.0)),
+])
+def test_a_number_in_another_attributes_unit_is_not_a_price_or_storage(text, proposed, reading, expected):
+    from extraction.evidence import check_units
+
+    assert check_units(text, proposed, None, reading)[0] == expected
+
+
+def test_a_range_the_model_placed_otherwise_takes_the_grammars_ends():
+    from extraction.evidence import check_range
+
+    # "between 128 and 256gb" written as exactly 256
+    state, warnings = check_range(Filters(storage_gb_min=256.0, storage_gb_max=256.0), None,
+                                  Filters(storage_gb_min=128.0, storage_gb_max=256.0))
+    assert (state.storage_gb_min, state.storage_gb_max) == (128.0, 256.0) and warnings
+    # the model set one end only, or other numbers: left alone
+    one = Filters(price_max=1200.0)
+    assert check_range(one, None, Filters(price_min=4.5, price_max=1200.0)) == (one, [])
+    other = Filters(price_min=300.0, price_max=300.0)
+    assert check_range(other, None, Filters(price_min=100.0, price_max=200.0)) == (other, [])
