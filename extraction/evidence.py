@@ -244,16 +244,20 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
 
 
 def check_missed_values(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with a wanted list (brands, colours, carriers) put to the grammar's where the grammar newly names
-    values in it and the model left the list as it was: a marketing shade the entity tagger gave no placeholder
-    ("in khaki", "a mystic navy charger") cannot reach a model's output at all, and a correction the model read
-    as no change ("sorry i meant total wireless", "renewed iphone 13 pro") loses the value the message names.
+    """`proposed` with a wanted list put to the grammar's where the model missed values the grammar reads:
+    - colours the grammar adds where the model left the colours alone: a marketing shade the entity tagger gave
+      no placeholder ("in khaki", "a mystic navy charger") cannot reach a model's output at all;
+    - brands and carriers the grammar names where the model read the whole turn as no change ("sorry i meant
+      total wireless"). Only then: where the model did read the turn, its reading of the same words stands
+      ("a mint mobile phone" is a colour and a phone, not the carrier Mint Mobile).
     A value the model rules out stays ruled out."""
+    unchanged = proposed == (before if before is not None else Filters())
     changes: dict[str, list[str]] = {}
     for name in WANTED_LISTS:
         had, mine, read = _keys(before, name), _keys(proposed, name), _keys(reading, name)
         excluded = _keys(proposed, f"{name}_exclude") if f"{name}_exclude" in Filters.model_fields else set()
-        if read - had and mine == had and not read & excluded:
+        missed = read > had if name == "color" else (unchanged and bool(read - had))
+        if missed and mine == had and not read & excluded:
             changes[name] = list(getattr(reading, name))
     warnings = [f"the model missed the {name.replace('_', ' ')} the message names; read from it" for name in changes]
     return (proposed.merged(**changes) if changes else proposed), warnings
