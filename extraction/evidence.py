@@ -343,3 +343,19 @@ def check_range(proposed: Filters, before: Filters | None, reading: Filters) -> 
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model placed a range's numbers on other ends than the message; moved"]
+
+
+def check_delta(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a bound put to the grammar's where the model wrote the amount a turn moves the bound by as
+    the bound itself ("i can spend 100 more" under a $500 limit: 100, where the grammar reads 600). A placeholder
+    carries the number, not the arithmetic."""
+    changes: dict[str, float] = {}
+    for attr in BOUNDED:
+        for f in NUMERIC_PAIRS[attr]:
+            mine, read, was = getattr(proposed, f), getattr(reading, f), _before(before, f)
+            if (isinstance(mine, float) and isinstance(read, float) and isinstance(was, float) and mine != was
+                    and read != was and mine != read and abs(abs(read - was) - mine) < 1e-6):
+                changes[f] = read
+    if not changes:
+        return proposed, []
+    return proposed.merged(**changes), ["the model wrote the amount a bound moves by as the bound; moved by it"]

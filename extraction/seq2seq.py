@@ -34,6 +34,7 @@ from .entities import EntityMap, relexicalise_entities
 from .evidence import (
     check_additions,
     check_bound_side,
+    check_delta,
     check_entities,
     check_kept,
     check_let_go,
@@ -295,7 +296,8 @@ class Seq2SeqExtractor(Extractor):
             state, more = check_missed_values(state, kept, reading)
             state, side = check_bound_side(state, kept, reading)
             state, ends = check_range(state, kept, reading)
-            unsupported += more + side + ends
+            state, delta = check_delta(state, kept, reading)
+            unsupported += more + side + ends + delta
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

@@ -113,12 +113,37 @@ def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -
     return None
 
 
+UP_WORDS = ("more", "higher", "extra", "up")
+
+
+def _budget_delta(t: Turn) -> bool:
+    """A budget in force moved by an amount ("i can spend 100 more", "can you go 50 lower", "raise it by 100"):
+    the bound in force (the ceiling, else the floor) moves by the amount. A direction must be said, and a bare
+    "5 more" without a verb or a currency is no budget ("5 more" results). True when read."""
+    state = t.state
+    m = load("comparators").rx["budget_delta"].match(t.doc.low.strip())
+    if state is None or not m:
+        return False
+    sign = (1 if m.group("dir") in UP_WORDS else -1) if m.group("dir") else (
+        1 if m.group("up") or m.group("plus") else -1 if m.group("down") else 0)
+    said_money = any(m.group(g) for g in ("verb", "up", "down", "cur", "unit"))
+    value = to_float(m.group("n").replace(",", ""), m.group("k"))
+    field_name = "price_max" if state.price_max is not None else "price_min"
+    budget = getattr(state, field_name)
+    if not sign or not said_money or value is None or not isinstance(budget, float) or budget + sign * value <= 0:
+        return False
+    t.update.set[field_name] = round(budget + sign * value, 2)
+    t.spans[field_name] = m.group(0).strip()
+    t.doc.take(0, len(t.doc.low))
+    return True
+
+
 def parse_budget_correction(t: Turn) -> None:
     """A bare number said back while a budget is in force corrects that budget: "no, more like 300",
     "make that 250", "can we do 400?", "actually 300", "300 would be better". A storage size said back to a
     storage floor in force corrects the floor ("128 would do")."""
     state = t.state
-    if state is None:
+    if state is None or _budget_delta(t):
         return
     m = load("comparators").rx["budget_correction"].match(t.doc.low.strip())
     if not m:
