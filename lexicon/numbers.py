@@ -143,6 +143,11 @@ def words_to_number(text: str) -> float | None:
         if tok == "a" and i == 0:
             current = 1.0
             continue
+        if tok == "couple":  # "a couple hundred", "couple of thousand": two of the scale after it
+            current = 2.0
+            continue
+        if tok == "of" and i > 0 and tokens[i - 1] == "couple":
+            continue
         if re.fullmatch(r"\d+(?:\.\d+)?", tok):
             current += float(tok)
         elif tok in teens:

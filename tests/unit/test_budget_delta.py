@@ -43,3 +43,14 @@ def test_the_amount_a_model_wrote_as_the_bound_is_moved_by():
     # the model's own new bound that is no such amount stands
     mine = Filters(subcategory=PHONES, price_max=550.0)
     assert check_delta(mine, UNDER_500, Filters(subcategory=PHONES, price_max=600.0)) == (mine, [])
+
+
+@pytest.mark.parametrize("text, expected", [("a couple hundred tops", 200.0), ("couple of hundred max", 200.0)])
+def test_a_couple_hundred_is_two_hundred(text, expected):
+    assert RULES.extract(text, Filters(subcategory=PHONES)).filters.price_max == expected
+
+
+def test_lose_takes_a_value_off_its_list():
+    before = Filters(subcategory=PHONES, color=["black", "white"])
+    assert RULES.extract("lose the white", before).filters.color == ["black"]
+    assert RULES.extract("i lose my phone a lot, need a case", before).filters.color == ["black", "white"]
