@@ -8,7 +8,7 @@ import pytest
 from extraction.evidence import check_delta
 from extraction.rules import RuleExtractor
 from extraction.vocabulary import Vocabulary
-from retrieval.filters import PHONES, Filters
+from retrieval.filters import ACCESSORIES, PHONES, Filters
 
 RULES = RuleExtractor(Vocabulary.default())
 UNDER_500 = Filters(subcategory=PHONES, price_max=500.0)
@@ -51,6 +51,6 @@ def test_a_couple_hundred_is_two_hundred(text, expected):
 
 
 def test_lose_takes_a_value_off_its_list():
-    before = Filters(subcategory=PHONES, color=["black", "white"])
+    before = Filters(subcategory=ACCESSORIES, color=["black", "white"])
     assert RULES.extract("lose the white", before).filters.color == ["black"]
-    assert RULES.extract("i lose my phone a lot, need a case", before).filters.color == ["black", "white"]
+    assert RULES.extract("i lose my phone a lot, any in blue", before).filters.color == ["blue"]
