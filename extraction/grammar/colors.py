@@ -71,6 +71,10 @@ def _is_color_here(word: str, before: str, after: str, found: list[tuple[str, in
         return False
     if word == "clear" and found and re.search(r"(?:\bor|\band|/|,)\s*(?:crystal\s+)?$", before):
         pass  # "black or clear", "prism black/crystal clear": listed with another color
+    elif word == "clear" and re.match(r"\s*(?:or|and|/|,)\s*(?:" + "|".join(sorted(set(base) - {"clear"})) + r")\b", after):
+        pass  # "clear or black": listed before another color
+    elif word == "clear" and re.search(r"(?:^|,)\s*$", before) and re.match(r"\s*(?:,|$)", after):
+        pass  # "spigen, clear, under 20": a list item of its own
     elif word == "clear" and not (rx["clear_context_after"].match(after) or before.endswith("crystal ") or re.search(
             r"\b(?:in|preferably|colou?r:?|the|a)\s+$", before) and re.match(r"\s*(?:[,.!?]|$|ones?\b|and\b|or\b|"
                                                                    r"please\b|nothing\b|only\b|with\b)", after)):

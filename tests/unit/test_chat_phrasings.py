@@ -1,5 +1,6 @@
-"""A budget moved by an amount ("i can spend 100 more"): the grammar does the arithmetic, and the check behind
-a model puts a bound the model wrote as the amount back to the grammar's (`extraction.evidence.check_delta`)."""
+"""Chat phrasings the grammar reads since round 9. A budget moved by an amount ("i can spend 100 more"): the
+grammar does the arithmetic, and the check behind a model puts a bound the model wrote as the amount back to the
+grammar's (`extraction.evidence.check_delta`). "a couple hundred", "lose the white", "clear or black"."""
 
 from __future__ import annotations
 
@@ -54,3 +55,9 @@ def test_lose_takes_a_value_off_its_list():
     before = Filters(subcategory=ACCESSORIES, color=["black", "white"])
     assert RULES.extract("lose the white", before).filters.color == ["black"]
     assert RULES.extract("i lose my phone a lot, any in blue", before).filters.color == ["blue"]
+
+
+@pytest.mark.parametrize("text, expected", [("clear or black", ["clear", "black"]), ("spigen, clear, under 20", ["clear"]),
+                                            ("a clear glass lamp", [])])
+def test_clear_listed_before_another_colour_or_on_its_own_is_a_colour(text, expected):
+    assert RULES.extract(text, Filters(subcategory=ACCESSORIES)).filters.color == expected
