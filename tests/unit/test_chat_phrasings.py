@@ -61,3 +61,14 @@ def test_lose_takes_a_value_off_its_list():
                                             ("a clear glass lamp", [])])
 def test_clear_listed_before_another_colour_or_on_its_own_is_a_colour(text, expected):
     assert RULES.extract(text, Filters(subcategory=ACCESSORIES)).filters.color == expected
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("galaxy watch in silver or gold between 200 and 350", ["Samsung"]), ("show me airpods", ["Apple"]),
+    ("an apple watch", ["Apple"]),
+    # the device named for an accessory: no brand (evals/real_phrasing/GUIDE.md rule 3)
+    ("band for my galaxy watch", []), ("galaxy watch band", []), ("airpods case", []), ("case for airpods", []),
+    ("apple watch charger", []), ("a case cover compatible with apple airpods", []),
+])
+def test_a_device_line_wanted_itself_names_its_maker(text, brand):
+    assert RULES.extract(text).filters.brand == brand

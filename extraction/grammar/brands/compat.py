@@ -7,7 +7,7 @@ import functools
 import re
 
 from lexicon.load import load
-from lexicon.words import brand_parents, phone_makers, product_lines
+from lexicon.words import brand_parents, device_lines, phone_makers, product_lines
 from retrieval.facets import brand_key
 
 from ..gazetteer import Gazetteer
@@ -32,6 +32,8 @@ def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accesso
         return True
     if rx["compat_after"].match(low[end:]) is not None:
         return True
+    if h.key in device_lines() and not _accessory_besides(low, h):
+        return False  # "galaxy watch in silver", "show me airpods": the device itself is wanted, and its maker
     # a model number stands right after the brand ("samsung s23 case"); "anker & 4+ stars" is a brand and a rating
     attached = re.match(r"\s*" + re.escape(next_tok), low[end:]) is not None
     return accessory_ctx and not new_phone and bool(
@@ -42,6 +44,16 @@ def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accesso
         or (next_tok in load("brands").sets["device_next"] and not spans.get("subcategory", "").startswith(next_tok)
             and (next_tok != "phone" or brand_key(canonical) in _phone_makers()))
         or re.search(r"\bmy\s+$", before) is not None)
+
+
+def _accessory_besides(low: str, h: Hit) -> bool:
+    """Whether the message names an accessory or a fit besides the device line itself ("galaxy watch band",
+    "case for my apple airpods", "compatible with galaxy watch 4"): then the device is what it is for."""
+    rest = low[:h.start] + " , " + low[h.end:]
+    accessory, last = load("subcategories").rx["accessory"], h.key.split()[-1]
+    named_for = accessory.match(last + low[h.end:])  # "watch band": the accessory word takes the device's last word
+    return bool(accessory.search(rest) or (named_for and named_for.end() > len(last))
+                or re.search(r"\b(?:compatible|fits?|for my|bands?|straps?)\b", rest))
 
 
 def model_phrase(low: str, h: Hit) -> str | None:
