@@ -43,7 +43,6 @@ from retrieval.catalog import LoadReport, Product, load_catalog, product_from_am
 from retrieval.facets import COLOR_SYNONYMS, color_families
 from retrieval.filters import PHONES, Filters
 
-from .synth_chat import chat_register
 from .synth_queries import merge_sets, single_query
 from .synth_refine import MOVES, random_state, refine_turn
 from .synth_surface import noise
@@ -163,7 +162,6 @@ class SynthConfig:
     dialogue_turns: tuple[int, int] = (3, 5)
     seed: int = 13
     typo_rate: float = 0.12
-    chat_rate: float = 0.3  # share of follow-ups with a chat filler or correction around them (synth_chat)
     catalog: str | None = None  # catalog file; None = the built-in demo catalog
 
 
@@ -190,7 +188,6 @@ def generate_examples(config: SynthConfig, vocab: SynthVocab | None = None) -> l
     for _ in range(config.n_multi):
         state = random_state(rng, vocab) if rng.random() < 0.9 else Filters()
         text, target, moves, reset, fam = refine_turn(rng, vocab, state)
-        text = chat_register(rng, text, fam, config.chat_rate)
         out.append(Example(state, noise(rng, text, config.typo_rate), target, moves, reset, fam))
     return out
 
@@ -207,7 +204,6 @@ def generate_dialogues(config: SynthConfig, vocab: SynthVocab | None = None) -> 
         turns = [Example(Filters(), noise(rng, text, config.typo_rate), state, family=fam, dialogue=did, turn=0)]
         for t in range(1, rng.randint(*config.dialogue_turns)):
             utt, target, moves, reset, fam = refine_turn(rng, vocab, state)
-            utt = chat_register(rng, utt, fam, config.chat_rate)
             turns.append(Example(state, noise(rng, utt, config.typo_rate), target, moves, reset, fam, did, t))
             state = target
         dialogues.append(turns)

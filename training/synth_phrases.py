@@ -278,14 +278,14 @@ def color_phrase(rng: random.Random, vocab: SynthVocab) -> Phrase:
     return Phrase(t.format(c=said), "post", {"color": [base]}, "color")
 
 
-def carrier_words(name: str) -> list[str]:
+def _carrier_words(name: str) -> list[str]:
     aliases = list(CARRIERS.get(name, (name.lower(),)))
     return [a for a in aliases if a not in ("boost",)] + [name, name.lower()]
 
 
 def carrier_phrase(rng: random.Random, vocab: SynthVocab) -> Phrase:
     name = rng.choice(vocab.carriers)
-    word = rng.choice(carrier_words(name))
+    word = rng.choice(_carrier_words(name))
     if name == "Unlocked":
         t = rng.choice(["unlocked", "unlocked", "sim free", "sim-free", "factory unlocked", "that is unlocked",
                         "unlocked for all carriers", "carrier unlocked"])
@@ -295,7 +295,7 @@ def carrier_phrase(rng: random.Random, vocab: SynthVocab) -> Phrase:
     if others and rng.random() < 0.15:  # "on verizon or at&t": either carrier is fine
         other = rng.choice(others)
         t = rng.choice(["{a} or {b}", "on {a} or {b}", "for {a} or {b}", "with {a} or {b}", "either {a} or {b}",
-                        "{a}/{b}", "that works with {a} or {b}"]).format(a=word, b=rng.choice(carrier_words(other)))
+                        "{a}/{b}", "that works with {a} or {b}"]).format(a=word, b=rng.choice(_carrier_words(other)))
         pos = "post" if t.startswith(("on ", "for ", "with ", "either ", "that ")) else "pre"
         return Phrase(t, pos, {"carrier": [name, other]}, "carrier")
     t = rng.choice(["for {w}", "on {w}", "that works with {w}", "compatible with {w}", "{w}", "for {w} network",

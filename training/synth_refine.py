@@ -12,7 +12,6 @@ from lexicon.words import moves
 from retrieval.facets import brand_key
 from retrieval.filters import ACCESSORIES, Filters
 
-from .synth_chat import CHAT, chat_turn
 from .synth_phrases import LINES_BY_BRAND, brand_word, color_phrase, price_value
 from .synth_queries import KIND_WEIGHTS, constraint_phrase, merge_sets, single_query
 from .synth_surface import fmt_price
@@ -228,14 +227,7 @@ def refine_turn(rng: random.Random, vocab: SynthVocab, state: Filters) -> tuple[
            "remove_field", "reset", "reset_new", "move", "no_constraint", "add_single", "either_brand", "remove_add",
            "narrow_list", "exclude_color", "exclude_brands", "swap_brand"]
     weights = [0.2, 0.1, 0.04, 0.06, 0.05, 0.07, 0.1, 0.04, 0.05, 0.1, 0.09, 0.1, 0.03, 0.05, 0.04, 0.03, 0.02, 0.03]
-    # the chat acts of `synth_chat` (carriers, storage, ratings, ranges, one value taken off a list)
-    ops, weights = ops + list(CHAT), weights + [0.03] * len(CHAT)
     op = rng.choices(ops, weights)[0]
-    if op in CHAT:
-        turn = chat_turn(rng, vocab, state, op)
-        if turn is not None:
-            return turn
-        op = "add_constraint"
     if op == "narrow_list":  # "just black" after "black or gray": one value of a two-value list stays
         narrowed = _narrow_list(rng, vocab, state)
         if narrowed is not None:
