@@ -276,6 +276,9 @@ def check_removed(proposed: Filters, before: Filters | None, reading: Filters) -
     return (proposed.merged(**changes) if changes else proposed), warnings
 
 
+UNIT_ATTRIBUTES = ("battery_mah", "power_w", "refresh_hz", "screen_in")
+
+
 def check_units(utterance: str, proposed: Filters, before: Filters | None,
                 reading: Filters) -> tuple[Filters, list[str]]:
     """`proposed` less a price, storage, rating or review bound it newly sets from a number the message gives in
@@ -286,7 +289,8 @@ def check_units(utterance: str, proposed: Filters, before: Filters | None,
     from .grammar.spec_bounds import mentions  # lazy: the grammar's unit tables load only when a model reads
 
     low = utterance.lower()
-    spans = [(start, end) for _, start, end, _ in mentions(low)]
+    # units only: a resolution word ("2k", "5k") or grams ("512g") also spell money, counts and storage
+    spans = [(start, end) for name, start, end, _ in mentions(low) if name in UNIT_ATTRIBUTES]
     changes: dict[str, None] = {}
     for attr in BOUNDED:
         for name in NUMERIC_PAIRS[attr]:

@@ -351,3 +351,13 @@ def test_a_range_the_model_placed_otherwise_takes_the_grammars_ends():
     assert check_range(one, None, Filters(price_min=4.5, price_max=1200.0)) == (one, [])
     other = Filters(price_min=300.0, price_max=300.0)
     assert check_range(other, None, Filters(price_min=100.0, price_max=200.0)) == (other, [])
+
+
+@pytest.mark.parametrize("text, proposed", [
+    ("an iphone sub 2k for tracfone", Filters(price_max=2000.0)),  # "2k" is also a resolution word
+    ("min 5k user ratings", Filters(review_count_min=5000.0)),
+])
+def test_money_and_counts_in_k_are_not_resolutions(text, proposed):
+    from extraction.evidence import check_units
+
+    assert check_units(text, proposed, None, Filters()) == (proposed, [])
