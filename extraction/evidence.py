@@ -26,6 +26,12 @@ brands (or colours), the model has every value the grammar added and its list ho
 list stands. The extra is nearly always the old side of a swap the model kept ("could you show tcl instead
 of xiaomi" -> TCL and Xiaomi) or a value a narrowing let go ("only oneplus then"). The grammar reads roles
 (swapped, excluded, the phone an accessory is for) that a placeholder hides.
+
+Round 9 added checks found on chat follow-ups (`evals/real_phrasing/followups.jsonl`): a value the model
+missed where it read the turn as no change (`check_missed_values`), a removal it inverted (`check_removed`),
+a number in another attribute's unit (`check_units`), a range's ends placed otherwise (`check_range`) and an
+amount written as the bound it moves (`check_delta`). Each stands on a reading the grammar makes from words a
+placeholder hides: which list a turn takes from, units, comparators, arithmetic.
 """
 
 from __future__ import annotations
