@@ -37,11 +37,12 @@ placeholder hides: which list a turn takes from, units, comparators, arithmetic.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lexicon.load import load
-from lexicon.numbers import quantities
-from retrieval.filters import ACCESSORIES, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
+from lexicon.numbers import Quantity, quantities
+from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 
 from .entities import FIELD_KIND
 
@@ -109,6 +110,7 @@ def _written(value: str, low: str, kind: str = "") -> bool:
 
 POLARITY_PAIRS = (("brand", "brand_exclude"), ("color", "color_exclude"))
 WANTED_LISTS = ("brand", "color", "carrier")  # the lists a turn adds to, narrows or replaces
+LISTS_IN_PLAY = tuple(sorted({name for pair in POLARITY_PAIRS for name in pair} | set(WANTED_LISTS)))
 LEVEL_FIELDS = ("price_min", "price_max", "review_count_min", "review_count_max", "average_rating_min",
                 "average_rating_max")
 
@@ -144,12 +146,11 @@ def check_levels(proposed: Filters, before: Filters | None, reading: Filters) ->
 
 
 def pair_values_in_play(proposed: Filters, before: Filters | None) -> bool:
-    """Whether `proposed` has a brand or colour, wanted or excluded, that `before` did not, or `before` holds one
-    (the grammar may let it go): only then can `check_polarity` or `check_additions` change anything, so only
-    then is the grammar's reading worth computing."""
-    names = {name for pair in POLARITY_PAIRS for name in pair} | set(WANTED_LISTS)
+    """Whether `proposed` has a brand, colour or carrier, wanted or excluded, that `before` did not, or `before`
+    holds one (the grammar may let it go): only then can the list checks (`check_polarity`, `check_additions`,
+    `check_kept`, `check_let_go`, `check_removed`) change anything."""
     return any(set(getattr(proposed, name)) - set(getattr(before, name) if before is not None else [])
-               or (before is not None and getattr(before, name)) for name in sorted(names))
+               or (before is not None and getattr(before, name)) for name in LISTS_IN_PLAY)
 
 
 def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -240,13 +241,19 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
         value = getattr(proposed, name)
         if not isinstance(value, float) or value == _before(before, name):
             continue
-        # every place the number reader finds this size (the grammar's own reader, lexicon.numbers)
-        said = [bool(ram.match(low, q.end)) for q in quantities(low) if q.value == value]
-        if said and all(said):  # every time the size is said, it is RAM ("8gb ram and 8gb storage" keeps it)
+        # every time the size is said, it is RAM ("8gb ram and 8gb storage" keeps it)
+        if _always_said_as(low, value, lambda q: bool(ram.match(low, q.end))):
             changes[name] = None
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model read a RAM size as storage; dropped"]
+
+
+def _always_said_as(low: str, value: float, other: Callable[[Quantity], bool]) -> bool:
+    """Whether `value` is said in `low` (by the grammar's own number reader, `lexicon.numbers`) and every time it
+    is, `other` holds: a size said as RAM, a number with another attribute's unit."""
+    said = [other(q) for q in quantities(low) if q.value == value]
+    return bool(said) and all(said)
 
 
 def check_missed_values(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
@@ -261,7 +268,7 @@ def check_missed_values(proposed: Filters, before: Filters | None, reading: Filt
     changes: dict[str, list[str]] = {}
     for name in WANTED_LISTS:
         had, mine, read = _keys(before, name), _keys(proposed, name), _keys(reading, name)
-        excluded = _keys(proposed, f"{name}_exclude") if f"{name}_exclude" in Filters.model_fields else set()
+        excluded = _keys(proposed, EXCLUSION_OF[name]) if name in EXCLUSION_OF else set()
         missed = read > had if name == "color" else (unchanged and bool(read - had))
         if missed and mine == had and not read & excluded:
             changes[name] = list(getattr(reading, name))
@@ -294,18 +301,19 @@ def check_units(utterance: str, proposed: Filters, before: Filters | None,
     count), the model's field stands."""
     from .grammar.spec_bounds import mentions  # lazy: the grammar's unit tables load only when a model reads
 
+    new = {name: value for attr in BOUNDED for name in NUMERIC_PAIRS[attr]
+           if isinstance(value := getattr(proposed, name), float)
+           and value not in (_before(before, name), getattr(reading, name))}
+    if not new:
+        return proposed, []
     low = utterance.lower()
     # units only: a resolution word ("2k", "5k") or grams ("512g") also spell money, counts and storage
     spans = [(start, end) for name, start, end, _ in mentions(low) if name in UNIT_ATTRIBUTES]
-    changes: dict[str, None] = {}
-    for attr in BOUNDED:
-        for name in NUMERIC_PAIRS[attr]:
-            value = getattr(proposed, name)
-            if not isinstance(value, float) or value in (_before(before, name), getattr(reading, name)):
-                continue
-            said = [any(a <= q.start < b for a, b in spans) for q in quantities(low) if q.value == value]
-            if said and all(said):  # every time the number is said, it carries another attribute's unit
-                changes[name] = None
+
+    def in_unit(q: Quantity) -> bool:
+        return any(a <= q.start < b for a, b in spans)
+
+    changes = {name: None for name, value in new.items() if _always_said_as(low, value, in_unit)}
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model read a size in another unit as "

@@ -65,19 +65,31 @@ def parse(t: Turn) -> None:
     t.spans["color"] = " ... ".join(low[s:e] for _, s, e in found)
 
 
+@functools.cache
+def _another_colour_after() -> re.Pattern[str]:
+    """ "clear or black": a list joiner and another base colour right after a word."""
+    others = sorted(set(base_colors()) - {"clear"})
+    return re.compile(r"\s*(?:or|and|/|,)\s*(?:" + "|".join(others) + r")\b")
+
+
+def _clear_is_a_colour(before: str, after: str, found: list[tuple[str, int, int]]) -> bool:
+    """ "clear" is a colour listed with another one ("black or clear", "prism black/crystal clear", "clear or
+    black"), as a list item of its own ("spigen, clear, under 20"), before a colour's noun ("clear case") or
+    in a colour slot ("in clear", "the clear ones"); otherwise it is an ordinary word ("clear glass")."""
+    return bool(
+        (found and re.search(r"(?:\bor|\band|/|,)\s*(?:crystal\s+)?$", before))
+        or _another_colour_after().match(after)
+        or (re.search(r"(?:^|,)\s*$", before) and re.match(r"\s*(?:,|$)", after))
+        or load("colors").rx["clear_context_after"].match(after) or before.endswith("crystal ")
+        or (re.search(r"\b(?:in|preferably|colou?r:?|the|a)\s+$", before)
+            and re.match(r"\s*(?:[,.!?]|$|ones?\b|and\b|or\b|please\b|nothing\b|only\b|with\b)", after)))
+
+
 def _is_color_here(word: str, before: str, after: str, found: list[tuple[str, int, int]]) -> bool:
     rx, base = load("colors").rx, base_colors()
     if rx["not_after"].match(after):
         return False
-    if word == "clear" and found and re.search(r"(?:\bor|\band|/|,)\s*(?:crystal\s+)?$", before):
-        pass  # "black or clear", "prism black/crystal clear": listed with another color
-    elif word == "clear" and re.match(r"\s*(?:or|and|/|,)\s*(?:" + "|".join(sorted(set(base) - {"clear"})) + r")\b", after):
-        pass  # "clear or black": listed before another color
-    elif word == "clear" and re.search(r"(?:^|,)\s*$", before) and re.match(r"\s*(?:,|$)", after):
-        pass  # "spigen, clear, under 20": a list item of its own
-    elif word == "clear" and not (rx["clear_context_after"].match(after) or before.endswith("crystal ") or re.search(
-            r"\b(?:in|preferably|colou?r:?|the|a)\s+$", before) and re.match(r"\s*(?:[,.!?]|$|ones?\b|and\b|or\b|"
-                                                                   r"please\b|nothing\b|only\b|with\b)", after)):
+    if word == "clear" and not _clear_is_a_colour(before, after, found):
         return False
     if word not in base and word not in load("colors").sets["precise"] and not (
             rx["context_after"].match(after) or rx["context_before"].search(before)):

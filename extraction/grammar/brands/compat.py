@@ -53,7 +53,7 @@ def _accessory_besides(low: str, h: Hit) -> bool:
     accessory, last = load("subcategories").rx["accessory"], h.key.split()[-1]
     named_for = accessory.match(last + low[h.end:])  # "watch band": the accessory word takes the device's last word
     return bool(accessory.search(rest) or (named_for and named_for.end() > len(last))
-                or re.search(r"\b(?:compatible|fits?|for my|bands?|straps?)\b", rest))
+                or load("brands").rx["fit_words"].search(rest))
 
 
 def model_phrase(low: str, h: Hit) -> str | None:
