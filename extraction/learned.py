@@ -4,9 +4,9 @@ Rothe, Narayan and Severyn (TACL 2020) showed that a BERT-initialised encoder un
 decoder trains to good seq2seq quality from little data; here the encoder is the one pretrained language
 model every machine has, and the decoder is 2 layers, 384 wide, writing the same flat `key=value` targets
 as `extraction.seq2seq` over a *small target vocabulary* (field names, placeholders `n0`/`b0`/`c0`/`k0`,
-levels, separators: a few hundred words instead of 30k), with a greedy loop that caches self-attention
-keys/values and the cross-attention projections of the encoder states, so one query costs one encoder
-pass plus a dozen tiny decoder steps.
+levels, separators: a few hundred words instead of 30k), decoded greedily by `extraction.greedy`, which
+caches self-attention keys/values and the cross-attention projections of the encoder states, so one query
+costs one encoder pass (bf16 weights where the CPU computes bf16 natively) plus a dozen tiny decoder steps.
 
 Everything around the model is `Seq2SeqExtractor`'s: numbers and catalog entities are delexicalised in
 front (`extraction.numbers`, `extraction.entities`), the output is parsed strictly, snapped to the
@@ -34,10 +34,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from retrieval.embedder import cpu_bf16_flags
 from retrieval.filters import Filters
 
 from . import weight_files
 from .edits import apply_edits
+from .greedy import GreedyDecoder
 from .seq2seq import Seq2SeqExtractor
 
 CONFIG_FILE = "learned_config.json"
@@ -131,16 +133,10 @@ class _Layer(nn.Module):
         k, v = self.kv(enc).chunk(2, dim=-1)
         return self._split(k), self._split(v)
 
-    def forward(self, x: torch.Tensor, mem: tuple[torch.Tensor, torch.Tensor], enc_mask: torch.Tensor,
-                cache: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mem: tuple[torch.Tensor, torch.Tensor], enc_mask: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced; serving decodes with `extraction.greedy`, which must stay this math."""
         q, k, v = (self._split(t) for t in self.qkv(self.ln1(x)).chunk(3, dim=-1))
-        if cache is not None:  # incremental decoding: one new position, keys/values of the earlier ones cached
-            if "k" in cache:
-                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
-            cache["k"], cache["v"] = k, v
-            a = F.scaled_dot_product_attention(q, k, v)
-        else:
-            a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         x = x + self.drop(self.so(self._merge(a)))
         a = F.scaled_dot_product_attention(self._split(self.q(self.ln2(x))), mem[0], mem[1], attn_mask=enc_mask)
         x = x + self.drop(self.co(self._merge(a)))
@@ -163,16 +159,14 @@ class SmallDecoder(nn.Module):
     def memories(self, enc: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         return [layer.memory(enc) for layer in self.layers]
 
-    def forward(self, ids: torch.Tensor, enc: torch.Tensor, enc_mask: torch.Tensor, start: int = 0,
-                mems: list[tuple[torch.Tensor, torch.Tensor]] | None = None,
-                caches: list[dict[str, torch.Tensor]] | None = None) -> torch.Tensor:
-        """Logits for `ids` (teacher forcing when `caches` is None); `enc_mask` is True where a key is real."""
-        pos = torch.arange(start, start + ids.shape[1], device=ids.device).clamp(max=self.config.max_len - 1)
+    def forward(self, ids: torch.Tensor, enc: torch.Tensor, enc_mask: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced logits for `ids`; `enc_mask` is True where a key is real."""
+        pos = torch.arange(ids.shape[1], device=ids.device).clamp(max=self.config.max_len - 1)
         x = self.emb(ids) + self.pos(pos)
-        mems = mems if mems is not None else self.memories(enc)
+        mems = self.memories(enc)
         mask = enc_mask[:, None, None, :]
         for i, layer in enumerate(self.layers):
-            x = layer(x, mems[i], mask, caches[i] if caches is not None else None)
+            x = layer(x, mems[i], mask)
         return self.ln(x) @ self.emb.weight.T
 
 
@@ -226,11 +220,12 @@ def build_encoder(cfg: LearnedConfig) -> tuple[Any, Any]:
 
 
 class LearnedModel(nn.Module):
-    """Encoder + small decoder; `generate` is a lean greedy loop with cached keys/values."""
+    """Encoder + small decoder; `generate` decodes greedily with `extraction.greedy`."""
 
     def __init__(self, encoder: Any, decoder: SmallDecoder, target_vocab: TargetVocab):
         super().__init__()
         self.encoder, self.decoder, self.tv = encoder, decoder, target_vocab
+        self.greedy: GreedyDecoder | None = None  # set by `serve()`
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -261,35 +256,25 @@ class LearnedModel(nn.Module):
     def generate(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int = 48) -> list[list[int]]:
         return self.generate_scored(input_ids, attention_mask, max_new_tokens)[0]
 
+    def serve(self, encoder_dtype: torch.dtype = torch.float32) -> LearnedModel:
+        """Freeze for serving: eval mode, the encoder's weights in `encoder_dtype` (bf16 where the CPU has it
+        natively: half the encoder's time, the same served readings on dev), and a `GreedyDecoder` snapshot
+        of the decoder. Returns self."""
+        self.eval()
+        self.encoder.to(encoder_dtype)
+        self.greedy = GreedyDecoder(self.decoder)
+        return self
+
     @torch.inference_mode()
     def generate_scored(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                         max_new_tokens: int = 48) -> tuple[list[list[int]], list[float]]:
         """Greedy output ids, and per row the lowest probability the decoder gave a token it chose (EOS
         included): the model's confidence in its whole reading, which `extraction.shadow` compares with a
-        threshold before it serves the reading."""
+        threshold before it serves the reading. Outside `serve()` (training, tests) the decoder is
+        snapshotted per call, so it always decodes the current weights."""
+        greedy = self.greedy or GreedyDecoder(self.decoder)
         enc = self.encode(input_ids, attention_mask)
-        mask = attention_mask.bool()[:, None, None, :]
-        mems = self.decoder.memories(enc)
-        caches: list[dict[str, torch.Tensor]] = [{} for _ in self.decoder.layers]
-        b = input_ids.shape[0]
-        tok = torch.full((b, 1), self.tv.index[BOS], dtype=torch.long)
-        out = torch.zeros((b, 0), dtype=torch.long)
-        done = torch.zeros(b, dtype=torch.bool)
-        lowest = torch.ones(b)
-        eos = self.tv.index[EOS]
-        d = self.decoder
-        for step in range(min(max_new_tokens, d.config.max_len - 1)):
-            x = d.emb(tok) + d.pos.weight[step]
-            for i, layer in enumerate(d.layers):
-                x = layer(x, mems[i], mask, caches[i])
-            prob, tok = torch.softmax((d.ln(x[:, -1]) @ d.emb.weight.T).float(), -1).max(-1, keepdim=True)
-            lowest = torch.where(done, lowest, torch.minimum(lowest, prob[:, 0]))
-            tok = torch.where(done[:, None], torch.full_like(tok, eos), tok)
-            out = torch.cat([out, tok], 1)
-            done |= tok[:, 0] == eos
-            if bool(done.all()):
-                break
-        return out.tolist(), lowest.tolist()
+        return greedy.run(enc, attention_mask, self.tv.index[BOS], self.tv.index[EOS], max_new_tokens)
 
 
 class LearnedExtractor(Seq2SeqExtractor):
@@ -324,10 +309,13 @@ class LearnedExtractor(Seq2SeqExtractor):
             encoder.load_state_dict(weight_files.load(folder / "encoder.safetensors"), strict=cfg.design == "minilm-full")
         decoder = SmallDecoder(cfg.decoder)
         decoder.load_state_dict(weight_files.load(folder / "decoder.safetensors"))
-        model = LearnedModel(encoder, decoder, TargetVocab(cfg.target_words)).eval()
-        # fp32 by default: measured on this AVX512-BF16 CPU at one thread, bf16 autocast made a batch of one
-        # slower (p50 88 vs 52 ms; the casts cost more than the small matmuls save) and batches no faster.
-        return cls(model, tokenizer, cfg, vocab=vocab, bf16=bool(bf16), name=f"learned:{folder}")
+        # bf16 encoder weights where the CPU computes bf16 natively (`bf16=None`). Weights cast once, not
+        # autocast: autocast recasts them on every call, which made a batch of one slower (p50 88 vs 52 ms).
+        # The decoder stays fp32: at one vector per step bf16 matrix-vector products ran slower than fp32.
+        bf16 = native_bf16() if bf16 is None else bf16
+        model = LearnedModel(encoder, decoder, TargetVocab(cfg.target_words)).serve(
+            torch.bfloat16 if bf16 else torch.float32)
+        return cls(model, tokenizer, cfg, vocab=vocab, bf16=bf16, name=f"learned:{folder}")
 
     def read_output(self, text: str, before: Filters | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:
         if self.config.target == "edits":
@@ -341,17 +329,12 @@ class LearnedExtractor(Seq2SeqExtractor):
             idx = order[i:i + self.batch_size]
             enc = self.tokenizer([inputs[j] for j in idx], padding=True, truncation=True,
                                  max_length=self.max_input_tokens, return_tensors="pt")
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-                ids, lowest = self.model.generate_scored(enc["input_ids"], enc["attention_mask"], self.max_new_tokens)
+            ids, lowest = self.model.generate_scored(enc["input_ids"], enc["attention_mask"], self.max_new_tokens)
             for j, row, p in zip(idx, ids, lowest, strict=True):
                 out[j] = (self.model.tv.decode(row), p)
         return out
 
 
 def native_bf16() -> bool:
-    """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere bf16 autocast is slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere bf16 is several times slower."""
+    return bool(cpu_bf16_flags())

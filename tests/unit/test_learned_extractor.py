@@ -84,6 +84,39 @@ def test_tiny_model_trains_saves_loads_and_extracts(tmp_path, design, target, st
     assert single.filters == results[0].filters  # a batch of one is the same code path
     assert all(r.confidence is not None and 0.0 < r.confidence <= 1.0 for r in results)
     assert single.confidence == pytest.approx(results[0].confidence, abs=1e-5)
+    half = LearnedExtractor.load(str(out), bf16=True)  # bf16 encoder weights (the default on native-bf16 CPUs)
+    assert next(half.model.encoder.parameters()).dtype == torch.bfloat16
+    assert next(a.model.encoder.parameters()).dtype == torch.float32
+    assert all(isinstance(r.filters, Filters) for r in half.extract_batch(texts, states))
+
+
+def test_greedy_decoder_chooses_what_the_teacher_forced_decoder_would_and_scores_it():
+    """Serving decodes with `extraction.greedy` (transposed weights, preallocated caches); it must be the
+    decoder's own math: each chosen token is the argmax of the teacher-forced logits over the tokens before
+    it, and the confidence is the lowest probability of a chosen token."""
+    import torch
+
+    from extraction.greedy import GreedyDecoder
+    from extraction.learned import DecoderConfig, SmallDecoder
+
+    torch.manual_seed(0)
+    dec = SmallDecoder(DecoderConfig(vocab_size=12, d_model=32, n_layers=2, n_heads=2, d_ff=64, max_len=10,
+                                     enc_dim=32)).eval()
+    for p in dec.parameters():  # larger weights than the init, so the argmax differs from step to step
+        torch.nn.init.normal_(p, std=0.5)
+    enc = torch.randn(3, 5, 32)
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]])
+    bos, eos = 1, 2
+    ids, lowest = GreedyDecoder(dec).run(enc, mask, bos, eos, max_new_tokens=8)
+    assert len({tuple(r) for r in ids}) > 1 and len(set(ids[0])) > 1  # not a constant output
+    with torch.no_grad():
+        for row, (out, low) in enumerate(zip(ids, lowest, strict=True)):
+            n = out.index(eos) + 1 if eos in out else len(out)
+            x = torch.tensor([[bos] + out[:n - 1]])
+            probs = torch.softmax(dec(x, enc[row:row + 1, :int(mask[row].sum())], mask[row:row + 1, :int(mask[row].sum())].bool()), -1)[0]
+            assert probs.argmax(-1).tolist() == out[:n]
+            assert low == pytest.approx(float(probs.max(-1).values.min()), abs=1e-5)
+            assert all(t == eos for t in out[n:])  # a finished row is padded with EOS
 
 
 def test_training_flags_reach_the_config_and_an_explicit_zero_counts():
