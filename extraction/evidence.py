@@ -260,16 +260,23 @@ def check_missed_values(proposed: Filters, before: Filters | None, reading: Filt
     """`proposed` with a wanted list put to the grammar's where the model missed values the grammar reads:
     - colours the grammar adds where the model left the colours alone: a marketing shade the entity tagger gave
       no placeholder ("in khaki", "a mystic navy charger") cannot reach a model's output at all;
-    - brands and carriers the grammar names where the model read the whole turn as no change ("sorry i meant
-      total wireless"). Only then: where the model did read the turn, its reading of the same words stands
-      ("a mint mobile phone" is a colour and a phone, not the carrier Mint Mobile).
+    - brands the grammar adds where the model left the brands alone, such as the maker of a product line
+      ("renewed iphone 13 pro, at&t": Apple), which no brand placeholder marks;
+    - carriers the grammar names where the model read the whole turn as no change ("sorry i meant total
+      wireless"). Only then: where the model did read the turn, its reading of the same words stands ("a mint
+      mobile phone" is a colour and a phone, not the carrier Mint Mobile).
     A value the model rules out stays ruled out."""
     unchanged = proposed == (before if before is not None else Filters())
     changes: dict[str, list[str]] = {}
     for name in WANTED_LISTS:
         had, mine, read = _keys(before, name), _keys(proposed, name), _keys(reading, name)
         excluded = _keys(proposed, EXCLUSION_OF[name]) if name in EXCLUSION_OF else set()
-        missed = read > had if name == "color" else (unchanged and bool(read - had))
+        if name == "color":
+            missed = read > had
+        elif name == "brand":
+            missed = bool(read - had)
+        else:
+            missed = unchanged and bool(read - had)
         if missed and mine == had and not read & excluded:
             changes[name] = list(getattr(reading, name))
     warnings = [f"the model missed the {name.replace('_', ' ')} the message names; read from it" for name in changes]
@@ -377,3 +384,20 @@ def check_delta(proposed: Filters, before: Filters | None, reading: Filters) -> 
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model wrote the amount a bound moves by as the bound; moved by it"]
+
+
+def check_rating_named(utterance: str, proposed: Filters, before: Filters | None,
+                       reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` less a star-rating bound it newly sets from a number where the message has no rating word
+    (`fields.toml` `rating_words`: stars, rated, rating, score, out of 5) and the state before had no rating:
+    "a signal booster 2 | 5" is a model or a size, not 2 stars. Only whole numbers: "at most 4.2" is a rating
+    in any words. The grammar's own reading of a rating stands, and a bare number is a rating as a reply
+    about the rating already set ("4 is fine")."""
+    names = NUMERIC_PAIRS["rating"]
+    if any(_before(before, n) is not None for n in names):
+        return proposed, []
+    new = [n for n in names if isinstance(v := getattr(proposed, n), float) and v.is_integer()
+           and getattr(reading, n) != v]
+    if not new or load("fields").rx["rating_words"].search(utterance.lower()):
+        return proposed, []
+    return proposed.merged(**{n: None for n in new}), ["the model read a number as a rating the message does not name; dropped"]

@@ -43,6 +43,7 @@ from .evidence import (
     check_polarity,
     check_ram,
     check_range,
+    check_rating_named,
     check_removed,
     check_subcategory,
     check_units,
@@ -297,7 +298,8 @@ class Seq2SeqExtractor(Extractor):
             state, side = check_bound_side(state, kept, reading)
             state, ends = check_range(state, kept, reading)
             state, delta = check_delta(state, kept, reading)
-            unsupported += more + side + ends + delta
+            state, rated = check_rating_named(said, state, kept, reading)
+            unsupported += more + side + ends + delta + rated
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

@@ -306,6 +306,15 @@ def test_a_value_the_model_missed_is_read_from_the_message():
     # the model changed the list itself: its list stands
     mine = Filters(subcategory=PHONES, carrier=["Verizon"])
     assert check_missed_values(mine, before, Filters(carrier=["Total Wireless"])) == (mine, [])
+    # "renewed iphone 13 pro, at&t": the model read the turn but left the brands alone; the maker is added
+    read = Filters(subcategory=PHONES, brand=["Apple"], carrier=["AT&T"], condition="renewed")
+    state, warnings = check_missed_values(read.merged(brand=[]), None, read)
+    assert state == read and warnings
+    # a brand the model rules out stays ruled out, and a brand list the model changed stands
+    out = Filters(subcategory=PHONES, brand_exclude=["Apple"])
+    assert check_missed_values(out, None, Filters(subcategory=PHONES, brand=["Apple"])) == (out, [])
+    pixel = Filters(subcategory=PHONES, brand=["Google"])
+    assert check_missed_values(pixel, None, Filters(subcategory=PHONES, brand=["Apple"])) == (pixel, [])
 
 
 def test_a_value_the_message_takes_off_does_not_stay():
@@ -361,3 +370,26 @@ def test_money_and_counts_in_k_are_not_resolutions(text, proposed):
     from extraction.evidence import check_units
 
     assert check_units(text, proposed, None, Filters()) == (proposed, [])
+
+
+@pytest.mark.parametrize("text, before, proposed, reading, expected", [
+    # a whole number with no rating word is no star rating
+    ("a dual band signal booster 2 | 5", None, Filters(subcategory=ACCESSORIES, average_rating_min=2.0),
+     Filters(subcategory=ACCESSORIES), Filters(subcategory=ACCESSORIES)),
+    # named as a rating, in any of its words
+    ("rated 4 or more", None, Filters(average_rating_min=4.0), Filters(), Filters(average_rating_min=4.0)),
+    ("at least 4 stars", None, Filters(average_rating_min=4.0), Filters(), Filters(average_rating_min=4.0)),
+    ("4/5 or better", None, Filters(average_rating_min=4.0), Filters(), Filters(average_rating_min=4.0)),
+    # a decimal reads as a rating by itself; a reply about the rating already set may be a bare number
+    ("at most 4.2", None, Filters(average_rating_max=4.2), Filters(), Filters(average_rating_max=4.2)),
+    ("4 is fine", Filters(average_rating_min=4.5), Filters(average_rating_min=4.0), Filters(average_rating_min=4.5),
+     Filters(average_rating_min=4.0)),
+    # the grammar reads the same rating
+    ("phones 4 and up", None, Filters(average_rating_min=4.0), Filters(average_rating_min=4.0),
+     Filters(average_rating_min=4.0)),
+])
+def test_a_bare_whole_number_is_a_rating_only_where_the_message_names_one(text, before, proposed, reading, expected):
+    from extraction.evidence import check_rating_named
+
+    state, warnings = check_rating_named(text, proposed, before, reading)
+    assert state == expected and bool(warnings) == (state != proposed)
