@@ -2,7 +2,8 @@
 
 `dev.jsonl` is for tuning and for `SIFT_EXTRACTOR=auto`'s choice; `test.jsonl` is reported, never tuned on.
 `followups.jsonl` (dev only, round 9) holds 180 chat turns written blind by a second annotator, for tuning the
-checks behind a model on follow-up phrasing (see GUIDE.md).
+checks behind a model on follow-up phrasing, and `chat_typos.jsonl` (dev only, round 10) 200 more, heavy on
+typos, texting shorthand and numbers in words (see GUIDE.md).
 Each line: `{"id", "source": "webshop"|"followup", "text", "state": {...}, "gold": {...}}`; `state` is the
 filter state before the turn, `gold` the full state after it. Only `SCORED_FIELDS` are annotated and scored
 (the fields every extractor here can write); other fields are projected away on both sides.
@@ -38,7 +39,7 @@ class Item:
     gold: Filters
 
 
-def load(split: Literal["dev", "test", "followups"], path: str | Path | None = None) -> list[Item]:
+def load(split: Literal["dev", "test", "followups", "chat_typos"], path: str | Path | None = None) -> list[Item]:
     """The annotated items of one split (or of the JSONL file at `path`)."""
     file = Path(path) if path else HERE / f"{split}.jsonl"
     if not file.exists():
