@@ -28,10 +28,10 @@ of xiaomi" -> TCL and Xiaomi) or a value a narrowing let go ("only oneplus then"
 (swapped, excluded, the phone an accessory is for) that a placeholder hides.
 
 Round 9 added checks found on chat follow-ups (`evals/real_phrasing/followups.jsonl`): a value the model
-missed where it read the turn as no change (`check_missed_values`), a removal it inverted (`check_removed`),
-a number in another attribute's unit (`check_units`), a range's ends placed otherwise (`check_range`) and an
-amount written as the bound it moves (`check_delta`). Each stands on a reading the grammar makes from words a
-placeholder hides: which list a turn takes from, units, comparators, arithmetic.
+missed where it read the turn as no change (`check_missed_values`) and a removal it inverted
+(`check_removed`). Each stands on a reading the grammar makes from words a placeholder hides: which list a
+turn takes from. The checks of numbers (units, comparators, arithmetic, ratings) are in
+`extraction.number_checks`.
 """
 
 from __future__ import annotations
@@ -67,14 +67,15 @@ def check_subcategory(utterance: str, before: Filters | None, proposed: Filters)
 
 
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,
-                   entities: EntityMap) -> tuple[Filters, list[str]]:
+                   entities: EntityMap, reading: Filters | None = None) -> tuple[Filters, list[str]]:
     """`proposed` less the brands, colours and carriers that are not in the state before, not behind a placeholder
-    of the input and not written out in the message (the tagger skips a colour no product has: "orange")."""
+    of the input, not written out in the message (the tagger skips a colour no product has: "orange") and not
+    read from it by the grammar (`reading`: "khaki" is beige to the colour lexicon, with no placeholder)."""
     low = utterance.lower()
     changes, warnings = {}, []
     for name, kind in FIELD_KIND.items():
         had = _keys(before, name)
-        said = {str(v).lower() for v in entities.values.get(kind, [])}
+        said = {str(v).lower() for v in entities.values.get(kind, [])} | (_keys(reading, name) - had)
         values = getattr(proposed, name)
         keep = [v for v in values if str(v).lower() in had | said or _written(str(v).lower(), low, kind)]
         if len(keep) < len(values):
@@ -89,12 +90,12 @@ def _keys(state: Filters | None, name: str) -> set[str]:
     return {str(v).lower() for v in getattr(state, name)} if state is not None else set()
 
 
-def _before(state: Filters | None, name: str) -> object:
+def before_value(state: Filters | None, name: str) -> object:
     """A field's value in the state before the turn (None for no state)."""
     return getattr(state, name) if state is not None else None
 
 
-def _other_end(name: str) -> str:
+def other_end(name: str) -> str:
     """The other bound of the same attribute: "price_min" -> "price_max"."""
     low, high = NUMERIC_PAIRS[NUMERIC_FIELDS[name][0]]
     return high if name == low else low
@@ -117,7 +118,7 @@ LEVEL_FIELDS = ("price_min", "price_max", "review_count_min", "review_count_max"
 
 def levels_in_play(proposed: Filters, before: Filters | None) -> bool:
     """Whether `proposed` newly sets a level ("low"/"medium"/"high"): only then can `check_levels` change it."""
-    return any(isinstance(getattr(proposed, f), str) and getattr(proposed, f) != _before(before, f)
+    return any(isinstance(getattr(proposed, f), str) and getattr(proposed, f) != before_value(before, f)
                for f in LEVEL_FIELDS)
 
 
@@ -128,15 +129,15 @@ def check_levels(proposed: Filters, before: Filters | None, reading: Filters) ->
     older generator had some of them otherwise."""
     changes: dict[str, str | None] = {}
     for f in LEVEL_FIELDS:
-        mine, read, was = getattr(proposed, f), getattr(reading, f), _before(before, f)
+        mine, read, was = getattr(proposed, f), getattr(reading, f), before_value(before, f)
         if isinstance(mine, str) and isinstance(read, str) and mine != read and mine != was and read != was:
             changes[f] = read
     # The other end of the same attribute: "nothing too fancy" is a ceiling the model wrote as a floor. Where the
     # model newly sets a level on one end, the grammar newly sets one on the other end only, the grammar's end stands.
     for f in LEVEL_FIELDS:
-        other = _other_end(f)
-        mine, was = getattr(proposed, f), _before(before, f)
-        read_other, was_other = getattr(reading, other), _before(before, other)
+        other = other_end(f)
+        mine, was = getattr(proposed, f), before_value(before, f)
+        read_other, was_other = getattr(reading, other), before_value(before, other)
         if (isinstance(mine, str) and mine != was and getattr(reading, f) == was and isinstance(read_other, str)
                 and read_other != was_other and f not in changes and other not in changes):
             changes[f], changes[other] = was, read_other
@@ -239,17 +240,17 @@ def check_ram(utterance: str, proposed: Filters, before: Filters | None) -> tupl
     changes: dict[str, None] = {}
     for name in NUMERIC_PAIRS["storage_gb"]:
         value = getattr(proposed, name)
-        if not isinstance(value, float) or value == _before(before, name):
+        if not isinstance(value, float) or value == before_value(before, name):
             continue
         # every time the size is said, it is RAM ("8gb ram and 8gb storage" keeps it)
-        if _always_said_as(low, value, lambda q: bool(ram.match(low, q.end))):
+        if always_said_as(low, value, lambda q: bool(ram.match(low, q.end))):
             changes[name] = None
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model read a RAM size as storage; dropped"]
 
 
-def _always_said_as(low: str, value: float, other: Callable[[Quantity], bool]) -> bool:
+def always_said_as(low: str, value: float, other: Callable[[Quantity], bool]) -> bool:
     """Whether `value` is said in `low` (by the grammar's own number reader, `lexicon.numbers`) and every time it
     is, `other` holds: a size said as RAM, a number with another attribute's unit."""
     said = [other(q) for q in quantities(low) if q.value == value]
@@ -294,110 +295,3 @@ def check_removed(proposed: Filters, before: Filters | None, reading: Filters) -
             changes[name] = list(getattr(reading, name))
     warnings = [f"the model kept {name.replace('_', ' ')} values the message takes off; removed" for name in changes]
     return (proposed.merged(**changes) if changes else proposed), warnings
-
-
-UNIT_ATTRIBUTES = ("battery_mah", "power_w", "refresh_hz", "screen_in")
-
-
-def check_units(utterance: str, proposed: Filters, before: Filters | None,
-                reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` less a price, storage, rating or review bound it newly sets from a number the message gives in
-    another attribute's unit ("10000mah or bigger", "a 20000mah power bank": a battery size, not storage or a
-    price). The units are the grammar's (`retrieval/units.toml`, read by `grammar.spec_bounds.mentions`); where the
-    grammar itself reads the number into the same field ("512g" is storage to its quantity reader, "5k reviews" a
-    count), the model's field stands."""
-    from .grammar.spec_bounds import mentions  # lazy: the grammar's unit tables load only when a model reads
-
-    new = {name: value for attr in BOUNDED for name in NUMERIC_PAIRS[attr]
-           if isinstance(value := getattr(proposed, name), float)
-           and value not in (_before(before, name), getattr(reading, name))}
-    if not new:
-        return proposed, []
-    low = utterance.lower()
-    # units only: a resolution word ("2k", "5k") or grams ("512g") also spell money, counts and storage
-    spans = [(start, end) for name, start, end, _ in mentions(low) if name in UNIT_ATTRIBUTES]
-
-    def in_unit(q: Quantity) -> bool:
-        return any(a <= q.start < b for a, b in spans)
-
-    changes = {name: None for name, value in new.items() if _always_said_as(low, value, in_unit)}
-    if not changes:
-        return proposed, []
-    return proposed.merged(**changes), ["the model read a size in another unit as "
-                                        + ", ".join(n.replace("_", " ") for n in changes) + "; dropped"]
-
-
-BOUNDED = ("price", "review_count", "rating", "storage_gb")  # the attributes of NUMERIC_PAIRS a model writes
-
-
-def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with a number it newly puts on one end of an attribute moved to the other end, where the
-    grammar newly puts the same number there and leaves the model's end as it was ("a cheap phone, like 100
-    bucks": a ceiling the model wrote as a floor). Comparators are the grammar's lexicon; the placeholder the
-    model sees hides which end a bare number belongs to."""
-    changes: dict[str, object] = {}
-    for attr in BOUNDED:
-        for f in NUMERIC_PAIRS[attr]:
-            g = _other_end(f)
-            was_f, was_g = _before(before, f), _before(before, g)
-            mine = getattr(proposed, f)
-            if (isinstance(mine, float) and mine != was_f and getattr(proposed, g) == was_g
-                    and getattr(reading, g) == mine and mine != was_g and getattr(reading, f) == was_f):
-                changes[f], changes[g] = was_f, mine
-    if not changes:
-        return proposed, []
-    return proposed.merged(**changes), ["the model put a bound on the other end than the message says; moved"]
-
-
-def check_range(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with the ends of a range put to the grammar's where the grammar newly reads both ends of an
-    attribute as two different numbers and the model placed the same numbers otherwise ("between 128 and
-    256gb" as exactly 256): which number bounds which end is the comparators' job, the placeholders hide it."""
-    changes: dict[str, object] = {}
-    for attr in BOUNDED:
-        lo, hi = NUMERIC_PAIRS[attr]
-        a, b = getattr(reading, lo), getattr(reading, hi)
-        if not (isinstance(a, float) and isinstance(b, float) and a < b):
-            continue
-        if (a, b) == (_before(before, lo), _before(before, hi)):
-            continue
-        mine = (getattr(proposed, lo), getattr(proposed, hi))
-        new = [v for v, f in zip(mine, (lo, hi), strict=True) if v != _before(before, f)]
-        if mine != (a, b) and len(new) == 2 and all(isinstance(v, float) and v in (a, b) for v in new):
-            changes[lo], changes[hi] = a, b
-    if not changes:
-        return proposed, []
-    return proposed.merged(**changes), ["the model placed a range's numbers on other ends than the message; moved"]
-
-
-def check_delta(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` with a bound put to the grammar's where the model wrote the amount a turn moves the bound by as
-    the bound itself ("i can spend 100 more" under a $500 limit: 100, where the grammar reads 600). A placeholder
-    carries the number, not the arithmetic."""
-    changes: dict[str, float] = {}
-    for attr in BOUNDED:
-        for f in NUMERIC_PAIRS[attr]:
-            mine, read, was = getattr(proposed, f), getattr(reading, f), _before(before, f)
-            if (isinstance(mine, float) and isinstance(read, float) and isinstance(was, float) and mine != was
-                    and read != was and mine != read and abs(abs(read - was) - mine) < 1e-6):
-                changes[f] = read
-    if not changes:
-        return proposed, []
-    return proposed.merged(**changes), ["the model wrote the amount a bound moves by as the bound; moved by it"]
-
-
-def check_rating_named(utterance: str, proposed: Filters, before: Filters | None,
-                       reading: Filters) -> tuple[Filters, list[str]]:
-    """`proposed` less a star-rating bound it newly sets from a number where the message has no rating word
-    (`fields.toml` `rating_words`: stars, rated, rating, score, out of 5) and the state before had no rating:
-    "a signal booster 2 | 5" is a model or a size, not 2 stars. Only whole numbers: "at most 4.2" is a rating
-    in any words. The grammar's own reading of a rating stands, and a bare number is a rating as a reply
-    about the rating already set ("4 is fine")."""
-    names = NUMERIC_PAIRS["rating"]
-    if any(_before(before, n) is not None for n in names):
-        return proposed, []
-    new = [n for n in names if isinstance(v := getattr(proposed, n), float) and v.is_integer()
-           and getattr(reading, n) != v]
-    if not new or load("fields").rx["rating_words"].search(utterance.lower()):
-        return proposed, []
-    return proposed.merged(**{n: None for n in new}), ["the model read a number as a rating the message does not name; dropped"]

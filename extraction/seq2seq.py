@@ -33,8 +33,6 @@ from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
 from .evidence import (
     check_additions,
-    check_bound_side,
-    check_delta,
     check_entities,
     check_kept,
     check_let_go,
@@ -42,13 +40,18 @@ from .evidence import (
     check_missed_values,
     check_polarity,
     check_ram,
-    check_range,
-    check_rating_named,
     check_removed,
     check_subcategory,
-    check_units,
     levels_in_play,
     pair_values_in_play,
+)
+from .number_checks import (
+    check_bound_side,
+    check_delta,
+    check_missed_bounds,
+    check_range,
+    check_rating_named,
+    check_units,
 )
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
@@ -271,17 +274,18 @@ class Seq2SeqExtractor(Extractor):
             if ents is not None:
                 text, more = relexicalise_entities(text, ents)
                 relex_warnings += more
+            said = utterance if isinstance(utterance, str) else ""
             data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
-            said, kept = (utterance if isinstance(utterance, str) else ""), (None if reset else before)
+            kept = None if reset else before
+            # The grammar's reading of the same turn (about half a millisecond) for the checks against it.
+            reading = self._grammar().extract(said, kept).filters
             state, unsupported = check_subcategory(said, kept, state)
             if ents is not None:
-                state, more = check_entities(said, state, kept, ents)
+                state, more = check_entities(said, state, kept, ents, reading)
                 unsupported += more
             state, more = check_ram(said, state, kept)
             unsupported += more
-            # The grammar's reading of the same turn (about half a millisecond) for the checks against it.
-            reading = self._grammar().extract(said, kept).filters
             state, more = check_units(said, state, kept, reading)
             unsupported += more
             if pair_values_in_play(state, kept):
@@ -299,7 +303,8 @@ class Seq2SeqExtractor(Extractor):
             state, ends = check_range(state, kept, reading)
             state, delta = check_delta(state, kept, reading)
             state, rated = check_rating_named(said, state, kept, reading)
-            unsupported += more + side + ends + delta + rated
+            state, missed = check_missed_bounds(said, state, kept, reading)
+            unsupported += more + side + ends + delta + rated + missed
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

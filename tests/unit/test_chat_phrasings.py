@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.evidence import check_delta
+from extraction.number_checks import check_delta
 from extraction.rules import RuleExtractor
 from extraction.vocabulary import Vocabulary
 from retrieval.filters import ACCESSORIES, PHONES, Filters

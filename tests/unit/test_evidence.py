@@ -61,6 +61,12 @@ def test_a_brand_the_message_does_not_name_is_dropped_and_state_values_stay():
         assert kept.color == [] and len(warnings) == 1, text
     kept, _ = check_entities("black rice and a black tin", Filters(color=["black"]), None, EntityMap())
     assert kept.color == ["black"]  # one of its mentions is a colour
+    # a value the grammar reads from the message stands ("khaki" is beige to the colour lexicon, no placeholder)
+    before = Filters(color=["brown"])
+    kept, warnings = check_entities("khaki too pls", Filters(color=["beige"]), before, EntityMap(),
+                                    Filters(color=["brown", "beige"]))
+    assert kept.color == ["beige"] and not warnings
+    assert check_entities("khaki too pls", Filters(color=["beige"]), before, EntityMap())[0].color == []
 
 
 def test_an_entity_model_cannot_write_a_brand_from_nothing():
@@ -236,7 +242,7 @@ def test_a_colour_only_the_grammar_read_is_added_where_the_model_left_the_colour
 
 
 def test_a_bound_the_model_puts_on_the_other_end_moves_to_the_grammars_end():
-    from extraction.evidence import check_bound_side
+    from extraction.number_checks import check_bound_side
 
     # "a cheap phone, like 100 bucks": the model wrote a floor, the grammar reads a ceiling of the same number
     state, warnings = check_bound_side(Filters(price_min=100.0), None, Filters(price_max=100.0, price_min=None))
@@ -343,13 +349,13 @@ def test_a_value_the_message_takes_off_does_not_stay():
     ("a 20w charger under 20", Filters(price_max=20.0), Filters(power_w_min=20.0), Filters(price_max=20.0)),
 ])
 def test_a_number_in_another_attributes_unit_is_not_a_price_or_storage(text, proposed, reading, expected):
-    from extraction.evidence import check_units
+    from extraction.number_checks import check_units
 
     assert check_units(text, proposed, None, reading)[0] == expected
 
 
 def test_a_range_the_model_placed_otherwise_takes_the_grammars_ends():
-    from extraction.evidence import check_range
+    from extraction.number_checks import check_range
 
     # "between 128 and 256gb" written as exactly 256
     state, warnings = check_range(Filters(storage_gb_min=256.0, storage_gb_max=256.0), None,
@@ -367,7 +373,7 @@ def test_a_range_the_model_placed_otherwise_takes_the_grammars_ends():
     ("min 5k user ratings", Filters(review_count_min=5000.0)),
 ])
 def test_money_and_counts_in_k_are_not_resolutions(text, proposed):
-    from extraction.evidence import check_units
+    from extraction.number_checks import check_units
 
     assert check_units(text, proposed, None, Filters()) == (proposed, [])
 
@@ -389,7 +395,33 @@ def test_money_and_counts_in_k_are_not_resolutions(text, proposed):
      Filters(average_rating_min=4.0)),
 ])
 def test_a_bare_whole_number_is_a_rating_only_where_the_message_names_one(text, before, proposed, reading, expected):
-    from extraction.evidence import check_rating_named
+    from extraction.number_checks import check_rating_named
 
     state, warnings = check_rating_named(text, proposed, before, reading)
     assert state == expected and bool(warnings) == (state != proposed)
+
+
+def test_a_bound_or_condition_the_model_missed_in_a_follow_up_is_read_from_the_message():
+    from extraction.number_checks import check_missed_bounds
+
+    before = Filters(subcategory=PHONES, price_max=300.0)
+    # "moto or nokia, 4 stars+": the model wrote the brands and left the rating alone
+    reading = before.merged(brand=["Motorola", "Nokia"], average_rating_min=4.0)
+    state, warnings = check_missed_bounds("moto or nokia, 4 stars+", reading.merged(average_rating_min=None),
+                                          before, reading)
+    assert state == reading and warnings
+    # "refurbs r fine, actually only refurbs": the condition too
+    state, _ = check_missed_bounds("refurbs r fine, actually only refurbs", before, before,
+                                   before.merged(condition="renewed"))
+    assert state.condition == "renewed"
+    # not on a first turn: a product description's numbers are sizes and specs ("18 plus jeans")
+    assert check_missed_bounds("a pair of 18 plus jeans", Filters(), None, Filters(price_min=18.0)) == (Filters(), [])
+    # not a number the model used elsewhere, one a move resolved, or a model number ("galaxy 7")
+    used = before.merged(storage_gb_min=256.0)
+    assert check_missed_bounds("at least 256", used, before, before.merged(price_min=256.0)) == (used, [])
+    assert check_missed_bounds("cheaper", before, before, before.merged(price_max=240.0)) == (before, [])
+    assert check_missed_bounds("a case for a galaxy 7 please", before, before,
+                               before.merged(review_count_min=7.0)) == (before, [])
+    # the model changed the attribute itself: its reading stands
+    mine = before.merged(price_max=250.0)
+    assert check_missed_bounds("250 or 280 max", mine, before, before.merged(price_max=280.0)) == (mine, [])
