@@ -44,6 +44,7 @@ from lexicon.load import load
 from lexicon.numbers import Quantity, quantities
 from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 
+from .base import ExtractionResult
 from .entities import FIELD_KIND
 
 if TYPE_CHECKING:
@@ -64,6 +65,19 @@ def check_subcategory(utterance: str, before: Filters | None, proposed: Filters)
     if accessory and not other_device:
         return proposed, []
     return proposed.merged(subcategory=old), [UNSUPPORTED.format(what=ACCESSORIES.lower())]
+
+
+def check_missed_switch(proposed: Filters, before: Filters | None,
+                        grammar: ExtractionResult) -> tuple[Filters, list[str]]:
+    """The grammar's whole reading where the model read a follow-up as no change and the grammar reads a switch
+    between the catalog's subcategories ("show me fones" after accessories; "apple watch too?" after phones).
+    The switch drops what describes the old kind of product (docs/state_rules.md rows 14-17), so the grammar's
+    state is taken whole, not just its subcategory. Not where the grammar names the phone an accessory fits
+    ("does the 3rd one fit a pixel 8": a question about a listed case)."""
+    now = grammar.filters.subcategory
+    if before is None or proposed != before or now in (None, before.subcategory) or grammar.compatible:
+        return proposed, []
+    return grammar.filters, [f"the model read no change; the message switches to {now}"]
 
 
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,

@@ -37,6 +37,7 @@ from .evidence import (
     check_kept,
     check_let_go,
     check_levels,
+    check_missed_switch,
     check_missed_values,
     check_polarity,
     check_ram,
@@ -279,8 +280,12 @@ class Seq2SeqExtractor(Extractor):
             state, snap_warnings = snap_target(self.vocab, data)
             kept = None if reset else before
             # The grammar's reading of the same turn (about half a millisecond) for the checks against it.
-            reading = self._grammar().extract(said, kept).filters
+            grammar = self._grammar().extract(said, kept)
+            reading = grammar.filters
             state, unsupported = check_subcategory(said, kept, state)
+            if not moves:  # a move ("cheaper") is a change the state shows only once it is applied
+                state, more = check_missed_switch(state, kept, grammar)
+                unsupported += more
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents, reading)
                 unsupported += more

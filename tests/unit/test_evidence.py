@@ -425,3 +425,23 @@ def test_a_bound_or_condition_the_model_missed_in_a_follow_up_is_read_from_the_m
     # the model changed the attribute itself: its reading stands
     mine = before.merged(price_max=250.0)
     assert check_missed_bounds("250 or 280 max", mine, before, before.merged(price_max=280.0)) == (mine, [])
+
+
+def test_a_switch_the_model_read_as_no_change_is_the_grammars_reading():
+    from extraction.base import ExtractionResult
+    from extraction.evidence import check_missed_switch
+
+    before = Filters(subcategory=ACCESSORIES, average_rating_min="high", brand=["Anker"])
+    # "show me fones": the model wrote no change; the grammar switches, dropping the accessory's brand
+    switched = ExtractionResult(Filters(subcategory=PHONES, average_rating_min="high"))
+    state, warnings = check_missed_switch(before, before, switched)
+    assert state == switched.filters and warnings
+    # the model changed something: its reading stands
+    mine = before.merged(color=["black"])
+    assert check_missed_switch(mine, before, switched) == (mine, [])
+    # a question about the fit of a listed accessory is no switch; nor is a first turn or the same subcategory
+    fit = ExtractionResult(Filters(subcategory=PHONES), compatible="pixel 8")
+    assert check_missed_switch(before, before, fit) == (before, [])
+    assert check_missed_switch(Filters(), None, switched) == (Filters(), [])
+    same = ExtractionResult(before.merged(color=["blue"]))
+    assert check_missed_switch(before, before, same) == (before, [])
