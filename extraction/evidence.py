@@ -75,7 +75,8 @@ def check_missed_switch(proposed: Filters, before: Filters | None,
     state is taken whole, not just its subcategory. Not where the grammar names the phone an accessory fits
     ("does the 3rd one fit a pixel 8": a question about a listed case)."""
     now = grammar.filters.subcategory
-    if before is None or proposed != before or now in (None, before.subcategory) or grammar.compatible:
+    if before is None or before.is_empty() or proposed != before or now in (None, before.subcategory) \
+            or grammar.compatible:  # a first turn (no state, or an empty one) has nothing to switch from
         return proposed, []
     return grammar.filters, [f"the model read no change; the message switches to {now}"]
 

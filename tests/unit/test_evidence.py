@@ -443,5 +443,6 @@ def test_a_switch_the_model_read_as_no_change_is_the_grammars_reading():
     fit = ExtractionResult(Filters(subcategory=PHONES), compatible="pixel 8")
     assert check_missed_switch(before, before, fit) == (before, [])
     assert check_missed_switch(Filters(), None, switched) == (Filters(), [])
+    assert check_missed_switch(Filters(), Filters(), switched) == (Filters(), [])  # an empty state is a first turn
     same = ExtractionResult(before.merged(color=["blue"]))
     assert check_missed_switch(before, before, same) == (before, [])
