@@ -161,3 +161,22 @@ def check_missed_bounds(utterance: str, proposed: Filters, before: Filters | Non
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model missed " + ", ".join(changes) + "; read from the message"]
+
+
+def check_storage_not_price(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
+    """`proposed` with a price bound it newly sets moved to storage, where the grammar newly reads the same number
+    as a storage bound and leaves the price as it was ("used iphone on tmobile w/ at least 256": a storage
+    floor the model wrote as a price floor; `grammar.quantities` reads a phone's storage size given as a
+    minimum with no price word as storage). Only this way round: the grammar reads a bare "between 3 and 4.5/5"
+    as a price where the model rightly reads a rating, so moving numbers between any two attributes lost 9
+    synthetic dev turns."""
+    changes: dict[str, object] = {}
+    for f, g in zip(NUMERIC_PAIRS["price"], NUMERIC_PAIRS["storage_gb"], strict=True):
+        mine = getattr(proposed, f)
+        if (isinstance(mine, float) and mine != before_value(before, f) and getattr(reading, f) == before_value(before, f)
+                and getattr(reading, g) == mine and mine != before_value(before, g)
+                and getattr(proposed, g) == before_value(before, g)):
+            changes[f], changes[g] = before_value(before, f), mine
+    if not changes:
+        return proposed, []
+    return proposed.merged(**changes), ["the model read a storage size as a price; moved to storage"]

@@ -52,6 +52,7 @@ from .number_checks import (
     check_missed_bounds,
     check_range,
     check_rating_named,
+    check_storage_not_price,
     check_units,
 )
 from .numbers import NumberMap, relexicalise
@@ -309,6 +310,8 @@ class Seq2SeqExtractor(Extractor):
             state, delta = check_delta(state, kept, reading)
             state, rated = check_rating_named(said, state, kept, reading)
             state, missed = check_missed_bounds(said, state, kept, reading)
+            state, moved = check_storage_not_price(state, kept, reading)
+            missed += moved
             unsupported += more + side + ends + delta + rated + missed
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))

@@ -31,3 +31,15 @@ def parse(t: Turn) -> None:
                 update.moves.append(move)
                 t.spans[rule.field] = m.group(0)
             doc.take(m.start(), m.end())
+
+
+# The bound a named move sets (`extraction.moves`): a number the same turn gives for it says where it goes.
+MOVED_BOUND = {"cheaper": "price_max", "more_expensive": "price_min", "better_rated": "average_rating_min",
+               "more_reviews": "review_count_min", "more_storage": "storage_gb_min"}
+
+
+def given_by_numbers(t: Turn) -> None:
+    """A move whose bound the same turn sets to a number is that number: "more storage pls, 128 min" is 128,
+    not the next size above 128; "cheaper, like under 350" is 350, not 20% below it."""
+    t.update.moves = [m for m in t.update.moves
+                      if not isinstance(t.update.set.get(MOVED_BOUND.get(m, "")), float)]

@@ -10,6 +10,7 @@ import re
 
 from lexicon.load import load
 from lexicon.numbers import Quantity, g_storage_sizes, quantities, to_float
+from retrieval.filters import PHONES
 
 from .comparators import assign, cue_before, postfix, prefix
 from .context import Turn, next_word
@@ -28,6 +29,9 @@ def parse(t: Turn) -> None:
         if _a_count_or_name(low, q, kind, post_kind, nxt):
             continue
         attr = q.kind or _infer_attr(low, q, kind, implied, comp_start, post_kind)
+        floor = attr == "price" and not q.kind and _a_storage_floor(t, q, kind, implied, post_kind)
+        if floor:
+            attr = "storage"
         if attr is None:
             continue
         if attr == "rating" and q.value > 5:
@@ -44,7 +48,7 @@ def parse(t: Turn) -> None:
             continue
         value = q.value
         if attr == "storage":
-            if kind is None and not q.unit:
+            if kind is None and not q.unit and not floor:
                 continue
             if q.unit in ("tb", "terabyte", "terabytes"):
                 value *= 1024
@@ -55,6 +59,28 @@ def parse(t: Turn) -> None:
         span_start = comp_start if kind else q.start
         if assign(t, attr, final_kind, value, low[span_start:post_end].strip()):
             t.doc.take(span_start, post_end)
+
+
+def _a_storage_floor(t: Turn, q: Quantity, kind: str | None, implied: str | None, post_kind: str | None) -> bool:
+    """A bare storage size given as a minimum about a phone is storage, not a price: "at least 256 pls",
+    "actually samsung instead and 256 min", "more storage pls, 128 min". Only sizes a phone is sold in
+    (`numbers.toml` `g_sizes`), only as a floor, only with no price word in the turn, and only about a phone
+    (a phone or storage word in the turn, or phones or a storage bound in the state): "at least 128" said
+    about a case is still a price."""
+    low = t.doc.low
+    if q.value not in g_storage_sizes() or q.currency or q.multiplier or q.unit or implied is not None:
+        return False
+    if not (kind == "min" or post_kind == "min" or q.plus):
+        return False
+    cues = load("comparators").maps["cue_words"]
+    words = re.findall(r"[a-z$₹€]+", low)
+    if any(cues.get(w) == "price" for w in words):
+        return False
+    state = t.state
+    about_a_phone = state is not None and (state.subcategory == PHONES or state.storage_gb_min is not None
+                                           or state.storage_gb_max is not None)
+    return about_a_phone or any(cues.get(w) == "storage" for w in words) \
+        or load("subcategories").rx["phone"].search(low) is not None
 
 
 def _not_a_bound(low: str, q: Quantity) -> bool:

@@ -63,6 +63,8 @@ PARSERS: tuple[Step, ...] = (
     Step("ram and storage", storage.parse_ram_storage, "'4gb+64gb' before ranges read '4-64' as a range"),
     Step("ranges", ranges.parse, "'200-400', 'between 4 and 4.5 stars' before single quantities take one end"),
     Step("quantities", quantities.parse, "numbers with comparators and units, before levels read 'budget', 'max'"),
+    Step("moves given by numbers", moves.given_by_numbers,
+         "after ranges and quantities set bounds: a move whose bound the turn states is that bound"),
     Step("attributes with units", spec_bounds.parse,
          "after quantities take storage and prices: '8gb ram', '65 inch', '30w' are what they leave"),
     Step("carriers", carriers.parse, "'unlocked', 'visible' before conditions and brands read the same words"),

@@ -72,3 +72,49 @@ def test_clear_listed_before_another_colour_or_on_its_own_is_a_colour(text, expe
 ])
 def test_a_device_line_wanted_itself_names_its_maker(text, brand):
     assert RULES.extract(text).filters.brand == brand
+
+
+SAMSUNG_PHONES = Filters(subcategory=PHONES, brand=["Samsung"])
+
+
+@pytest.mark.parametrize("text, before, expected", [
+    # a phone's storage size given as a minimum, with no price word: storage
+    ("at least 256 pls", SAMSUNG_PHONES, SAMSUNG_PHONES.merged(storage_gb_min=256.0)),
+    ("actually samsung instead and 256 min", SAMSUNG_PHONES.merged(price_max=700.0),
+     SAMSUNG_PHONES.merged(price_max=700.0, storage_gb_min=256.0)),
+    ("used iphone on tmobile w/ at least 256", None,
+     Filters(subcategory=PHONES, brand=["Apple"], carrier=["T-Mobile"], condition="renewed", storage_gb_min=256.0)),
+    # a price word, a ceiling, a size no phone is sold in, or no phone in sight: a price, as before
+    ("at least 256 dollars", SAMSUNG_PHONES, SAMSUNG_PHONES.merged(price_min=256.0)),
+    ("budget at least 512", SAMSUNG_PHONES, SAMSUNG_PHONES.merged(price_min=512.0)),
+    ("under 256", SAMSUNG_PHONES, SAMSUNG_PHONES.merged(price_max=256.0)),
+    ("over 500", SAMSUNG_PHONES, SAMSUNG_PHONES.merged(price_min=500.0)),
+    ("a case at least 32", Filters(subcategory=ACCESSORIES), Filters(subcategory=ACCESSORIES, price_min=32.0)),
+])
+def test_a_storage_size_given_as_a_minimum_about_a_phone_is_storage(text, before, expected):
+    assert RULES.extract(text, before).filters == expected
+
+
+@pytest.mark.parametrize("text, before, expected", [
+    # the number the turn gives is where the move goes, not one step past it
+    ("more storage pls, 128 min", SAMSUNG_PHONES.merged(storage_gb_min=64.0, storage_gb_max=64.0),
+     SAMSUNG_PHONES.merged(storage_gb_min=128.0)),
+    ("cheaper, like under 350", SAMSUNG_PHONES.merged(price_max=500.0), SAMSUNG_PHONES.merged(price_max=350.0)),
+    ("a phone 50 dollar or cheaper", None, Filters(subcategory=PHONES, price_max=50.0)),
+    # with no number the move still moves
+    ("cheaper", SAMSUNG_PHONES.merged(price_max=500.0), SAMSUNG_PHONES.merged(price_max=400.0)),
+])
+def test_a_move_whose_bound_the_turn_states_is_that_bound(text, before, expected):
+    assert RULES.extract(text, before).filters == expected
+
+
+def test_a_storage_size_the_model_read_as_a_price_moves_to_storage():
+    from extraction.number_checks import check_storage_not_price
+
+    reading = Filters(subcategory=PHONES, brand=["Apple"], storage_gb_min=256.0)
+    state, warnings = check_storage_not_price(reading.merged(storage_gb_min=None, price_min=256.0), None, reading)
+    assert state == reading and warnings
+    # the grammar reads a price too, or another number: the model's reading stands
+    price = Filters(subcategory=PHONES, price_min=256.0)
+    assert check_storage_not_price(price, None, price) == (price, [])
+    assert check_storage_not_price(price, None, Filters(subcategory=PHONES, storage_gb_min=128.0)) == (price, [])
