@@ -12,7 +12,8 @@ one of these ways, the grammar's placement stands:
   a bound moves by (rounds 8-9);
 - `check_rating_named`: a whole number is a star rating only where the message names a rating (round 10);
 - `check_missed_bounds`: a bound or condition the grammar reads in a follow-up where the model left that
-  attribute alone (round 10).
+  attribute alone (round 10);
+- `check_storage_not_price`: a phone's storage size the model wrote as a price floor (round 10).
 """
 
 from __future__ import annotations

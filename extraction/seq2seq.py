@@ -311,8 +311,7 @@ class Seq2SeqExtractor(Extractor):
             state, rated = check_rating_named(said, state, kept, reading)
             state, missed = check_missed_bounds(said, state, kept, reading)
             state, moved = check_storage_not_price(state, kept, reading)
-            missed += moved
-            unsupported += more + side + ends + delta + rated + missed
+            unsupported += more + side + ends + delta + rated + missed + moved
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds
