@@ -283,13 +283,12 @@ class LearnedExtractor(Seq2SeqExtractor):
     name = "learned"
 
     def __init__(self, model: LearnedModel, tokenizer: Any, config: LearnedConfig, vocab: Any = None,
-                 bf16: bool = False, name: str | None = None, batch_size: int = 32):
+                 name: str | None = None, batch_size: int = 32):
         super().__init__(model, tokenizer, vocab=vocab, device="cpu", max_new_tokens=config.max_new_tokens,
                          max_input_tokens=config.max_input_tokens, batch_size=batch_size,
                          name=name or f"learned:{config.design}", delexicalise=config.delexicalise,
                          entities=config.entities, number_hints=config.number_hints)
         self.config = config
-        self.bf16 = bf16
 
     @classmethod
     def load(cls, path_or_hub_id: str, vocab: Any = None, device: str | None = None, max_new_tokens: int = 48,
@@ -315,7 +314,7 @@ class LearnedExtractor(Seq2SeqExtractor):
         bf16 = native_bf16() if bf16 is None else bf16
         model = LearnedModel(encoder, decoder, TargetVocab(cfg.target_words)).serve(
             torch.bfloat16 if bf16 else torch.float32)
-        return cls(model, tokenizer, cfg, vocab=vocab, bf16=bf16, name=f"learned:{folder}")
+        return cls(model, tokenizer, cfg, vocab=vocab, name=f"learned:{folder}")
 
     def read_output(self, text: str, before: Filters | None) -> tuple[dict[str, Any], list[str], bool, list[str]]:
         if self.config.target == "edits":

@@ -6,7 +6,9 @@ import functools
 import re
 
 from lexicon.load import Rule, load
+from retrieval.filters import NUMERIC_PAIRS
 
+from ..moves import NAMED_MOVES, parse_move
 from .context import Turn, negated
 
 
@@ -33,13 +35,18 @@ def parse(t: Turn) -> None:
             doc.take(m.start(), m.end())
 
 
-# The bound a named move sets (`extraction.moves`): a number the same turn gives for it says where it goes.
-MOVED_BOUND = {"cheaper": "price_max", "more_expensive": "price_min", "better_rated": "average_rating_min",
-               "more_reviews": "review_count_min", "more_storage": "storage_gb_min"}
+def _bound_of(move: str) -> str | None:
+    """The bound a named move sets ("cheaper" -> "price_max"), from the moves' own table (`extraction.moves`)."""
+    parsed = parse_move(move) if move in NAMED_MOVES else None
+    if parsed is None:
+        return None
+    attribute, direction = parsed
+    low, high = NUMERIC_PAIRS[attribute]
+    return high if direction == "less" else low
 
 
 def given_by_numbers(t: Turn) -> None:
     """A move whose bound the same turn sets to a number is that number: "more storage pls, 128 min" is 128,
     not the next size above 128; "cheaper, like under 350" is 350, not 20% below it."""
     t.update.moves = [m for m in t.update.moves
-                      if not isinstance(t.update.set.get(MOVED_BOUND.get(m, "")), float)]
+                      if (bound := _bound_of(m)) is None or not isinstance(t.update.set.get(bound), float)]
