@@ -95,9 +95,10 @@ _QUESTION = re.compile(
     # "what's the battery like on the first one?", "how's the camera on it", "what about the screen of that one"
     r"|(?:what'?s|what is|how'?s|how is|how are|what are|what about)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:like\s+)?"
     r"(?:on|of|for|in|with)\s+" + _REF + r"\s*\??$)")
-# ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement.
-_REFINE_QUESTION = re.compile(r"\b(?:come|comes|available|avail|it|them|they)\s+in\s+(?!stock\b)\w+|\bin (?:a )?(?:different|other)\b"
-                              r"|\b(?:cheaper|pricier|more expensive|less expensive|instead)\b")
+# ... but "do they come in blue?" or "is it available in red" asks for other products: a refinement
+# (lexicon/data/questions.toml, read by the extraction grammar too).
+def _refine_question() -> re.Pattern[str]:
+    return load("questions").rx["asks_for_other"]
 
 
 # "which has the biggest battery?", "which of these is lightest", "which one's got the best camera": a
@@ -279,7 +280,7 @@ def question_about(text: str, t: str, positions: list[int], compare: bool) -> In
     if compare and not pick:  # "which is cheaper", "compare them": a comparison, answered as one
         return None
     described = _described_words(t)
-    if _REFINE_QUESTION.search(rest) or not question_terms(plain_question(rest, described or "")):
+    if _refine_question().search(rest) or not question_terms(plain_question(rest, described or "")):
         return None  # "and number 3?" names a product and asks nothing new
     ref = references.reference(t, positions, described)
     if ref is None or (ref.all_shown and references.names_other(t)):
@@ -365,7 +366,7 @@ def _classify(text: str, t: str) -> Intent:
         return asked
     deictic = bool(_DEICTIC.search(t))
     # A reference needs an anchor: a position, "compare", or a pick among "those"/"them"/"the two".
-    question = text.strip() if _QUESTION.search(t) and not _REFINE_QUESTION.search(t) else None
+    question = text.strip() if _QUESTION.search(t) and not _refine_question().search(t) else None
     if positions and (compare or pick or _ABOUT.search(t) or re.search(r"\b(one|ones|two|three)\b", t)
                       or len(words) <= 4):
         return Intent("details", positions=positions, pick=pick, compare=compare or len(positions) > 1,

@@ -42,10 +42,12 @@ from typing import TYPE_CHECKING
 
 from lexicon.load import load
 from lexicon.numbers import Quantity, quantities
+from lexicon.tokens import normalise
 from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 
 from .base import ExtractionResult
 from .entities import FIELD_KIND
+from .grammar.questions import asks_about_shown
 
 if TYPE_CHECKING:
     from .entities import EntityMap
@@ -79,6 +81,15 @@ def check_missed_switch(proposed: Filters, before: Filters | None,
             or grammar.compatible:  # a first turn (no state, or an empty one) has nothing to switch from
         return proposed, []
     return grammar.filters, [f"the model read no change; the message switches to {now}"]
+
+
+def check_question(utterance: str, proposed: Filters, before: Filters | None) -> tuple[Filters, list[str]]:
+    """The state before where the turn is a question about a product shown ("is the blue one in stock", "does
+    it come w/ a charger"): the listing answers it, and its words (a colour, an accessory) ask for no filter.
+    The grammar reads the same question the same way (`grammar.questions.asks_about_shown`)."""
+    if before is None or before.is_empty() or proposed == before or not asks_about_shown(normalise(utterance)[0]):
+        return proposed, []
+    return before, ["a question about a product shown changes no filter; the state is kept"]
 
 
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,

@@ -13,7 +13,8 @@ one of these ways, the grammar's placement stands:
 - `check_rating_named`: a whole number is a star rating only where the message names a rating (round 10);
 - `check_missed_bounds`: a bound or condition the grammar reads in a follow-up where the model left that
   attribute alone (round 10);
-- `check_storage_not_price`: a phone's storage size the model wrote as a price floor (round 10).
+- `check_storage_not_price`: a phone's storage size the model wrote as a price floor (round 10);
+- `check_open_bound`: one end of a range lifted ("no minimum"), the other kept (round 11).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lexicon.numbers import Quantity, quantities
 from lexicon.words import product_lines
 from retrieval.filters import NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
 
+from .base import ExtractionResult
 from .evidence import always_said_as, before_value, other_end
 
 UNIT_ATTRIBUTES = ("battery_mah", "power_w", "refresh_hz", "screen_in")
@@ -181,3 +183,23 @@ def check_storage_not_price(proposed: Filters, before: Filters | None, reading: 
     if not changes:
         return proposed, []
     return proposed.merged(**changes), ["the model read a storage size as a price; moved to storage"]
+
+
+def check_open_bound(proposed: Filters, before: Filters | None, grammar: ExtractionResult) -> tuple[Filters, list[str]]:
+    """`proposed` with the one end the grammar lifts ("just keep it under 400, no minimum", "dont need a minimum
+    price": `lexicon/data/removals.toml` `open_bound`) gone and the other end as the grammar reads it. The model
+    sees "minimum" as a word about the price and clears both ends, or reads the new ceiling and keeps the floor."""
+    if before is None:
+        return proposed, []
+    rx = load("removals").rx["open_bound"]
+    changes: dict[str, object] = {}
+    for f, words in grammar.spans.items():
+        if f in NUMERIC_FIELDS and before_value(before, f) is not None and getattr(grammar.filters, f) is None \
+                and rx.fullmatch(words):
+            changes[f] = None
+            other = other_end(f)
+            if getattr(proposed, other) != getattr(grammar.filters, other):
+                changes[other] = getattr(grammar.filters, other)
+    if not changes or all(getattr(proposed, f) == v for f, v in changes.items()):
+        return proposed, []
+    return proposed.merged(**changes), ["the message lifts one end of a range: " + ", ".join(changes) + " as read"]

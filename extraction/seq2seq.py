@@ -40,6 +40,7 @@ from .evidence import (
     check_missed_switch,
     check_missed_values,
     check_polarity,
+    check_question,
     check_ram,
     check_removed,
     check_subcategory,
@@ -50,6 +51,7 @@ from .number_checks import (
     check_bound_side,
     check_delta,
     check_missed_bounds,
+    check_open_bound,
     check_range,
     check_rating_named,
     check_storage_not_price,
@@ -311,7 +313,11 @@ class Seq2SeqExtractor(Extractor):
             state, rated = check_rating_named(said, state, kept, reading)
             state, missed = check_missed_bounds(said, state, kept, reading)
             state, moved = check_storage_not_price(state, kept, reading)
-            unsupported += more + side + ends + delta + rated + missed + moved
+            state, opened = check_open_bound(state, kept, grammar)
+            unsupported += more + side + ends + delta + rated + missed + moved + opened
+            state, asked = check_question(said, state, before)
+            if asked:  # nothing of the model's reading stands: no move, no reset
+                moves, reset, unsupported = [], False, unsupported + asked
             preds.append(RawPrediction(text, state, moves, reset,
                                        relex_warnings + warnings + snap_warnings + unsupported, confidence))
         return preds

@@ -20,9 +20,10 @@ import re
 
 from rapidfuzz.distance import OSA  # a swap of two letters ("barnd") is one edit
 
+from lexicon.load import load
 from lexicon.words import repair_keywords
 
-_WORD = re.compile(r"[A-Za-z]{5,14}")
+_WORD = re.compile(r"[A-Za-z]{4,14}")
 
 
 MIN_ZIPF = 2.0  # below this a token is a typo or a rare name ("cheeper" 1.3, "brans" 1.6; "teal" 3.3)
@@ -39,6 +40,11 @@ def _keyword_set() -> frozenset[str]:
     return frozenset(repair_keywords())
 
 
+@functools.cache
+def _colour_words() -> frozenset[str]:
+    return frozenset(load("colors").repair)
+
+
 def is_word(low: str) -> bool:
     """True for a real English word (or a grammar keyword): such a token is never "repaired"."""
     from wordfreq import zipf_frequency  # lazy: it costs 0.1 s of start-up
@@ -51,10 +57,12 @@ def _correct(word: str) -> str | None:
     low = word.lower()
     if is_word(low):
         return None
+    # Four letters allow one edit, only towards a longer colour word ("wite" -> "white", "clor" -> "color"):
+    # a short typo is as likely another word's as ours ("uder ratings" is "user", not "under").
     limit = 1 if len(low) <= 6 else 2
     best, best_d = None, limit + 1
     for kw in keywords():
-        if kw[0] != low[0] or abs(len(kw) - len(low)) > limit:
+        if kw[0] != low[0] or abs(len(kw) - len(low)) > limit or (len(low) == 4 and (len(kw) <= 4 or kw not in _colour_words())):
             continue
         d = OSA.distance(low, kw, score_cutoff=limit)
         if d <= limit and d < best_d:
@@ -94,7 +102,8 @@ def _repair_short(text: str, notes: list[str]) -> str:
 def repair(text: str, extra_known: frozenset[str] | set[str] = frozenset()) -> tuple[str, list[str]]:
     """`text` with misspelt grammar keywords repaired, and one note per repair.
 
-    `extra_known`: lower-case words never to touch (the catalog's brands and colors, e.g. "ugreen").
+    `extra_known`: lower-case words never to touch (the catalog's brands and colors, e.g. "ugreen"). They are
+    not repair targets: on a large catalog, rare real words ("outsole", "toslink") came one edit from a brand.
     """
     notes: list[str] = []
 

@@ -81,4 +81,24 @@ def normalise(text: Any) -> tuple[str, str, list[str]]:
     low = s.lower()
     if len(low) != len(s):  # a few characters change length when lower-cased; lose case info then
         s = low
+    if _shorthand().search(low):  # "w/ lots of reviews", "atleast 128", "blk": the long form (shorthand.toml)
+        s = re.sub(r"\s+", " ", _shorthand().sub(_long_form, s)).strip()
+        low = s.lower()
+        if len(low) != len(s):
+            s = low
     return low, s, warnings
+
+
+@functools.cache
+def _shorthand() -> re.Pattern[str]:
+    """Any shorthand of `lexicon/data/shorthand.toml` as a whole word; one that ends in a slash ("w/") may run
+    into the next word ("w/lots"), none may sit in a path or a URL ("/w/")."""
+    words = sorted(load("shorthand").maps["words"], key=len, reverse=True)  # "w/o" before "w/"
+    slashed = "|".join(re.escape(w) for w in words if w.endswith("/"))
+    whole = "|".join(re.escape(w) for w in words if not w.endswith("/"))
+    return re.compile(rf"(?<![\w/'-])(?:(?:{whole})(?![\w'/-])|(?:{slashed})(?!/))", re.IGNORECASE)
+
+
+def _long_form(m: re.Match[str]) -> str:
+    long = load("shorthand").maps["words"][m.group(0).lower()]
+    return long + " " if m.group(0).endswith("/") else long

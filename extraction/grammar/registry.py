@@ -41,7 +41,7 @@ from . import (
 from .brands.parse import parse as parse_brands
 from .context import Turn
 from .gazetteer import gazetteer
-from .questions import asks_about_words
+from .questions import asks_about_shown, asks_about_words
 from .topic import topic
 
 
@@ -130,6 +130,9 @@ def parse(utterance: Any, vocab: Vocabulary, state: Filters | None) -> ParsedUtt
         doc.take(a, b)
     if not chatter and asks_about_words(low):
         doc.warnings.append("a question about what a word means: no filter changed")
+        return ParsedUtterance(update, spans, None, doc.warnings)
+    if not chatter and isinstance(state, Filters) and not state.is_empty() and asks_about_shown(low):
+        doc.warnings.append("a question about a product shown: no filter changed (its listing answers it)")
         return ParsedUtterance(update, spans, None, doc.warnings)
     turn = Turn(doc=doc, update=update, spans=spans, g=g, vocab=vocab,
                 state=state if isinstance(state, Filters) else None,

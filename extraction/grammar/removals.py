@@ -37,6 +37,9 @@ def parse_resets_and_removals(t: Turn) -> None:
         for m in removal.finditer(low):
             if doc.free(m.start(), m.end()):
                 _remove(t, m)
+    for m in rx["open_bound"].finditer(low):
+        if doc.free(m.start(), m.end()):
+            _open_bound(t, m)
     for m in rx["doesnt_matter"].finditer(low):
         if doc.free(m.start(), m.end()):
             doc.warnings.append(f"{m.group(0)!r} without naming what: nothing removed (say e.g. 'any brand')")
@@ -58,6 +61,26 @@ def _remove(t: Turn, m: re.Match[str]) -> None:
         t.update.remove.append(name)
         for f in FIELD_GROUPS.get(name, ()):
             t.spans[f] = m.group(0)
+    t.doc.take(m.start(), m.end())
+
+
+def _open_bound(t: Turn, m: re.Match[str]) -> None:
+    """ "no minimum", "forget the max": the bound on that side goes, the price's where one is in force, else
+    the only one of that side in force; nothing when several are and none is the price ("no max" with a
+    storage and a screen ceiling)."""
+    side = "_min" if m.group("low") else "_max"
+    state = t.state
+    if state is None:
+        return
+    in_force = [f for f in NUMERIC_GROUP if f.endswith(side) and getattr(state, f) is not None]
+    said = load("removals").maps["group_field"].get(m.group("what") or "", "price")  # "stars": not a group word
+    named = [f for f in in_force if NUMERIC_GROUP[f] == ("rating" if m.group("what") == "stars" else said)]
+    name = named[0] if named else in_force[0] if len(in_force) == 1 and not m.group("what") else None
+    if name is None:
+        return
+    if name not in t.update.remove:
+        t.update.remove.append(name)
+    t.spans[name] = m.group(0)
     t.doc.take(m.start(), m.end())
 
 

@@ -1,0 +1,122 @@
+"""Chat phrasing read in round 11 (issue 15): shorthand written out before anything reads the message, short
+colour typos, questions about a product on screen, one end of a range lifted, and "galaxy buds"."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.base import ExtractionResult
+from extraction.grammar.questions import asks_about_shown
+from extraction.typos import repair
+from lexicon.tokens import normalise
+from retrieval.filters import ACCESSORIES, PHONES, Filters
+from tests.rule_reading import active
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("samsung w/ 128gb", "samsung with 128gb"),
+    ("600 w/lots of reviews", "600 with lots of reviews"),
+    ("a case w/o a logo", "a case without a logo"),
+    ("needs 128 atleast", "needs 128 at least"),
+    ("nothin over 180", "nothing over 180"),
+    ("somethin cheep", "something cheap"),
+    ("blk case", "black case"),
+])
+def test_shorthand_is_written_out(text, expected):
+    assert normalise(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["http://shop.example/w/abc", "watt", "swat team", "a swatch"])
+def test_words_that_only_contain_shorthand_are_left_alone(text):
+    assert normalise(text)[0] == text
+
+
+def test_a_number_before_w_slash_is_no_wattage(ex):
+    got = active(ex, "need a phone between 400 and 600 w/ lots of reviews")
+    assert (got.get("price_min"), got.get("price_max")) == (400.0, 600.0), got
+    assert "power_w_min" not in got and "power_w_max" not in got
+
+
+@pytest.mark.parametrize("text, state, field, value", [
+    ("nothin over 180", Filters(subcategory=PHONES), "price_max", 180.0),
+    ("anythin but pink", Filters(subcategory=ACCESSORIES), "color_exclude", ["pink"]),
+    ("somethin cheep", Filters(subcategory=PHONES), "price_max", "low"),
+])
+def test_dropped_letters_do_not_lose_the_constraint(ex, text, state, field, value):
+    assert active(ex, text, state).get(field) == value
+
+
+def test_a_four_letter_typo_is_repaired_only_towards_a_colour_word():
+    assert repair("galaxy buds in wite")[0] == "galaxy buds in white"
+    assert repair("any clor")[0] == "any color"
+    assert repair("more than 1000 uder ratings")[0] == "more than 1000 uder ratings"  # "user", not "under"
+
+
+@pytest.mark.parametrize("text", [
+    "is the blue one in stock", "does it come w/ a charger", "is the second one waterproof?",
+    "does the black one have a headphone jack", "any idea if #2 is unlocked"])
+def test_a_question_about_a_product_shown_is_recognised(text):
+    assert asks_about_shown(normalise(text)[0])
+
+
+@pytest.mark.parametrize("text", [
+    "does it come in blue", "do you have it in blue", "is there a cheaper one", "can you show me the second one",
+    "black ones under 300", "is it cheaper than 300"])
+def test_requests_that_open_like_a_question_are_not(text):
+    assert not asks_about_shown(normalise(text)[0])
+
+
+def test_the_grammar_changes_no_filter_on_a_question_about_a_product_shown(ex):
+    before = Filters(subcategory=PHONES, brand=["Apple"], price_max=1000.0)
+    assert active(ex, "is the blue one in stock", before) == before.active()
+    assert active(ex, "does it come w/ a charger", before) == before.active()
+    assert active(ex, "does it come in blue", before)["color"] == ["blue"]  # asks for other products
+
+
+def test_a_model_reading_of_a_question_about_a_product_shown_is_not_served():
+    from extraction.seq2seq import Seq2SeqExtractor
+    from extraction.vocabulary import Vocabulary
+    from tests.fakes import ScriptedSeq2Seq, tiny_seq2seq_tokenizer
+
+    tok = tiny_seq2seq_tokenizer()
+    before = Filters(subcategory=PHONES, brand=["Apple"])
+    model = ScriptedSeq2Seq(tok, ["subcategory=Cell Phones ; brand=Apple ; color=blue",
+                                  "subcategory=Cell Phones ; brand=Apple ; color=blue"])
+    ex = Seq2SeqExtractor(model, tok, vocab=Vocabulary.default())
+    question, request = ex.extract_batch(["is the blue one in stock", "blue ones please"], [before, before])
+    assert question.filters == before and any("question" in w for w in question.warnings)
+    assert request.filters.color == ["blue"]
+
+
+@pytest.mark.parametrize("text, before, expected", [
+    ("dont need a minimum price", Filters(price_min=300.0, price_max=500.0), {"price_max": 500.0}),
+    ("just keep it under 400, no minimum", Filters(price_min=200.0, price_max=500.0), {"price_max": 400.0}),
+    ("no max", Filters(price_min=200.0, price_max=400.0), {"price_min": 200.0}),
+    ("no minimum rating", Filters(price_min=100.0, average_rating_min=4.0), {"price_min": 100.0}),
+    ("no min", Filters(storage_gb_min=128.0), {}),
+])
+def test_one_end_of_a_range_is_lifted_and_the_other_stays(ex, text, before, expected):
+    assert active(ex, text, before) == expected
+
+
+def test_no_minimum_on_an_attribute_not_in_force_lifts_nothing(ex):
+    before = Filters(price_min=100.0)
+    assert active(ex, "no minimum rating", before) == before.active()
+
+
+def test_a_model_that_clears_both_ends_keeps_the_one_the_message_keeps():
+    from extraction.number_checks import check_open_bound
+
+    before = Filters(subcategory=PHONES, price_min=300.0, price_max=500.0)
+    grammar = ExtractionResult(before.merged(price_min=None), spans={"price_min": "dont need a minimum price"})
+    state, warnings = check_open_bound(before.merged(price_min=None, price_max=None), before, grammar)
+    assert state == before.merged(price_min=None) and warnings
+    # where the grammar lifted the floor for another reason, the model's reading stands
+    other = ExtractionResult(before.merged(price_min=None), spans={"price_min": "any price"})
+    mine = before.merged(price_min=None, price_max=None)
+    assert check_open_bound(mine, before, other) == (mine, [])
+
+
+@pytest.mark.parametrize("text", ["what about galaxy buds", "pixel buds in white"])
+def test_galaxy_and_pixel_buds_are_accessories(ex, text):
+    assert active(ex, text, Filters(subcategory=PHONES))["subcategory"] == ACCESSORIES
