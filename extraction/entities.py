@@ -135,13 +135,17 @@ def _brand_hits(low: str, vocab: Vocabulary, cased: str | None = None,
                     key = key[:-1]  # "pixels", "iphones"
                 if key in g.brands:
                     found = (toks[i][1], toks[i + n - 1][2], g.brands[key], n)
-                    if not _brand_word(doc, g, toks, i, n, key, phone_talk):
+                    # a maker the catalog does not sell gets no placeholder: the model learnt only catalog
+                    # brands, and a placeholder it may write would replace the list where the shopper adds
+                    if key in g.outside or not _brand_word(doc, g, toks, i, n, key, phone_talk):
                         found = (0, 0, "", n)  # an ordinary word here: no placeholder, and no fuzzy match
                     break
         tok = toks[i][0]
         if found is None and len(tok) >= 5 and tok.isalpha() and not is_word(tok):
             key = fuzzy(tok, g.fuzzy_keys, _FUZZY_CUTOFF)  # "smsung", "motorolla"
-            if key:
+            if key in g.outside:
+                found = (0, 0, "", 1)  # a misspelt maker the catalog does not sell: no placeholder, as above
+            elif key:
                 found = (toks[i][1], toks[i][2], g.brands[key], 1)
         if found is None:
             i += 1

@@ -92,6 +92,20 @@ def check_question(utterance: str, proposed: Filters, before: Filters | None) ->
     return before, ["a question about a product shown changes no filter; the state is kept"]
 
 
+def check_outside_brand(proposed: Filters, before: Filters | None, grammar: ExtractionResult,
+                        outside: frozenset[str]) -> tuple[Filters, list[str]]:
+    """No wanted brand where the grammar read a switch to makers this shop does not sell ("what about bose",
+    "actually oppo": `grammar.gazetteer` knows them, snapping drops them) and the model kept the brands from
+    before: it never sees such a name (no placeholder), so it reads the turn as no change of brand. The shopper
+    has let the old brands go; the assistant says the new one is not sold here."""
+    words = grammar.spans.get("brand", "").lower()
+    if before is None or not before.brand or grammar.filters.brand or _keys(proposed, "brand") != _keys(before, "brand") \
+            or not words or not set(words.split()) & {w for key in outside for w in key.split()}:
+        return proposed, []
+    return proposed.merged(brand=[]), [f"the message switches to {words!r}, which this shop does not sell; "
+                                       "the brands from before are let go"]
+
+
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,
                    entities: EntityMap, reading: Filters | None = None) -> tuple[Filters, list[str]]:
     """`proposed` less the brands, colours and carriers that are not in the state before, not behind a placeholder

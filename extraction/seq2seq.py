@@ -39,6 +39,7 @@ from .evidence import (
     check_levels,
     check_missed_switch,
     check_missed_values,
+    check_outside_brand,
     check_polarity,
     check_question,
     check_ram,
@@ -291,6 +292,10 @@ class Seq2SeqExtractor(Extractor):
                 unsupported += more
             if ents is not None:
                 state, more = check_entities(said, state, kept, ents, reading)
+                unsupported += more
+                from .grammar.gazetteer import gazetteer  # lazy: as in `_repaired`
+
+                state, more = check_outside_brand(state, kept, grammar, gazetteer(self.vocab).outside)
                 unsupported += more
             state, more = check_ram(said, state, kept)
             unsupported += more

@@ -86,7 +86,19 @@ def normalise(text: Any) -> tuple[str, str, list[str]]:
         low = s.lower()
         if len(low) != len(s):
             s = low
+    if _joined_colour().search(low):  # "rosegold", "darkgrey": a colour's modifier typed onto it
+        s = _joined_colour().sub(r"\1 \2", s)
+        low = s.lower()
     return low, s, warnings
+
+
+@functools.cache
+def _joined_colour() -> re.Pattern[str]:
+    """A colour modifier run into a base colour ("rosegold", "navyblue", "offwhite"), from colors.toml's lists."""
+    lex = load("colors")
+    mods = "|".join(sorted(lex.words["modifiers"], key=len, reverse=True))
+    base = "|".join(sorted([*lex.words["base"], "grey"], key=len, reverse=True))
+    return re.compile(rf"\b({mods})({base})\b", re.IGNORECASE)
 
 
 @functools.cache

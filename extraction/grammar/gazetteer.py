@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from lexicon.load import load
-from lexicon.words import brand_parents, carriers, color_shades, device_lines, product_lines
+from lexicon.words import brand_parents, carriers, color_shades, default_brands, device_lines, product_lines
 from retrieval.facets import BASE_COLORS, brand_key
 from retrieval.filters import ACCESSORIES, PHONES
 
@@ -32,6 +32,9 @@ class Gazetteer:
     has_colors: bool = True
     open_brands: bool = False  # non-strict vocabulary: "made by X" / "X brand only" accepts an unknown X
     known_tokens: frozenset[str] = frozenset()  # catalog words the typo repair must never touch
+    # Makers the lexicon knows that this catalog does not sell (`default_brands` less the catalog's): keys of
+    # `brands` the grammar reads ("what about huawei" lets the old brands go) and snapping then drops.
+    outside: frozenset[str] = frozenset()
 
 
 def tokens(text: str) -> list[str]:
@@ -44,7 +47,7 @@ def gazetteer(vocab: Vocabulary) -> Gazetteer:
     sig = (len(vocab.brands), len(vocab.subcategories), id(vocab.brands), vocab.strict, len(vocab.weak_brands))
     if cached is not None and cached[0] == sig:
         return cached[1]
-    brands, ambiguous, lines = _brand_keys(vocab)
+    brands, ambiguous, lines, outside = _brand_keys(vocab)
     weak = {" ".join(tokens(b.lower())) for b in vocab.weak_brands} | {brand_key(b) for b in vocab.weak_brands}
     subcats: dict[str, str] = {}
     for s in vocab.subcategories:
@@ -65,7 +68,8 @@ def gazetteer(vocab: Vocabulary) -> Gazetteer:
                   has_storage=bool(vocab.storage_gb), has_carriers=bool(vocab.carriers),
                   has_colors=bool(vocab.colors), open_brands=not vocab.strict,
                   known_tokens=frozenset(t for k in list(brands) + list(subcats) for t in k.split(" "))
-                  | frozenset(c.lower() for c in vocab.colors) | frozenset(shades) | frozenset(BASE_COLORS))
+                  | frozenset(c.lower() for c in vocab.colors) | frozenset(shades) | frozenset(BASE_COLORS),
+                  outside=frozenset(outside))
     vocab.__dict__["_rules_gazetteer"] = (sig, g)
     return g
 
@@ -74,8 +78,8 @@ def _generic() -> set[str]:
     return COMMON_WORDS | set(BASE_COLORS) | {"grey"} | set(color_shades()) | {"unlocked", "prepaid"}
 
 
-def _brand_keys(vocab: Vocabulary) -> tuple[dict[str, str], set[str], set[str]]:
-    """(brand key -> canonical brand, ambiguous keys, product-line keys) of a vocabulary."""
+def _brand_keys(vocab: Vocabulary) -> tuple[dict[str, str], set[str], set[str], set[str]]:
+    """(brand key -> canonical brand, ambiguous keys, product-line keys, keys of makers outside the catalog)."""
     brands: dict[str, str] = {}
     ambiguous: set[str] = set()
     lines: set[str] = set()
@@ -115,10 +119,20 @@ def _brand_keys(vocab: Vocabulary) -> tuple[dict[str, str], set[str], set[str]]:
             # filter on the parent also matches products sold under the sub-brand (facets.brand_keys).
             brands.pop(" ".join(tokens(line.lower())), None)
             add(line, canonical, product_line=True)
+    outside: set[str] = set()
+    if vocab.strict:
+        # Makers the lexicon knows that this shop does not sell ("what about huawei" in a shop without Huawei):
+        # read as brands, so a switch to one lets the old brands go; snapping then drops the unknown name
+        # with a warning the assistant shows ("brand Huawei is not in the catalog").
+        for b in default_brands():
+            key = " ".join(tokens(b.lower()))
+            if not vocab.brand(b) and key not in brands:
+                add(b, b)
+                outside.add(key)
     if vocab.brand("OnePlus"):
         add("one plus", vocab.brand("OnePlus"))  # the brand as it is said aloud ("no one plus please")
     for child, parent in brand_parents().items():
         canonical = vocab.brand(parent)
         if canonical and child not in brands:
             add(child, canonical, product_line=child in line_makers)
-    return brands, ambiguous, lines
+    return brands, ambiguous, lines, outside

@@ -120,3 +120,52 @@ def test_a_model_that_clears_both_ends_keeps_the_one_the_message_keeps():
 @pytest.mark.parametrize("text", ["what about galaxy buds", "pixel buds in white"])
 def test_galaxy_and_pixel_buds_are_accessories(ex, text):
     assert active(ex, text, Filters(subcategory=PHONES))["subcategory"] == ACCESSORIES
+
+
+@pytest.mark.parametrize("text, expected", [("rosegold case", "rose gold case"), ("darkgrey", "dark grey"),
+                                            ("blackberry", "blackberry")])
+def test_a_colour_modifier_run_into_the_colour_is_split(text, expected):
+    assert normalise(text)[0] == expected
+
+
+@pytest.fixture(scope="module")
+def shop():
+    """A catalog that sells Samsung and Anker but not Huawei, Bose or Nothing."""
+    from extraction.vocabulary import Vocabulary
+
+    return Vocabulary(brands=["Samsung", "Anker", "OnePlus"], colors=["black", "blue"], carriers=[],
+                      subcategories=[PHONES, ACCESSORIES], storage_gb=[128.0], strict=True)
+
+
+@pytest.mark.parametrize("text, before, expected", [
+    ("what about huawei", ["Samsung"], []),           # a switch to a maker the shop does not sell
+    ("actually bose", ["Anker"], []),
+    ("huawei too", ["Samsung"], ["Samsung"]),         # an addition keeps what was there
+    ("not huawei", ["Samsung"], ["Samsung"]),
+    ("and the nothing phone too", ["OnePlus"], ["OnePlus"]),
+])
+def test_a_maker_outside_the_catalog_is_read_and_then_dropped(shop, text, before, expected):
+    from extraction.rules import RuleExtractor
+
+    got = RuleExtractor(shop).extract(text, Filters(subcategory=PHONES, brand=before))
+    assert got.filters.brand == expected
+    assert not got.filters.brand_exclude
+
+
+def test_a_maker_outside_the_catalog_gets_no_placeholder_for_the_model(shop):
+    from extraction.entities import tag_entities
+
+    _, ents = tag_entities("what about huawei or samsung", shop)
+    assert [str(v) for v in ents.values.get("brand", [])] == ["Samsung"]
+
+
+def test_a_model_that_kept_the_brands_on_a_switch_to_an_outside_maker_lets_them_go():
+    from extraction.evidence import check_outside_brand
+
+    before = Filters(subcategory=PHONES, brand=["Samsung"])
+    grammar = ExtractionResult(Filters(subcategory=PHONES), spans={"brand": "huawei"})
+    state, warnings = check_outside_brand(before, before, grammar, frozenset({"huawei"}))
+    assert state.brand == [] and warnings
+    # "any brand" also empties the grammar's list: not this check's business
+    other = ExtractionResult(Filters(subcategory=PHONES), spans={"brand": "any brand"})
+    assert check_outside_brand(before, before, other, frozenset({"huawei"})) == (before, [])
