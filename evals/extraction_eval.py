@@ -244,19 +244,20 @@ def _training_minutes(path: str | None) -> float | None:
 
 
 def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab: Any) -> None:
-    """Real-phrasing dev and test EM per extractor (and on the blind follow-ups, a second dev set), and the dev
-    utterances where model and rules disagree."""
+    """Real-phrasing dev and test EM per extractor (and on the blind dev-only sets, `real_phrasing.EXTRA_DEV`),
+    and the dev utterances where model and rules disagree."""
     dev, test = real_phrasing.load("dev"), real_phrasing.load("test")
-    followups, chat = real_phrasing.load("followups"), real_phrasing.load("chat_typos")
-    for key in ("real_phrasing_dev", "real_phrasing_test", "real_phrasing_followups_dev", "real_phrasing_chat_dev"):
+    sets = [("real_phrasing_test", test)] + [(key, real_phrasing.load(split))  # type: ignore[arg-type]
+                                             for split, key in real_phrasing.EXTRA_DEV.items()]
+    report["real_phrasing_dev"] = {}
+    for key, _ in sets:
         report[key] = {}
     preds = {}
     for name, ex in extractors.items():
         d = real_phrasing.evaluate(ex, dev, vocab)
         preds[name] = d.pop("predictions")
         report["real_phrasing_dev"][name] = d
-        for key, items in (("real_phrasing_test", test), ("real_phrasing_followups_dev", followups),
-                           ("real_phrasing_chat_dev", chat)):
+        for key, items in sets:
             t = real_phrasing.evaluate(ex, items, vocab)
             t.pop("predictions")
             report[key][name] = t
@@ -347,7 +348,9 @@ def markdown(report: dict[str, Any]) -> str:
     for key, label in (("real_phrasing_test", "real phrasing, test (hand-annotated, EM)"),
                        ("real_phrasing_dev", "real phrasing, dev (EM)"),
                        ("real_phrasing_followups_dev", "blind follow-ups, dev (EM)"),
-                       ("real_phrasing_chat_dev", "blind chat turns with typos, dev (EM)")):
+                       ("real_phrasing_chat_dev", "blind chat turns with typos, dev (EM)"),
+                       ("real_phrasing_webshop2_dev", "more WebShop lines, dev (EM)"),
+                       ("real_phrasing_convo_dev", "blind chat turns, round 11, dev (EM)")):
         if report.get(key):
             rows.append(f"| {label} | " + " | ".join(f"{report[key][n]['exact_match']:.3f}" for n in names) + " |")
     if report.get("training_minutes"):

@@ -106,6 +106,33 @@ def check_outside_brand(proposed: Filters, before: Filters | None, grammar: Extr
                                        "the brands from before are let go"]
 
 
+# "a band that fits my ...", "its for an ...": the device an item is for. Not the search verb "looking for a".
+_FOR_DEVICE = re.compile(r"(?:\b(?!(?:lo+k|lok|lookig|searc|shop|hunt|market|brows)\w*\s)\w+\s+for|\bfits?|\bto fit|"
+                         r"\bcompatible with|\bworks? with|\bgoes with)\s+(?:(?:a|an|my|the|his|her|their|our|your|this|"
+                         r"that)\s+)?$")
+
+
+def check_for_device(utterance: str, proposed: Filters, before: Filters | None, reading: Filters,
+                     brand_keys: dict[str, str]) -> tuple[Filters, list[str]]:
+    """`proposed` less a wanted brand it newly adds that the grammar does not, where the message names that maker
+    only as the device the item is for ("oh wait its for an apple watch", "a band that fits my galaxy watch"):
+    the maker of the wanted item is not the maker of the device it fits (GUIDE rule 3 of
+    `evals/real_phrasing`). `brand_keys`: the gazetteer's brand and product-line words -> canonical brand."""
+    low = normalise(utterance)[0]
+    added = _keys(proposed, "brand") - _keys(before, "brand") - _keys(reading, "brand")
+    drop = set()
+    for brand in added:
+        keys = [k for k, v in brand_keys.items() if v.lower() == brand]
+        spots = [m for k in keys for m in re.finditer(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low)]
+        if spots and all(_FOR_DEVICE.search(low[max(0, m.start() - 40):m.start()]) for m in spots):
+            drop.add(brand)
+    if not drop:
+        return proposed, []
+    kept = [b for b in proposed.brand if str(b).lower() not in drop]
+    return proposed.merged(brand=kept), [f"the message names {', '.join(sorted(drop))} as the device the item is "
+                                         "for, not as its maker; dropped"]
+
+
 def check_entities(utterance: str, proposed: Filters, before: Filters | None,
                    entities: EntityMap, reading: Filters | None = None) -> tuple[Filters, list[str]]:
     """`proposed` less the brands, colours and carriers that are not in the state before, not behind a placeholder

@@ -34,6 +34,7 @@ from .entities import EntityMap, relexicalise_entities
 from .evidence import (
     check_additions,
     check_entities,
+    check_for_device,
     check_kept,
     check_let_go,
     check_levels,
@@ -296,6 +297,8 @@ class Seq2SeqExtractor(Extractor):
                 from .grammar.gazetteer import gazetteer  # lazy: as in `_repaired`
 
                 state, more = check_outside_brand(state, kept, grammar, gazetteer(self.vocab).outside)
+                unsupported += more
+                state, more = check_for_device(said, state, kept, reading, gazetteer(self.vocab).brands)
                 unsupported += more
             state, more = check_ram(said, state, kept)
             unsupported += more

@@ -3,7 +3,8 @@
 `dev.jsonl` is for tuning and for `SIFT_EXTRACTOR=auto`'s choice; `test.jsonl` is reported, never tuned on.
 `followups.jsonl` (dev only, round 9) holds 180 chat turns written blind by a second annotator, for tuning the
 checks behind a model on follow-up phrasing, and `chat_typos.jsonl` (dev only, round 10) 200 more, heavy on
-typos, texting shorthand and numbers in words (see GUIDE.md).
+typos, texting shorthand and numbers in words (see GUIDE.md). Round 11 added two more dev-only sets written blind:
+`webshop_dev2.jsonl` (250 more WebShop lines) and `convo.jsonl` (200 chat turns).
 Each line: `{"id", "source": "webshop"|"followup", "text", "state": {...}, "gold": {...}}`; `state` is the
 filter state before the turn, `gold` the full state after it. Only `SCORED_FIELDS` are annotated and scored
 (the fields every extractor here can write); other fields are projected away on both sides.
@@ -39,7 +40,13 @@ class Item:
     gold: Filters
 
 
-def load(split: Literal["dev", "test", "followups", "chat_typos"], path: str | Path | None = None) -> list[Item]:
+# The dev-only sets beside `dev` (tuned on, never reported as a test): split name -> the report key.
+EXTRA_DEV: dict[str, str] = {"followups": "real_phrasing_followups_dev", "chat_typos": "real_phrasing_chat_dev",
+                             "webshop_dev2": "real_phrasing_webshop2_dev", "convo": "real_phrasing_convo_dev"}
+
+
+def load(split: Literal["dev", "test", "followups", "chat_typos", "webshop_dev2", "convo"],
+         path: str | Path | None = None) -> list[Item]:
     """The annotated items of one split (or of the JSONL file at `path`)."""
     file = Path(path) if path else HERE / f"{split}.jsonl"
     if not file.exists():

@@ -81,7 +81,10 @@ def _carrier_slot(t: Turn, m: re.Match[str], alias: str, phone_ctx: bool) -> boo
     # "works on visible", "visible compatible" while phones are discussed: the carrier slot
     slot = bool(re.search(r"\b(?:on|via|through)\s+$", low[max(0, m.start() - 10):m.start()])) or bool(
         re.match(r"[\s-]+(?:compatible|friendly|ready)\b", low[m.end():]))
-    return carrier_ctx or phone_ctx and (capitalised or slot or alias not in ("visible", "metro", "boost"))
+    # "or metro" while a carrier list is in force: another carrier for the list
+    listed = bool(t.state and t.state.carrier) and bool(
+        re.search(r"^\W*(?:(?:or|also|plus|and)\s+)+$", low[:m.start()]))
+    return carrier_ctx or listed or phone_ctx and (capitalised or slot or alias not in ("visible", "metro", "boost"))
 
 
 _LIST_JOIN = r"\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*(?:either\s+)?"

@@ -232,8 +232,8 @@ def test_real_phrasing_set_loads_is_split_and_scores():
     assert {i.source for i in dev + test} == {"webshop", "followup"}
     # the blind dev-only sets: their own ids, and no turn (text and state before it) of the test split, since
     # they are tuned on; counted, so that a failure prints no test item
-    extra = real_phrasing.load("followups") + real_phrasing.load("chat_typos")
-    assert len(extra) == 380 and len({i.id for i in extra}) == 380 and not {i.id for i in extra} & {i.id for i in test}
+    extra = [i for split in real_phrasing.EXTRA_DEV for i in real_phrasing.load(split)]
+    assert len(extra) == 830 and len({i.id for i in extra}) == 830 and not {i.id for i in extra} & {i.id for i in test}
     turns = {(i.text.lower().strip(), str(i.state)) for i in test}
     assert sum((i.text.lower().strip(), str(i.state)) in turns for i in extra) == 0
 

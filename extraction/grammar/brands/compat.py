@@ -27,13 +27,20 @@ def names_a_phone(low: str, h: Hit, g: Gazetteer, spans: dict[str, str], accesso
     rx = load("brands").rx
     before, end, next_tok = low[max(0, h.start - 40):h.start], h.end, h.next_tok
     canonical = g.brands[h.key]
+    # "compatible with an apple ipad", "for a samsung galaxy tablet": the maker's name before its line is part
+    # of the device named, so the words before the maker say whether it is what the item is for
+    maker = re.search(r"([a-z0-9]+)\s+$", before)
+    if maker and g.brands.get(maker.group(1)) == canonical and h.key in g.product_lines:
+        before = before[:maker.start()]
     if rx["compat_before"].search(before) and not rx["not_compat_for"].search(before) \
             and not rx["swap_for_before"].search(before):
         return True
     if rx["compat_after"].match(low[end:]) is not None:
         return True
-    if h.key in device_lines() and not _accessory_besides(low, h):
-        return False  # "galaxy watch in silver", "show me airpods": the device itself is wanted, and its maker
+    if h.key in device_lines():
+        # "galaxy watch in silver", "show me airpods": the device itself is wanted, and its maker; "macbook pro
+        # case cover", "apple watch band": an accessory named besides the device is what is wanted, for it
+        return _accessory_besides(low, h)
     # a model number stands right after the brand ("samsung s23 case"); "anker & 4+ stars" is a brand and a rating
     attached = re.match(r"\s*" + re.escape(next_tok), low[end:]) is not None
     return accessory_ctx and not new_phone and bool(

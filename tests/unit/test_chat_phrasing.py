@@ -1,4 +1,4 @@
-"""Chat phrasing read in round 11 (issue 15): shorthand written out before anything reads the message, short
+"""Chat and WebShop phrasing read in round 11 (issue 15): shorthand written out before anything reads the message, short
 colour typos, questions about a product on screen, one end of a range lifted, and "galaxy buds"."""
 
 from __future__ import annotations
@@ -169,3 +169,48 @@ def test_a_model_that_kept_the_brands_on_a_switch_to_an_outside_maker_lets_them_
     # "any brand" also empties the grammar's list: not this check's business
     other = ExtractionResult(Filters(subcategory=PHONES), spans={"brand": "any brand"})
     assert check_outside_brand(before, before, other, frozenset({"huawei"})) == (before, [])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i want a tempered glass screen protector that is compatible with an apple ipad", {}),
+    ("a purple case with a kickstand for a samsung galaxy tablet", {"color": ["purple"]}),
+    ("i am looking for a navy blue macbook pro 13 inch case cover", {"color": ["blue"]}),
+    ("looking for an apple ipad", {"brand": ["Apple"]}),          # the device itself is wanted
+    ("galaxy watch in silver", {"subcategory": ACCESSORIES, "brand": ["Samsung"], "color": ["silver"]}),
+])
+def test_the_device_an_item_is_for_is_not_its_maker(ex, text, expected):
+    got = active(ex, text)
+    assert {k: got.get(k) for k in ("brand", "color")} == {k: expected.get(k) for k in ("brand", "color")}, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i want a 1.5 foot long black gold plated hdmi cable", ["black"]),
+    ("a slip resistant black water shoe in size 12", ["black"]),
+    ("can you find me a clear screen protector", ["clear"]),
+    ("white water rafting gear", None),
+])
+def test_colour_words_in_material_and_product_phrases(ex, text, expected):
+    assert active(ex, text).get("color") == expected
+
+
+def test_or_and_a_carrier_word_adds_to_the_carriers_in_force(ex):
+    got = active(ex, "or metro", Filters(subcategory=PHONES, carrier=["Cricket"]))
+    assert got["carrier"] == ["Cricket", "Metro by T-Mobile"]
+    assert "carrier" not in active(ex, "or metro", Filters(subcategory=PHONES))  # no carrier talk: a word
+
+
+def test_a_direction_then_a_number_sets_the_budget_without_the_word_budget(ex):
+    assert active(ex, "bit more, say 275", Filters(subcategory=PHONES, price_max=200.0))["price_max"] == 275.0
+
+
+def test_a_brand_the_model_adds_for_the_device_an_item_fits_is_dropped():
+    from extraction.evidence import check_for_device
+
+    keys = {"apple": "Apple", "apple watch": "Apple", "samsung": "Samsung"}
+    before = Filters(subcategory=ACCESSORIES, color=["black"])
+    state, warnings = check_for_device("oh wait its for an apple watch actually", before.merged(brand=["Apple"]),
+                                       before, before, keys)
+    assert state == before and warnings
+    # "looking for an apple charger": the search verb, the maker stays
+    mine = Filters(subcategory=ACCESSORIES, brand=["Apple"])
+    assert check_for_device("looking for an apple charger", mine, None, Filters(), keys) == (mine, [])
