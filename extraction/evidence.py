@@ -47,7 +47,7 @@ from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC
 
 from .base import ExtractionResult
 from .entities import FIELD_KIND
-from .grammar.questions import asks_about_shown
+from .grammar.questions import asks_about_shown, asks_about_words
 
 if TYPE_CHECKING:
     from .entities import EntityMap
@@ -83,11 +83,16 @@ def check_missed_switch(proposed: Filters, before: Filters | None,
     return grammar.filters, [f"the model read no change; the message switches to {now}"]
 
 
-def check_question(utterance: str, proposed: Filters, before: Filters | None) -> tuple[Filters, list[str]]:
+def check_question(utterance: str, proposed: Filters, before: Filters | None,
+                   moved: bool = False) -> tuple[Filters, list[str]]:
     """The state before where the turn is a question about a product shown ("is the blue one in stock", "does
-    it come w/ a charger"): the listing answers it, and its words (a colour, an accessory) ask for no filter.
-    The grammar reads the same question the same way (`grammar.questions.asks_about_shown`)."""
-    if before is None or before.is_empty() or proposed == before or not asks_about_shown(normalise(utterance)[0]):
+    it come w/ a charger"), or one that ranks what is shown or asks what a word means ("which is cheapest", "what
+    does renewed mean"): the listing answers it, and its words (a colour, an accessory, "cheapest") ask for no
+    filter. The grammar reads these questions the same way (`grammar.questions`). `moved`: the model also read a
+    relative move or a fresh start ("why is that one so expensive" as "pricier")."""
+    low = normalise(utterance)[0]
+    if before is None or before.is_empty() or (proposed == before and not moved) \
+            or not (asks_about_shown(low) or asks_about_words(low)):
         return proposed, []
     return before, ["a question about a product shown changes no filter; the state is kept"]
 
@@ -223,14 +228,17 @@ def pair_values_in_play(proposed: Filters, before: Filters | None) -> bool:
 
 def check_polarity(proposed: Filters, before: Filters | None, reading: Filters) -> tuple[Filters, list[str]]:
     """`proposed` with each brand or colour that it newly puts on one side of a wanted/excluded pair and
-    `reading` (the grammar's state after the same turn) newly puts on the other side moved to the grammar's side."""
+    `reading` (the grammar's state after the same turn) newly puts on the other side moved to the grammar's side;
+    a value the model newly excludes also where the grammar still wants it."""
     changes: dict[str, list[str]] = {}
     warnings = []
     for wanted, excluded in POLARITY_PAIRS:
         lists = {name: list(getattr(proposed, name)) for name in (wanted, excluded)}
         for side, other in ((wanted, excluded), (excluded, wanted)):
             had, read_side = _keys(before, side), _keys(reading, side)
-            read_other = _keys(reading, other) - _keys(before, other)  # new this turn only
+            # new this turn, or for a newly excluded value also one the grammar still wants ("actually only apple"
+            # with Apple wanted before: the model ruled it out)
+            read_other = _keys(reading, other) - (_keys(before, other) if side == wanted else set())
             for v in list(lists[side]):
                 key = str(v).lower()
                 if key in had or key not in read_other or key in read_side:
@@ -329,7 +337,8 @@ def check_missed_values(proposed: Filters, before: Filters | None, reading: Filt
     - colours the grammar adds where the model left the colours alone: a marketing shade the entity tagger gave
       no placeholder ("in khaki", "a mystic navy charger") cannot reach a model's output at all;
     - brands the grammar adds where the model left the brands alone, such as the maker of a product line
-      ("renewed iphone 13 pro, at&t": Apple), which no brand placeholder marks;
+      ("renewed iphone 13 pro, at&t": Apple), which no brand placeholder marks, or cleared them where the
+      grammar replaces them ("ok now earbuds, jbl or sony" after OnePlus phones);
     - carriers the grammar names where the model read the whole turn as no change ("sorry i meant total
       wireless"). Only then: where the model did read the turn, its reading of the same words stands ("a mint
       mobile phone" is a colour and a phone, not the carrier Mint Mobile).
@@ -343,6 +352,7 @@ def check_missed_values(proposed: Filters, before: Filters | None, reading: Filt
             missed = read > had
         elif name == "brand":
             missed = bool(read - had)
+            mine = had if not mine and not read & had else mine  # cleared on a switch: "ok now earbuds, jbl or sony"
         else:
             missed = unchanged and bool(read - had)
         if missed and mine == had and not read & excluded:

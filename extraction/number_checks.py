@@ -158,8 +158,9 @@ def check_missed_bounds(utterance: str, proposed: Filters, before: Filters | Non
             read = getattr(reading, f)
             if isinstance(read, float) and read != before_value(before, f) and read not in used and read in said:
                 changes[f] = read
+    # the model left the condition alone, or dropped it where the grammar reads another ("actually new, no renewed")
     if (reading.condition is not None and reading.condition != before_value(before, "condition")
-            and proposed.condition == before_value(before, "condition")):
+            and proposed.condition in (before_value(before, "condition"), None)):
         changes["condition"] = reading.condition
     if not changes:
         return proposed, []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,37 +31,10 @@ from retrieval.filters import LIST_FIELDS, NUMERIC_FIELDS, Filters
 
 from .base import ExtractionResult, Extractor
 from .entities import EntityMap, relexicalise_entities
-from .evidence import (
-    check_additions,
-    check_entities,
-    check_for_device,
-    check_kept,
-    check_let_go,
-    check_levels,
-    check_missed_switch,
-    check_missed_values,
-    check_outside_brand,
-    check_polarity,
-    check_question,
-    check_ram,
-    check_removed,
-    check_subcategory,
-    levels_in_play,
-    pair_values_in_play,
-)
-from .number_checks import (
-    check_bound_side,
-    check_delta,
-    check_missed_bounds,
-    check_open_bound,
-    check_range,
-    check_rating_named,
-    check_storage_not_price,
-    check_units,
-)
 from .numbers import NumberMap, relexicalise
 from .serialize import encode_input, encode_typed, format_input, parse_target, to_filters
 from .state import apply_moves
+from .validate import Reading, validate
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -283,51 +256,9 @@ class Seq2SeqExtractor(Extractor):
             said = utterance if isinstance(utterance, str) else ""
             data, moves, reset, warnings = self.read_output(text, before)
             state, snap_warnings = snap_target(self.vocab, data)
-            kept = None if reset else before
-            # The grammar's reading of the same turn (about half a millisecond) for the checks against it.
-            grammar = self._grammar().extract(said, kept)
-            reading = grammar.filters
-            state, unsupported = check_subcategory(said, kept, state)
-            if not moves:  # a move ("cheaper") is a change the state shows only once it is applied
-                state, more = check_missed_switch(state, kept, grammar)
-                unsupported += more
-            if ents is not None:
-                state, more = check_entities(said, state, kept, ents, reading)
-                unsupported += more
-                from .grammar.gazetteer import gazetteer  # lazy: as in `_repaired`
-
-                state, more = check_outside_brand(state, kept, grammar, gazetteer(self.vocab).outside)
-                unsupported += more
-                state, more = check_for_device(said, state, kept, reading, gazetteer(self.vocab).brands)
-                unsupported += more
-            state, more = check_ram(said, state, kept)
-            unsupported += more
-            state, more = check_units(said, state, kept, reading)
-            unsupported += more
-            if pair_values_in_play(state, kept):
-                state, more = check_polarity(state, kept, reading)
-                state, also = check_additions(state, kept, reading)
-                state, kept_too = check_kept(state, kept, reading)
-                state, let_go = check_let_go(state, kept, reading)
-                state, removed = check_removed(state, kept, reading)
-                unsupported += more + also + kept_too + let_go + removed
-            if levels_in_play(state, kept):
-                state, more = check_levels(state, kept, reading)
-                unsupported += more
-            state, more = check_missed_values(state, kept, reading)
-            state, side = check_bound_side(state, kept, reading)
-            state, ends = check_range(state, kept, reading)
-            state, delta = check_delta(state, kept, reading)
-            state, rated = check_rating_named(said, state, kept, reading)
-            state, missed = check_missed_bounds(said, state, kept, reading)
-            state, moved = check_storage_not_price(state, kept, reading)
-            state, opened = check_open_bound(state, kept, grammar)
-            unsupported += more + side + ends + delta + rated + missed + moved + opened
-            state, asked = check_question(said, state, before)
-            if asked:  # nothing of the model's reading stands: no move, no reset
-                moves, reset, unsupported = [], False, unsupported + asked
-            preds.append(RawPrediction(text, state, moves, reset,
-                                       relex_warnings + warnings + snap_warnings + unsupported, confidence))
+            checked = validate(said, before, Reading(state, moves, reset), self._grammar_for(said), self.vocab, ents)
+            preds.append(RawPrediction(text, checked.state, checked.moves, checked.reset,
+                                       relex_warnings + warnings + snap_warnings + checked.warnings, confidence))
         return preds
 
     def _repaired(self, utterances: Sequence[str]) -> list[str]:
@@ -339,6 +270,10 @@ class Seq2SeqExtractor(Extractor):
 
         known = gazetteer(self.vocab).known_tokens  # the constructor always sets a vocabulary
         return [repair(u, known)[0] if isinstance(u, str) else u for u in utterances]
+
+    def _grammar_for(self, said: str) -> Callable[[Filters | None], ExtractionResult]:
+        """`said` read by the grammar on a given state (for `validate`)."""
+        return lambda state: self._grammar().extract(said, state)
 
     def _grammar(self) -> Extractor:
         """The rule grammar, as a second reader of negation and list changes (`evidence.check_polarity`,

@@ -152,7 +152,7 @@ def words_to_number(text: str) -> float | None:
             current += float(tok)
         elif tok in teens:
             current += teens[tok]
-        elif tok in ("hundred", "hundo", "hundos"):  # "2 hundo": chat slang
+        elif tok in ("hundred", "hundo", "hundos", "bills"):  # "2 hundo", "3 bills": chat slang
             current = (current or 1.0) * 100
         elif tok in ("thousand", "grand", "k"):
             total += (current or 1.0) * 1000

@@ -142,6 +142,24 @@ def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -
 UP_WORDS = ("more", "higher", "extra", "up")
 
 
+def _budget_scale(t: Turn) -> bool:
+    """A budget in force multiplied ("double it", "cut that in half", "halve the budget"): the bound in force
+    (the ceiling, else the floor) scales. True when read."""
+    state = t.state
+    m = load("comparators").rx["budget_scale"].match(t.doc.low.strip())
+    if state is None or not m:
+        return False
+    field_name = "price_max" if state.price_max is not None else "price_min"
+    budget = getattr(state, field_name)
+    if not isinstance(budget, float):
+        return False
+    factor = 2.0 if m.group("double") or m.group("twice") else 0.5
+    t.update.set[field_name] = round(budget * factor, 2)
+    t.spans[field_name] = m.group(0).strip()
+    t.doc.take(0, len(t.doc.low))
+    return True
+
+
 def _budget_delta(t: Turn) -> bool:
     """A budget in force moved by an amount ("i can spend 100 more", "can you go 50 lower", "raise it by 100"):
     the bound in force (the ceiling, else the floor) moves by the amount. A direction must be said, and a bare
@@ -156,7 +174,11 @@ def _budget_delta(t: Turn) -> bool:
     value = to_float(m.group("n").replace(",", ""), m.group("k"))
     field_name = "price_max" if state.price_max is not None else "price_min"
     budget = getattr(state, field_name)
-    if not sign or not said_money or value is None or not isinstance(budget, float) or budget + sign * value <= 0:
+    if not sign or value is None or not isinstance(budget, float) or budget + sign * value <= 0:
+        return False
+    # A bare "100 less" moves the budget when the amount is a real share of it (at least 10 and 5% of it): a bare
+    # "5 more" asks for more results.
+    if not said_money and (value < 10 or value < 0.05 * budget):
         return False
     t.update.set[field_name] = round(budget + sign * value, 2)
     t.spans[field_name] = m.group(0).strip()
@@ -169,7 +191,7 @@ def parse_budget_correction(t: Turn) -> None:
     "make that 250", "can we do 400?", "actually 300", "300 would be better". A storage size said back to a
     storage floor in force corrects the floor ("128 would do")."""
     state = t.state
-    if state is None or _budget_delta(t):
+    if state is None or _budget_scale(t) or _budget_delta(t):
         return
     m = load("comparators").rx["budget_correction"].match(t.doc.low.strip())
     if not m:

@@ -20,13 +20,13 @@ def asks_about_words(low: str) -> bool:
 
 
 def asks_about_shown(low: str) -> bool:
-    """ "is the blue one in stock", "does it come with a charger", "is the second one waterproof": a yes/no
-    question about one product on screen, answered from its listing (the assistant routes it there before any
+    """ "is the blue one in stock", "does it come with a charger", "why is that one so expensive": a yes/no or
+    wh- question about one product on screen, answered from its listing (the assistant routes it there before any
     extraction; `agent.intents`). It changes no filter, though its words name a colour or an accessory. Not
     "does it come in blue" or "is there a cheaper one", which ask for other products, and not "can you show
     me the second one" or "do you have it in red" (requests; `lexicon/data/questions.toml`)."""
     rx = load("questions").rx
-    if not (rx["yes_no"].search(low) or rx["embedded"].search(low)) or rx["not_question"].search(low) \
-            or rx["asks_for_other"].search(low):
+    if not (rx["yes_no"].search(low) or rx["embedded"].search(low) or rx["wh"].search(low)) \
+            or rx["not_question"].search(low) or rx["asks_for_other"].search(low):
         return False
     return bool(rx["single_ref"].search(low) or rx["described_ref"].search(low) or rx["placed_ref"].search(low))

@@ -5,7 +5,7 @@ is part of the grammar: "under 256gb" must reach the quantity parser before "256
 "case for iphone 14" must be read as an accessory before the brand parser sees "iphone".
 
     >>> [step.name for step in PARSERS][:3]
-    ['resets and removals', 'budget correction', 'not needed']
+    ['resets and removals', 'correction', 'budget correction']
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from . import (
     carriers,
     colors,
     conditions,
+    corrections,
     levels,
     moves,
     offtopic,
@@ -55,6 +56,8 @@ class Step:
 PARSERS: tuple[Step, ...] = (
     Step("resets and removals", removals.parse_resets_and_removals,
          "first: a reset drops the state the rest of the utterance refines, and 'any brand' must not be read as a brand"),
+    Step("correction", corrections.parse_correction,
+         "a whole message that replaces a value in force ('i meant 256 not 128'), before 'not' reads as excluding"),
     Step("budget correction", quantities.parse_budget_correction,
          "a bare number said back to a budget in force ('no, more like 300') before any number parser reads it"),
     Step("not needed", removals.parse_not_needed,

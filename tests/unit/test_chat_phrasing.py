@@ -214,3 +214,92 @@ def test_a_brand_the_model_adds_for_the_device_an_item_fits_is_dropped():
     # "looking for an apple charger": the search verb, the maker stays
     mine = Filters(subcategory=ACCESSORIES, brand=["Apple"])
     assert check_for_device("looking for an apple charger", mine, None, Filters(), keys) == (mine, [])
+
+
+@pytest.mark.parametrize("text, before, expected", [
+    ("i can go like 50 more", 250.0, 300.0),
+    ("100 less", 500.0, 400.0),
+    ("another hundred on top is ok", 700.0, 800.0),
+    ("double it", 25.0, 50.0),
+    ("hmm cut that in half", 80.0, 40.0),
+    ("5 more", 500.0, 500.0),      # a bare small number asks for more results
+    ("cut it", 80.0, 80.0),        # "cut" scales only "in half"
+])
+def test_a_budget_in_force_moves_by_an_amount_or_a_factor(ex, text, before, expected):
+    assert active(ex, text, Filters(subcategory=PHONES, price_max=before))["price_max"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [("under 3 bills", 300.0), ("under 5 hundo", 500.0)])
+def test_chat_slang_for_hundreds(ex, text, expected):
+    assert active(ex, text, Filters(subcategory=PHONES))["price_max"] == expected
+
+
+def test_phone_bills_are_no_number():
+    assert normalise("my phone bills")[0] == "my phone bills"
+
+
+@pytest.mark.parametrize("text, before, field, expected", [
+    ("oops i meant 256 not 128", Filters(subcategory=PHONES, storage_gb_min=128.0), "storage_gb_min", 256.0),
+    ("i meant samsung not apple", Filters(subcategory=PHONES, brand=["Apple"]), "brand", ["Samsung"]),
+    ("oops meant metro not cricket", Filters(subcategory=PHONES, carrier=["Cricket"]), "carrier",
+     ["Metro by T-Mobile"]),
+    ("sorry, 300 not 200", Filters(subcategory=PHONES, price_max=200.0), "price_max", 300.0),
+])
+def test_a_correction_replaces_the_slip_and_rules_nothing_out(ex, text, before, field, expected):
+    got = active(ex, text, before)
+    assert got[field] == expected and not got.get("brand_exclude") and not got.get("color_exclude"), got
+
+
+def test_x_not_y_said_first_still_excludes(ex):
+    got = active(ex, "samsung not apple", Filters(subcategory=PHONES))
+    assert got["brand"] == ["Samsung"] and got["brand_exclude"] == ["Apple"]
+
+
+def _scripted(outputs):
+    from extraction.seq2seq import Seq2SeqExtractor
+    from extraction.vocabulary import Vocabulary
+    from tests.fakes import ScriptedSeq2Seq, tiny_seq2seq_tokenizer
+
+    tok = tiny_seq2seq_tokenizer()
+    return Seq2SeqExtractor(ScriptedSeq2Seq(tok, outputs), tok, vocab=Vocabulary.default())
+
+
+def test_a_fresh_start_the_model_reads_into_small_talk_is_undone():
+    before = Filters(subcategory=PHONES, brand=["Xiaomi"], storage_gb_min=128.0)
+    ex = _scripted(["reset=yes", "reset=yes"])
+    chat, scratch = ex.extract_batch(["sorry got distracted lol, still here", "scratch that"], [before, before])
+    assert chat.filters == before and any("fresh start" in w for w in chat.warnings)
+    assert scratch.filters == Filters()  # a word that starts over: the model's fresh start stands
+
+
+def test_a_why_question_about_a_product_shown_moves_nothing():
+    before = Filters(subcategory=PHONES, brand=["Apple"], price_min=700.0)
+    ex = _scripted(["subcategory=Cell Phones ; brand=Apple ; price_min=840"])
+    assert ex.extract("why is that one so expensive??", before).filters == before
+
+
+def test_a_condition_the_model_dropped_where_the_grammar_reads_another_is_read():
+    from extraction.number_checks import check_missed_bounds
+
+    before = Filters(subcategory=PHONES, brand=["Samsung"], condition="renewed")
+    state, warnings = check_missed_bounds("actually new, no renewed", before.merged(condition=None), before,
+                                          before.merged(condition="new"))
+    assert state.condition == "new" and warnings
+
+
+def test_a_value_the_model_newly_excludes_that_the_grammar_still_wants_stays_wanted():
+    from extraction.evidence import check_polarity
+
+    before = Filters(subcategory=PHONES, brand=["Apple", "Samsung"])
+    reading = Filters(subcategory=PHONES, brand=["Apple"])
+    state, _ = check_polarity(Filters(subcategory=PHONES, brand_exclude=["Apple"]), before, reading)
+    assert state.brand == ["Apple"] and state.brand_exclude == []
+
+
+def test_brands_the_model_cleared_on_a_switch_are_the_grammars():
+    from extraction.evidence import check_missed_values
+
+    before = Filters(subcategory=PHONES, brand=["OnePlus"])
+    reading = Filters(subcategory=ACCESSORIES, brand=["Sony"])
+    state, _ = check_missed_values(Filters(subcategory=ACCESSORIES), before, reading)
+    assert state.brand == ["Sony"]

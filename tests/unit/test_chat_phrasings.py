@@ -24,9 +24,15 @@ def test_a_budget_moves_by_the_amount_said(text, expected):
     assert RULES.extract(text, UNDER_500).filters.price_max == expected
 
 
-@pytest.mark.parametrize("text", ["5 more", "show me 5 more", "100 more"])
+@pytest.mark.parametrize("text", ["5 more", "show me 5 more", "10 more"])
 def test_a_bare_amount_without_money_or_a_verb_is_no_budget(text):
     assert RULES.extract(text, UNDER_500).filters.price_max == 500.0
+
+
+@pytest.mark.parametrize("text, expected", [("100 more", 600.0), ("100 less", 400.0)])
+def test_a_bare_amount_that_is_a_real_share_of_the_budget_moves_it(text, expected):
+    # round 11: "100 less" said to a $500 budget is the budget ("5 more" asks for more results)
+    assert RULES.extract(text, UNDER_500).filters.price_max == expected
 
 
 def test_no_budget_in_force_nothing_to_move():
