@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from lexicon.load import load
 from lexicon.numbers import Quantity, quantities
 from lexicon.tokens import normalise
-from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC_PAIRS, Filters
+from retrieval.filters import ACCESSORIES, EXCLUSION_OF, NUMERIC_FIELDS, NUMERIC_PAIRS, PHONES, Filters
 
 from .base import ExtractionResult
 from .entities import FIELD_KIND
@@ -67,6 +67,25 @@ def check_subcategory(utterance: str, before: Filters | None, proposed: Filters)
     if accessory and not other_device:
         return proposed, []
     return proposed.merged(subcategory=old), [UNSUPPORTED.format(what=ACCESSORIES.lower())]
+
+
+def check_phones_for_accessories(utterance: str, proposed: Filters, before: Filters | None,
+                                 grammar: ExtractionResult) -> tuple[Filters, list[str]]:
+    """The grammar's reading where the model newly reads phones and the grammar accessories: on a follow-up that
+    names the phone an accessory is for ("its for an iphone 13 btw" while cases are shown: `grammar.compatible`),
+    or a message with accessory words and no phone word ("galaxy buds or pixel buds, white": the lines name
+    makers, the buds the product)."""
+    old = before.subcategory if before is not None else None
+    if proposed.subcategory != PHONES or old == PHONES or grammar.filters.subcategory != ACCESSORIES:
+        return proposed, []
+    low, lex = utterance.lower(), load("subcategories")
+    if old == ACCESSORIES and grammar.compatible:
+        return grammar.filters, ["the model read phones where the message names the phone an accessory is for; "
+                                 "the grammar's reading"]
+    if lex.rx["accessory"].search(low) and not lex.rx["phone"].search(low):
+        return proposed.merged(subcategory=ACCESSORIES), ["the model read phones where the message asks for "
+                                                          "accessories only"]
+    return proposed, []
 
 
 def check_missed_switch(proposed: Filters, before: Filters | None,

@@ -29,6 +29,7 @@ from .evidence import (
     check_missed_switch,
     check_missed_values,
     check_outside_brand,
+    check_phones_for_accessories,
     check_polarity,
     check_question,
     check_ram,
@@ -89,6 +90,8 @@ def validate(said: str, before: Filters | None, model: Reading, grammar_for: Cal
     grammar = grammar_for(kept)  # the grammar's reading of the same turn (about half a millisecond)
     reading = grammar.filters
     state, more = check_subcategory(said, kept, state)
+    out += more
+    state, more = check_phones_for_accessories(said, state, kept, grammar)
     out += more
     if not moves:  # a move ("cheaper") is a change the state shows only once it is applied
         state, more = check_missed_switch(state, kept, grammar)

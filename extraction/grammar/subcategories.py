@@ -26,7 +26,7 @@ def parse(t: Turn) -> None:
             t.update.set["subcategory"] = ACCESSORIES
             t.spans["subcategory"] = acc.group(0)
             return
-        if phone is not None:
+        if phone is not None and not _fits_phone(t, phone):
             t.update.set["subcategory"] = PHONES
             t.spans["subcategory"] = phone.group(0)
             return
@@ -39,6 +39,14 @@ def parse(t: Turn) -> None:
                     t.update.set["subcategory"] = g.subcats[key]
                     t.spans["subcategory"] = key
                     return
+
+
+def _fits_phone(t: Turn, phone: re.Match[str]) -> bool:
+    """ "its for an iphone 13 btw" while accessories are shown: the phone the accessory is for, no switch."""
+    if not (t.state and t.state.subcategory == ACCESSORIES):
+        return False
+    rx, before = load("brands").rx, t.doc.low[max(0, phone.start() - 40):phone.start()]
+    return bool(rx["compat_before"].search(before)) and not rx["not_compat_for"].search(before)
 
 
 def _accessory(t: Turn) -> re.Match[str] | None:

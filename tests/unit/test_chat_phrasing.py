@@ -303,3 +303,51 @@ def test_brands_the_model_cleared_on_a_switch_are_the_grammars():
     reading = Filters(subcategory=ACCESSORIES, brand=["Sony"])
     state, _ = check_missed_values(Filters(subcategory=ACCESSORIES), before, reading)
     assert state.brand == ["Sony"]
+
+
+def test_storage_that_is_no_big_deal_is_lifted(ex):
+    before = Filters(subcategory=PHONES, brand=["Google"], storage_gb_min=128.0, storage_gb_max=128.0)
+    assert active(ex, "storage isnt a big deal tbh", before) == {"subcategory": PHONES, "brand": ["Google"]}
+
+
+@pytest.mark.parametrize("text", ["hmm fitbit or garmin watch, under 200", "garmin watch under 1.5k"])
+def test_a_smartwatch_makers_watch_is_an_accessory(ex, text):
+    assert active(ex, text)["subcategory"] == ACCESSORIES
+
+
+def test_a_colour_that_would_be_nice_too_is_added(ex):
+    got = active(ex, "teal would be nice too", Filters(subcategory=ACCESSORIES, color=["black"]))
+    assert sorted(got["color"]) == ["black", "blue"]
+
+
+@pytest.mark.parametrize("text", ["headphones from sony, budget ~300", "my budget is around 300"])
+def test_a_budget_said_roughly_is_a_ceiling(ex, text):
+    got = active(ex, text)
+    assert got["price_max"] == 300.0 and "price_min" not in got
+    assert active(ex, "around 300")["price_min"] < 300.0  # no budget word: a range around it
+
+
+def test_the_phone_an_accessory_is_for_is_no_switch_to_phones(ex):
+    before = Filters(subcategory=ACCESSORIES, color=["clear"])
+    assert active(ex, "its for an iphone 13 btw", before) == before.active()
+    assert active(ex, "looking for an iphone", before)["subcategory"] == PHONES
+
+
+def test_two_device_lines_name_their_makers(ex):
+    got = active(ex, "galaxy buds or pixel buds, white")
+    assert got["subcategory"] == ACCESSORIES and sorted(got["brand"]) == ["Google", "Samsung"]
+
+
+def test_a_model_reading_phones_where_the_message_asks_for_accessories_is_corrected():
+    from extraction.evidence import check_phones_for_accessories
+
+    got, warnings = check_phones_for_accessories("galaxy buds or pixel buds, white",
+                                                 Filters(subcategory=PHONES, color=["white"]), None,
+                                                 ExtractionResult(Filters(subcategory=ACCESSORIES)))
+    assert got == Filters(subcategory=ACCESSORIES, color=["white"]) and warnings
+    before = Filters(subcategory=ACCESSORIES, color=["clear"])
+    fit = ExtractionResult(before, compatible="iphone 13")
+    assert check_phones_for_accessories("its for an iphone 13 btw", Filters(subcategory=PHONES), before, fit)[0] == before
+    # "show me phones" after cases: the grammar switches too, the model stands
+    phones = ExtractionResult(Filters(subcategory=PHONES))
+    assert check_phones_for_accessories("show me phones", Filters(subcategory=PHONES), before, phones)[1] == []

@@ -57,6 +57,8 @@ def _accessory_besides(low: str, h: Hit) -> bool:
     """Whether the message names an accessory or a fit besides the device line itself ("galaxy watch band",
     "case for my apple airpods", "compatible with galaxy watch 4"): then the device is what it is for."""
     rest = low[:h.start] + " , " + low[h.end:]
+    for line in device_lines():  # "galaxy buds or pixel buds": another device named is no accessory for this one
+        rest = re.sub(rf"(?<![\w-]){re.escape(line)}(?![\w-])", " , ", rest)
     accessory, last = load("subcategories").rx["accessory"], h.key.split()[-1]
     named_for = accessory.match(last + low[h.end:])  # "watch band": the accessory word takes the device's last word
     return bool(accessory.search(rest) or (named_for and named_for.end() > len(last))
