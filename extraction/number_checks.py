@@ -72,7 +72,8 @@ def check_bound_side(proposed: Filters, before: Filters | None, reading: Filters
             g = other_end(f)
             was_f, was_g = before_value(before, f), before_value(before, g)
             mine = getattr(proposed, f)
-            if (isinstance(mine, float) and mine != was_f and getattr(proposed, g) == was_g
+            # the model's other end as it was, or dropped ("bit more, say 275" under 200: a floor of 275, no ceiling)
+            if (isinstance(mine, float) and mine != was_f and getattr(proposed, g) in (was_g, None)
                     and getattr(reading, g) == mine and mine != was_g and getattr(reading, f) == was_f):
                 changes[f], changes[g] = was_f, mine
     if not changes:
@@ -189,14 +190,22 @@ def check_storage_not_price(proposed: Filters, before: Filters | None, reading: 
 def check_open_bound(proposed: Filters, before: Filters | None, grammar: ExtractionResult) -> tuple[Filters, list[str]]:
     """`proposed` with the one end the grammar lifts ("just keep it under 400, no minimum", "dont need a minimum
     price": `lexicon/data/removals.toml` `open_bound`) gone and the other end as the grammar reads it. The model
-    sees "minimum" as a word about the price and clears both ends, or reads the new ceiling and keeps the floor."""
+    sees "minimum" as a word about the price and clears both ends, or reads the new ceiling and keeps the floor;
+    or it moves the lifted number to the other end ("no need for 256" as at most 256 GB), or keeps a number the
+    grammar lifts ("lose the 300 cap", a floor a new ceiling below it replaces). Not a level the grammar lifts
+    ("price is not a concern" keeps "high"), and not with a move (`validate` skips it then)."""
     if before is None:
         return proposed, []
     rx = load("removals").rx["open_bound"]
     changes: dict[str, object] = {}
     for f, words in grammar.spans.items():
-        if f in NUMERIC_FIELDS and before_value(before, f) is not None and getattr(grammar.filters, f) is None \
-                and rx.fullmatch(words):
+        lifted = f in NUMERIC_FIELDS and before_value(before, f) is not None and getattr(grammar.filters, f) is None
+        # "no need for 256" (256 GB+ in force): the model moved the number to the other end instead
+        moved = lifted and getattr(proposed, other_end(f)) == before_value(before, f) != before_value(before, other_end(f))
+        # "lose the 300 cap": the model kept the bound the grammar lifts, and the rest of the attribute as it was
+        kept_it = lifted and isinstance(before_value(before, f), float) and all(
+            getattr(proposed, e) == before_value(before, e) for e in (f, other_end(f)))
+        if lifted and (rx.fullmatch(words) or moved or kept_it):
             changes[f] = None
             other = other_end(f)
             if getattr(proposed, other) != getattr(grammar.filters, other):

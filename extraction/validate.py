@@ -117,7 +117,8 @@ def validate(said: str, before: Filters | None, model: Reading, grammar_for: Cal
                  lambda s: check_range(s, kept, reading), lambda s: check_delta(s, kept, reading),
                  lambda s: check_rating_named(said, s, kept, reading),
                  lambda s: check_missed_bounds(said, s, kept, reading),
-                 lambda s: check_storage_not_price(s, kept, reading), lambda s: check_open_bound(s, kept, grammar)):
+                 lambda s: check_storage_not_price(s, kept, reading),
+                 lambda s: check_open_bound(s, kept, grammar) if not moves else (s, [])):
         state, more = step(state)
         out += more
     asked_state, asked = check_question(said, state, before, moved=bool(moves) or reset)

@@ -98,8 +98,13 @@ def parse_not_needed(t: Turn) -> None:
         return
     words = (m.group("x") or m.group("y") or "").strip()
     said = t.reparse(words).set if words else {}
-    if not said and re.fullmatch(r"\$?\s?\d[\d,.]*k?(?:\s*(?:dollars?|bucks|usd))?", words):
-        said = {"price_max": 0.0}  # "lose the 300 cap": a bare amount is the budget
+    bare = re.fullmatch(r"\$?\s?(\d[\d,.]*)(k?)(?:\s*(?:dollars?|bucks|usd))?", words)
+    if not said and bare:
+        # "no need for 256" with 256 GB+ asked: the bound in force with that number; else "lose the 300 cap": a
+        # bare amount is the budget
+        number = float(bare.group(1).replace(",", "")) * (1000 if bare.group(2) else 1)
+        named = [f for f in NUMERIC_GROUP if getattr(state, f) == number]
+        said = {named[0]: number} if named else {"price_max": 0.0}
     lifted = False
     for name, value in said.items():
         if name == "subcategory" or getattr(state, name) in (None, [], "new") and name != "condition":

@@ -351,3 +351,32 @@ def test_a_model_reading_phones_where_the_message_asks_for_accessories_is_correc
     # "show me phones" after cases: the grammar switches too, the model stands
     phones = ExtractionResult(Filters(subcategory=PHONES))
     assert check_phones_for_accessories("show me phones", Filters(subcategory=PHONES), before, phones)[1] == []
+
+
+def test_no_need_for_a_bare_number_lifts_the_bound_in_force_with_it(ex):
+    before = Filters(subcategory=PHONES, brand=["Apple"], storage_gb_min=256.0, price_max=900.0)
+    got = active(ex, "no need for 256", before)
+    assert "storage_gb_min" not in got and got["price_max"] == 900.0
+
+
+def test_a_bound_the_grammar_lifts_that_the_model_kept_or_moved_goes():
+    from extraction.number_checks import check_open_bound
+
+    before = Filters(subcategory=PHONES, storage_gb_min=256.0)
+    lifted = ExtractionResult(Filters(subcategory=PHONES), spans={"storage_gb_min": "256"})
+    moved = Filters(subcategory=PHONES, storage_gb_max=256.0)  # "no need for 256" read as at most 256 GB
+    assert check_open_bound(moved, before, lifted)[0] == Filters(subcategory=PHONES)
+    assert check_open_bound(before, before, lifted)[0] == Filters(subcategory=PHONES)  # kept it
+    # a level the grammar lifts stays where the model keeps it ("price is not a concern" keeps "high")
+    high = Filters(subcategory=PHONES, price_min="high")
+    level = ExtractionResult(Filters(subcategory=PHONES), spans={"price_min": "price is not a concern"})
+    assert check_open_bound(high, high, level) == (high, [])
+
+
+def test_a_bound_the_model_wrote_on_the_other_end_while_dropping_the_old_one_moves():
+    from extraction.number_checks import check_bound_side
+
+    before = Filters(subcategory=PHONES, price_max=200.0)
+    state, _ = check_bound_side(Filters(subcategory=PHONES, price_min=275.0), before,
+                                Filters(subcategory=PHONES, price_max=275.0))
+    assert state == Filters(subcategory=PHONES, price_max=275.0)
