@@ -143,7 +143,8 @@ def check_missed_bounds(utterance: str, proposed: Filters, before: Filters | Non
     - A bound only in a follow-up (a state before the turn), only a number said in the message (not one a move
       resolved), not one the model used for another field, and not a model number ("galaxy 7"). On a first
       turn a product description's numbers are mostly sizes, counts and specs the grammar over-reads ("18 plus
-      jeans", "64 gig dd4 ram"); on 4,000 WebShop lines every such change was wrong.
+      jeans", "64 gig dd4 ram"); on 4,000 WebShop lines every such change was wrong. The one exception
+      (round 11): a phone's storage where the message names a phone.
     - The condition in any turn: its words ("refurb", "brand new") are the lexicon's."""
     changes: dict[str, object] = {}
     low = utterance.lower()
@@ -151,7 +152,11 @@ def check_missed_bounds(utterance: str, proposed: Filters, before: Filters | Non
     # a number right after a product line is a model ("galaxy 7"), not a bound
     said = {q.value for q in quantities(low) if (low[:q.start].split() or [""])[-1] not in lines}
     used = {getattr(proposed, f) for f in NUMERIC_FIELDS if getattr(proposed, f) != before_value(before, f)}
-    for attr in BOUNDED if before is not None and not before.is_empty() else ():
+    follow_up = before is not None and not before.is_empty()
+    # On a first turn only a phone's storage ("used iphone on tmobile w/ at least 256"): the grammar reads a bare
+    # size as storage only about a phone, as a floor, with no price word (`grammar.quantities`).
+    phone_words = load("subcategories").rx["phone"].search(low) is not None
+    for attr in BOUNDED if follow_up else (("storage_gb",) if phone_words else ()):
         ends = NUMERIC_PAIRS[attr]
         if any(getattr(proposed, f) != before_value(before, f) for f in ends):
             continue

@@ -380,3 +380,14 @@ def test_a_bound_the_model_wrote_on_the_other_end_while_dropping_the_old_one_mov
     state, _ = check_bound_side(Filters(subcategory=PHONES, price_min=275.0), before,
                                 Filters(subcategory=PHONES, price_max=275.0))
     assert state == Filters(subcategory=PHONES, price_max=275.0)
+
+
+def test_a_phones_storage_floor_the_model_missed_on_a_first_turn_is_read():
+    from extraction.number_checks import check_missed_bounds
+
+    reading = Filters(subcategory=PHONES, brand=["Apple"], storage_gb_min=256.0, condition="renewed")
+    state, _ = check_missed_bounds("used iphone on tmobile w/ at least 256", reading.merged(storage_gb_min=None),
+                                   None, reading)
+    assert state.storage_gb_min == 256.0
+    # no phone named on a first turn: a description's numbers stay the model's
+    assert check_missed_bounds("a pair of 18 plus jeans", Filters(), None, Filters(price_min=18.0)) == (Filters(), [])
