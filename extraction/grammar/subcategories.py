@@ -18,7 +18,9 @@ from .gazetteer import tokens
 def parse(t: Turn) -> None:
     low, doc, g = t.doc.low, t.doc, t.g
     acc = _accessory(t)
-    phone = next((m for m in phone_rx().finditer(low) if doc.free(m.start(), m.end())), None)
+    # read on the words no parser took: "mint mobile phone" is the carrier Mint Mobile and a phone
+    free = "".join(ch if doc.free(i, i + 1) else " " for i, ch in enumerate(low)) if doc.consumed else low
+    phone = next(phone_rx().finditer(free), None)
     if g.has_phone_subcats:
         if acc is not None and phone is None and _for_other_device(t):
             return

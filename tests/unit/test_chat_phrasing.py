@@ -391,3 +391,12 @@ def test_a_phones_storage_floor_the_model_missed_on_a_first_turn_is_read():
     assert state.storage_gb_min == 256.0
     # no phone named on a first turn: a description's numbers stay the model's
     assert check_missed_bounds("a pair of 18 plus jeans", Filters(), None, Filters(price_min=18.0)) == (Filters(), [])
+
+
+def test_a_carrier_named_before_the_phone_word_leaves_the_phone(ex):
+    assert active(ex, "mint mobile phone, 64gb minimum, under 250")["subcategory"] == PHONES
+
+
+def test_a_phone_the_shopper_had_is_no_brand_wanted(ex):
+    got = active(ex, "i had a moto before and the battery died, so no more motorola", Filters(subcategory=PHONES))
+    assert got.get("brand_exclude") == ["Motorola"] and not got.get("brand")

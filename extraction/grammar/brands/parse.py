@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lexicon.load import load
 from retrieval.filters import ACCESSORIES, PHONES
 
 from ..context import Turn
@@ -35,6 +36,9 @@ def parse(t: Turn) -> None:
             model = model_phrase(low, h)
             if model and "_compatible" not in t.spans:
                 t.spans["_compatible"] = model  # the registry hands it on as `compatible`, not as a field
+            continue
+        if load("brands").rx["owned_before"].search(low[max(0, h.start - 30):h.start]):
+            t.doc.take(h.start, h.end)  # "i had a moto before": the shopper's old phone, not a brand wanted
             continue
         if unexcludes(t, h, canonical):
             roles.unexcluded.append(canonical)
