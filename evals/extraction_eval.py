@@ -248,7 +248,8 @@ def add_real_phrasing(report: dict[str, Any], extractors: dict[str, Any], vocab:
     and the dev utterances where model and rules disagree."""
     dev, test = real_phrasing.load("dev"), real_phrasing.load("test")
     sets = [("real_phrasing_test", test)] + [(key, real_phrasing.load(split))  # type: ignore[arg-type]
-                                             for split, key in real_phrasing.EXTRA_DEV.items()]
+                                             for split, key in {**real_phrasing.HELD_OUT,
+                                                                **real_phrasing.EXTRA_DEV}.items()]
     report["real_phrasing_dev"] = {}
     for key, _ in sets:
         report[key] = {}
@@ -346,6 +347,7 @@ def markdown(report: dict[str, Any]) -> str:
                     + " | ".join(f"{report['real_text'][n]['any_filter_rate']:.3f}" if n in report["real_text"] else "-"
                                  for n in names) + " |")
     for key, label in (("real_phrasing_test", "real phrasing, test (hand-annotated, EM)"),
+                       ("real_phrasing_holdout", "blind check turns, round 11, never tuned on (EM)"),
                        ("real_phrasing_dev", "real phrasing, dev (EM)"),
                        ("real_phrasing_followups_dev", "blind follow-ups, dev (EM)"),
                        ("real_phrasing_chat_dev", "blind chat turns with typos, dev (EM)"),

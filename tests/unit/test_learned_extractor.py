@@ -236,6 +236,8 @@ def test_real_phrasing_set_loads_is_split_and_scores():
     assert len(extra) == 830 and len({i.id for i in extra}) == 830 and not {i.id for i in extra} & {i.id for i in test}
     turns = {(i.text.lower().strip(), str(i.state)) for i in test}
     assert sum((i.text.lower().strip(), str(i.state)) in turns for i in extra) == 0
+    held = real_phrasing.load("holdout")  # the round-11 check set: no test turn either
+    assert len(held) == 150 and sum((i.text.lower().strip(), str(i.state)) in turns for i in held) == 0
 
     class Oracle:
         def extract_batch(self, texts, states):
