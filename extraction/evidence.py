@@ -31,7 +31,8 @@ Round 9 added checks found on chat follow-ups (`evals/real_phrasing/followups.js
 missed where it read the turn as no change (`check_missed_values`) and a removal it inverted
 (`check_removed`). Each stands on a reading the grammar makes from words a placeholder hides: which list a
 turn takes from. The checks of numbers (units, comparators, arithmetic, ratings) are in
-`extraction.number_checks`.
+`extraction.number_checks`. Round 11 added the question, outside-brand, device and phones-for-accessories
+checks; `extraction.validate` runs them all, in order.
 """
 
 from __future__ import annotations
