@@ -86,6 +86,16 @@ def validate(said: str, before: Filters | None, model: Reading, grammar_for: Cal
         if not on_before.reset and on_before.filters == vocab.snap(before)[0]:
             state, moves, reset = on_before.filters, [], False
             out.append(NO_RESET)
+    elif reset and before is not None and not before.is_empty():
+        # "scratch that, silver": the words after the fresh start replace one value in force (the grammar keeps
+        # every other field of the state), so what is scratched is that value, not the whole search
+        on_before = grammar_for(before)
+        kept_fields = vocab.snap(before)[0].active()
+        now = on_before.filters.active()
+        changed = [k for k in kept_fields if now.get(k) != kept_fields[k]]
+        if not on_before.reset and changed and set(now) == set(kept_fields) and len(changed) == 1:
+            state, moves, reset = on_before.filters, [], False
+            out.append("the model read a fresh start; the message replaces one value in force: the grammar's reading")
     kept = None if reset else before
     grammar = grammar_for(kept)  # the grammar's reading of the same turn (about half a millisecond)
     reading = grammar.filters

@@ -400,3 +400,11 @@ def test_a_carrier_named_before_the_phone_word_leaves_the_phone(ex):
 def test_a_phone_the_shopper_had_is_no_brand_wanted(ex):
     got = active(ex, "i had a moto before and the battery died, so no more motorola", Filters(subcategory=PHONES))
     assert got.get("brand_exclude") == ["Motorola"] and not got.get("brand")
+
+
+def test_scratch_that_with_a_replacement_scratches_one_value_not_the_search():
+    before = Filters(subcategory=PHONES, brand=["Apple"], color=["gold"])
+    ex = _scripted(["reset=yes ; color=silver", "reset=yes"])
+    swap, bare = ex.extract_batch(["scratch that, silver", "scratch that"], [before, before])
+    assert swap.filters == before.merged(color=["silver"])
+    assert bare.filters == Filters()  # nothing after it: a fresh start
