@@ -45,7 +45,7 @@ EXTRA_DEV: dict[str, str] = {"followups": "real_phrasing_followups_dev", "chat_t
                              "webshop_dev2": "real_phrasing_webshop2_dev", "convo": "real_phrasing_convo_dev"}
 
 
-# Written blind in round 11 after the round's changes and measured once before and after them, never tuned on:
+# Written blind in round 11 after most of its changes and measured before and after them, never tuned on:
 # a check that the dev-set work generalises, reported beside the test split.
 HELD_OUT: dict[str, str] = {"holdout": "real_phrasing_holdout"}
 
