@@ -204,15 +204,15 @@ def check_open_bound(proposed: Filters, before: Filters | None, grammar: Extract
     rx = load("removals").rx["open_bound"]
     changes: dict[str, object] = {}
     for f, words in grammar.spans.items():
-        lifted = f in NUMERIC_FIELDS and before_value(before, f) is not None and getattr(grammar.filters, f) is None
+        if f not in NUMERIC_FIELDS or (was := before_value(before, f)) is None or getattr(grammar.filters, f) is not None:
+            continue  # only a bound in force that the grammar lifts
+        other = other_end(f)
         # "no need for 256" (256 GB+ in force): the model moved the number to the other end instead
-        moved = lifted and getattr(proposed, other_end(f)) == before_value(before, f) != before_value(before, other_end(f))
+        moved = getattr(proposed, other) == was != before_value(before, other)
         # "lose the 300 cap": the model kept the bound the grammar lifts, and the rest of the attribute as it was
-        kept_it = lifted and isinstance(before_value(before, f), float) and all(
-            getattr(proposed, e) == before_value(before, e) for e in (f, other_end(f)))
-        if lifted and (rx.fullmatch(words) or moved or kept_it):
+        kept_it = isinstance(was, float) and all(getattr(proposed, e) == before_value(before, e) for e in (f, other))
+        if rx.fullmatch(words) or moved or kept_it:
             changes[f] = None
-            other = other_end(f)
             if getattr(proposed, other) != getattr(grammar.filters, other):
                 changes[other] = getattr(grammar.filters, other)
     if not changes or all(getattr(proposed, f) == v for f, v in changes.items()):

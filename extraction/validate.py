@@ -63,6 +63,25 @@ def _says_fresh_start(said: str) -> bool:
                for w in re.findall(r"[a-z]+", said.lower()) for f in words)
 
 
+def _undo_reset(said: str, before: Filters, on_before: ExtractionResult) -> str | None:
+    """Why a fresh start the model read is undone, or None where it stands. `before` is the state before the
+    turn as the catalog has it, `on_before` the grammar's reading of `said` on it; the grammar reads no fresh
+    start in either case:
+    - "sorry got distracted lol, still here": no word of the message starts over and the grammar reads no
+      change at all;
+    - "scratch that, silver": the words after the fresh start replace one value in force (the grammar keeps
+      every other field), so what is scratched is that value, not the whole search."""
+    if on_before.reset:
+        return None
+    if not _says_fresh_start(said):
+        return NO_RESET if on_before.filters == before else None
+    was, now = before.active(), on_before.filters.active()
+    changed = [k for k in was if now.get(k) != was[k]]
+    if set(now) == set(was) and len(changed) == 1:
+        return "the model read a fresh start; the message replaces one value in force: the grammar's reading"
+    return None
+
+
 @dataclass
 class Reading:
     """A model's reading of one turn, snapped: the new state, relative moves, whether it starts over."""
@@ -79,25 +98,16 @@ def validate(said: str, before: Filters | None, model: Reading, grammar_for: Cal
     from .grammar.gazetteer import gazetteer  # lazy: the grammar's tables load only when a model reads
 
     state, moves, reset, out = model.state, list(model.moves), model.reset, list(model.warnings)
-    if reset and before is not None and not before.is_empty() and not _says_fresh_start(said):
-        # "sorry got distracted lol, still here": a chat turn read as "start over". Where no word of the message
-        # starts over and the grammar reads it on the state before as no change at all, nothing starts over.
+    on_before = None  # the grammar's reading on the state before, read once where a fresh start is in question
+    if reset and before is not None and not before.is_empty():
         on_before = grammar_for(before)
-        if not on_before.reset and on_before.filters == vocab.snap(before)[0]:
+        undone = _undo_reset(said, vocab.snap(before)[0], on_before)
+        if undone:
             state, moves, reset = on_before.filters, [], False
-            out.append(NO_RESET)
-    elif reset and before is not None and not before.is_empty():
-        # "scratch that, silver": the words after the fresh start replace one value in force (the grammar keeps
-        # every other field of the state), so what is scratched is that value, not the whole search
-        on_before = grammar_for(before)
-        kept_fields = vocab.snap(before)[0].active()
-        now = on_before.filters.active()
-        changed = [k for k in kept_fields if now.get(k) != kept_fields[k]]
-        if not on_before.reset and changed and set(now) == set(kept_fields) and len(changed) == 1:
-            state, moves, reset = on_before.filters, [], False
-            out.append("the model read a fresh start; the message replaces one value in force: the grammar's reading")
+            out.append(undone)
     kept = None if reset else before
-    grammar = grammar_for(kept)  # the grammar's reading of the same turn (about half a millisecond)
+    # the grammar's reading of the same turn (about half a millisecond)
+    grammar = on_before if on_before is not None and kept is before else grammar_for(kept)
     reading = grammar.filters
     state, more = check_subcategory(said, kept, state)
     out += more

@@ -51,6 +51,16 @@ class Doc:
     def take(self, start: int, end: int) -> None:
         self.consumed.append((start, end))
 
+    def unread(self) -> str:
+        """The lower-case text with the spans parsers took blanked out (same length, so offsets hold)."""
+        if not self.consumed:
+            return self.low
+        keep = [True] * len(self.low)
+        for a, b in self.consumed:
+            for k in range(max(0, a), min(len(self.low), b)):
+                keep[k] = False
+        return "".join(ch if k else " " for ch, k in zip(self.low, keep, strict=True))
+
     @functools.cached_property
     def tokens(self) -> list[Token]:
         """Word tokens with offsets ("at&t", "case-mate", "o'neill" stay one token)."""

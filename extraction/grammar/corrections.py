@@ -64,13 +64,14 @@ def _read(t: Turn, words: str) -> dict[str, list[str]]:
 def _values(t: Turn, right: str, wrong: str) -> bool:
     """ "garmin not fitbit": a list field whose values in force hold what the wrong words name takes what the
     right words name instead (a value the catalog does not sell is dropped later, with its warning)."""
-    said_wrong, said_right = _read(t, wrong), _read(t, right)
-    for name, values in said_wrong.items():
+    said_right: dict[str, list[str]] | None = None  # read only once a slip is found in force
+    for name, values in _read(t, wrong).items():
         current = getattr(t.state, name, None)
-        if not isinstance(current, list) or name not in said_right:
-            continue
         slips = {str(v).lower() for v in values}
-        if not slips & {str(v).lower() for v in current}:
+        if not isinstance(current, list) or not slips & {str(v).lower() for v in current}:
+            continue
+        said_right = _read(t, right) if said_right is None else said_right
+        if name not in said_right:
             continue
         kept = [v for v in current if str(v).lower() not in slips]
         t.update.set[name] = kept + [v for v in said_right[name] if v not in kept]

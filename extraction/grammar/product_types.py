@@ -64,12 +64,7 @@ def _apply(t: Turn, read: TypeRead) -> None:
 
 def _text(t: Turn) -> str:
     """The utterance less the spans other parsers took, for the meaning step (prices, colors, brands)."""
-    low = t.doc.low
-    keep = [True] * len(low)
-    for a, b in t.doc.consumed:
-        for k in range(max(0, a), min(len(low), b)):
-            keep[k] = False
-    return " ".join("".join(ch if k else " " for ch, k in zip(low, keep, strict=True)).split())
+    return " ".join(t.doc.unread().split())
 
 
 def _names_something(rest: str) -> bool:

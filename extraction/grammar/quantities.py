@@ -142,48 +142,52 @@ def _direction(low: str, q: Quantity, kind: str | None, post_kind: str | None) -
 UP_WORDS = ("more", "higher", "extra", "up")
 
 
-def _budget_scale(t: Turn) -> bool:
-    """A budget in force multiplied ("double it", "cut that in half", "halve the budget"): the bound in force
-    (the ceiling, else the floor) scales. True when read."""
-    state = t.state
-    m = load("comparators").rx["budget_scale"].match(t.doc.low.strip())
-    if state is None or not m:
-        return False
-    field_name = "price_max" if state.price_max is not None else "price_min"
-    budget = getattr(state, field_name)
-    if not isinstance(budget, float):
-        return False
-    factor = 2.0 if m.group("double") or m.group("twice") else 0.5
-    t.update.set[field_name] = round(budget * factor, 2)
-    t.spans[field_name] = m.group(0).strip()
+def _budget_in_force(t: Turn) -> tuple[str, float] | None:
+    """The bound a budget move changes: the ceiling in force, else the floor; None unless it is a number."""
+    name = "price_max" if t.state is not None and t.state.price_max is not None else "price_min"
+    value = getattr(t.state, name) if t.state is not None else None
+    return (name, value) if isinstance(value, float) else None
+
+
+def _set_budget(t: Turn, name: str, value: float, words: str) -> bool:
+    """The whole message moved the budget: set it, and nothing else reads the message."""
+    t.update.set[name] = round(value, 2)
+    t.spans[name] = words.strip()
     t.doc.take(0, len(t.doc.low))
     return True
 
 
-def _budget_delta(t: Turn) -> bool:
-    """A budget in force moved by an amount ("i can spend 100 more", "can you go 50 lower", "raise it by 100"):
-    the bound in force (the ceiling, else the floor) moves by the amount. A direction must be said, and a bare
-    "5 more" without a verb or a currency is no budget ("5 more" results). True when read."""
-    state = t.state
-    m = load("comparators").rx["budget_delta"].match(t.doc.low.strip())
-    if state is None or not m:
+def _budget_scale(t: Turn) -> bool:
+    """A budget in force multiplied ("double it", "cut that in half", "halve the budget"): the bound in force
+    (the ceiling, else the floor) scales. True when read."""
+    m = load("comparators").rx["budget_scale"].match(t.doc.low.strip())
+    budget = _budget_in_force(t) if m else None
+    if m is None or budget is None:
         return False
+    factor = 2.0 if m.group("double") or m.group("twice") else 0.5
+    return _set_budget(t, budget[0], budget[1] * factor, m.group(0))
+
+
+def _budget_delta(t: Turn) -> bool:
+    """A budget in force moved by an amount ("i can spend 100 more", "can you go 50 lower", "raise it by 100",
+    "100 less"): the bound in force (the ceiling, else the floor) moves by the amount. A direction must be said;
+    a bare amount without a verb or a currency must be a real share of the budget ("5 more" asks for more
+    results). True when read."""
+    m = load("comparators").rx["budget_delta"].match(t.doc.low.strip())
+    budget = _budget_in_force(t) if m else None
+    if m is None or budget is None:
+        return False
+    name, was = budget
     sign = (1 if m.group("dir") in UP_WORDS else -1) if m.group("dir") else (
         1 if m.group("up") or m.group("plus") else -1 if m.group("down") else 0)
     said_money = any(m.group(g) for g in ("verb", "up", "down", "cur", "unit"))
     value = to_float(m.group("n").replace(",", ""), m.group("k"))
-    field_name = "price_max" if state.price_max is not None else "price_min"
-    budget = getattr(state, field_name)
-    if not sign or value is None or not isinstance(budget, float) or budget + sign * value <= 0:
+    if not sign or value is None or was + sign * value <= 0:
         return False
-    # A bare "100 less" moves the budget when the amount is a real share of it (at least 10 and 5% of it): a bare
-    # "5 more" asks for more results.
-    if not said_money and (value < 10 or value < 0.05 * budget):
+    # A bare "100 less" moves the budget when the amount is at least 10 and 5% of it
+    if not said_money and (value < 10 or value < 0.05 * was):
         return False
-    t.update.set[field_name] = round(budget + sign * value, 2)
-    t.spans[field_name] = m.group(0).strip()
-    t.doc.take(0, len(t.doc.low))
-    return True
+    return _set_budget(t, name, was + sign * value, m.group(0))
 
 
 def parse_budget_correction(t: Turn) -> None:

@@ -7,6 +7,7 @@ import functools
 import re
 
 from lexicon.load import load
+from lexicon.numbers import to_float
 from retrieval.filters import EXCLUSION_OF, FIELD_GROUPS
 
 from .context import NUMERIC_GROUP, Turn, drop_value
@@ -102,8 +103,8 @@ def parse_not_needed(t: Turn) -> None:
     if not said and bare:
         # "no need for 256" with 256 GB+ asked: the bound in force with that number; else "lose the 300 cap": a
         # bare amount is the budget
-        number = float(bare.group(1).replace(",", "")) * (1000 if bare.group(2) else 1)
-        named = [f for f in NUMERIC_GROUP if getattr(state, f) == number]
+        number = to_float(bare.group(1), bare.group(2) or None)
+        named = [f for f in NUMERIC_GROUP if number is not None and getattr(state, f) == number]
         said = {named[0]: number} if named else {"price_max": 0.0}
     lifted = False
     for name, value in said.items():

@@ -19,8 +19,7 @@ def parse(t: Turn) -> None:
     low, doc, g = t.doc.low, t.doc, t.g
     acc = _accessory(t)
     # read on the words no parser took: "mint mobile phone" is the carrier Mint Mobile and a phone
-    free = "".join(ch if doc.free(i, i + 1) else " " for i, ch in enumerate(low)) if doc.consumed else low
-    phone = next(phone_rx().finditer(free), None)
+    phone = next(phone_rx().finditer(doc.unread()), None)
     if g.has_phone_subcats:
         if acc is not None and phone is None and _for_other_device(t):
             return

@@ -24,11 +24,7 @@ _CONNECTORS = r"(?:with|and|or|in|of|for|that|which)"
 
 def topic(doc: Doc) -> str | None:
     low = doc.low
-    keep = [True] * len(low)
-    for a, b in doc.consumed:
-        for k in range(max(0, a), min(len(low), b)):
-            keep[k] = False
-    text = "".join(ch if k else " " for ch, k in zip(low, keep, strict=True))
+    text = doc.unread()
     lex = load("fillers")
     # "for my mom who is not tech savvy": the person's trait goes (an embedder reads "tech savvy"), and what
     # it asks of the product comes instead ("easy to use").
